@@ -1,0 +1,86 @@
+// CICU: the only place ipsearch touches the system ICU (libicuuc, libicui18n) and zlib.
+//
+// Why a C shim: Swift's Foundation on Linux carries its own ICU module (_FoundationICU); importing
+// the system <unicode/*.h> into Swift clashes with it. This header therefore exposes plain C types
+// only (uint16_t UTF-16 buffers, int32_t offsets, opaque structs); ICU stays inside CICU.c.
+#ifndef CICU_H
+#define CICU_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: Word break iterator
+
+/// A reusable ICU word break iterator (root locale: dictionary segmentation for CJK).
+/// Not thread-safe: use one per thread.
+typedef struct cicu_breaker cicu_breaker;
+
+/// Opens a word break iterator; NULL when ICU's break data is unavailable.
+cicu_breaker *cicu_breaker_open(void);
+void cicu_breaker_close(cicu_breaker *breaker);
+
+/// Segments `text` and writes the [start, end) UTF-16 offsets of every word (rule status other than
+/// UBRK_WORD_NONE: letters, numbers, ideographs, kana) into `starts`/`ends`.
+/// Returns the number of words, or -(needed) when `capacity` is too small, or INT32_MIN on an ICU error.
+int32_t cicu_breaker_words(cicu_breaker *breaker, const uint16_t *text, int32_t length,
+                           int32_t *starts, int32_t *ends, int32_t capacity);
+
+/// The bare break iterator: walks every boundary of `text` and returns how many it found
+/// (the baseline the analyzer's throughput is measured against). Negative on error.
+int64_t cicu_breaker_count(cicu_breaker *breaker, const uint16_t *text, int32_t length);
+
+// MARK: Folding (NFKC_Casefold, then Traditional → Simplified)
+
+/// Folds one code point: NFKC with case folding, then ICU's Traditional-Simplified transform applied
+/// to the single character. Writes up to `capacity` code points into `out` and returns their count
+/// (at most 18). Results are cached in a process-wide table filled on first use of each code point;
+/// thread-safe.
+int32_t cicu_fold_char(uint32_t c, uint32_t *out, int32_t capacity);
+
+/// Folds a chunk of UTF-16 text that must be normalized as a unit (a base character with its
+/// combining marks). Returns the number of UTF-16 units written, or -1 on error.
+int32_t cicu_fold_chunk(const uint16_t *src, int32_t length, uint16_t *dst, int32_t capacity);
+
+/// 1 when NFKC_Casefold has a normalization boundary before `c` (it does not combine with what
+/// precedes it), else 0.
+int32_t cicu_boundary_before(uint32_t c);
+
+// MARK: Charset detection and conversion
+
+/// Up to `max` candidate charsets for `bytes`, best first (ICU charset detection). Names are
+/// written NUL-terminated into `names`, `nameStride` bytes apart; confidences (0–100) into
+/// `confidences`. Returns the number of candidates (0 when none), negative on error.
+int32_t cicu_detect_charsets(const char *bytes, int32_t length, char *names, int32_t nameStride,
+                             int32_t *confidences, int32_t max);
+
+/// Converts `bytes` in `charset` to UTF-16, stopping at the first illegal or unmappable sequence.
+/// Returns the number of UTF-16 units, -(needed) when `capacity` is too small, or INT32_MIN when the
+/// input is not valid in that charset.
+int32_t cicu_convert_to_utf16(const char *charset, const char *bytes, int32_t length,
+                              uint16_t *dst, int32_t capacity);
+
+/// Converts UTF-16 to `charset` (used by tests to make GB18030 / Big5 copies of documents).
+/// Returns bytes written, -(needed) when too small, INT32_MIN on error.
+int32_t cicu_convert_from_utf16(const char *charset, const uint16_t *src, int32_t length,
+                                char *dst, int32_t capacity);
+
+// MARK: zlib (stored text compression) and CRC-32
+
+/// CRC-32 (zlib's polynomial) of `length` bytes, continuing from `crc` (start with 0).
+uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length);
+
+/// Deflates `length` bytes into `dst`; returns bytes written or -1 when `capacity` is too small.
+int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity);
+/// Upper bound of cicu_deflate's output for `length` input bytes.
+size_t cicu_deflate_bound(size_t length);
+/// Inflates into exactly `expected` bytes; returns bytes written or -1 on corrupt input.
+int64_t cicu_inflate(const void *src, size_t length, void *dst, size_t expected);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

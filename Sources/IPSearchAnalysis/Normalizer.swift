@@ -1,0 +1,99 @@
+import CICU
+
+/// Step 1 of analysis: folds the original text into the form that is indexed and searched.
+///
+/// In order, per character of the original:
+/// 1. **NFKC with case folding** (ICU `nfkc_cf`): full-width `ＡＢＣ１２３` → `abc123`, compatibility
+///    ideographs → unified ones, Latin → lowercase.
+/// 2. **Traditional → Simplified** (ICU's `Traditional-Simplified` transform, applied to one code point
+///    at a time and cached in a process-wide table, so 標 → 标 costs one array read after the first time
+///    and the same character folds identically in a document and in a query).
+/// 3. **Converter debris**: a pinyin annotation directly after a Han character (`產(chǎn)`) is dropped and
+///    its source range is merged into that character's, so `产` maps back to `產(chǎn)`.
+///
+/// Folding happens **before** segmentation, so ICU segments the Simplified text and Traditional and
+/// Simplified spellings of a phrase produce the same words and grams.
+public struct Normalizer: Sendable {
+    public init() {}
+
+    /// Normalizes `source` (UTF-16 of the original text).
+    public func normalize(_ source: [UInt16]) -> NormalizedText {
+        source.withUnsafeBufferPointer { normalize($0) }
+    }
+
+    public func normalize(_ src: UnsafeBufferPointer<UInt16>) -> NormalizedText {
+        var out = NormalizedText()
+        out.reserve(src.count)
+        var folded = [UInt32](repeating: 0, count: 18)
+        var chunk = [UInt16](repeating: 0, count: 256)
+        let n = src.count
+        var i = 0
+        while i < n {
+            let u = src[i]
+            // ASCII: only letters change (lowercase). Never the start of a combining sequence that
+            // matters for search, and never Han, so no annotation check.
+            if u < 0x80 {
+                if i + 1 < n, src[i + 1] >= 0x300, !boundaryBefore(src, i + 1) {
+                    i = foldChunk(src, from: i, into: &out, buffer: &chunk)
+                    continue
+                }
+                let lower = (u >= 0x41 && u <= 0x5A) ? u + 0x20 : u
+                out.append(lower, from: i, to: i + 1)
+                i += 1
+                continue
+            }
+            var c = UInt32(u)
+            var len = 1
+            if UTF16.isLeadSurrogate(u), i + 1 < n, UTF16.isTrailSurrogate(src[i + 1]) {
+                c = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(src[i + 1]) - 0xDC00)
+                len = 2
+            }
+            // A base character followed by combining marks is folded as one chunk (NFKC composes).
+            if i + len < n, src[i + len] >= 0x300, !boundaryBefore(src, i + len) {
+                i = foldChunk(src, from: i, into: &out, buffer: &chunk)
+                continue
+            }
+            var end = i + len
+            if Script.isHan(c), let annotationEnd = PinyinAnnotation.end(in: src, at: end) {
+                end = annotationEnd
+            }
+            let count = folded.withUnsafeMutableBufferPointer {
+                Int(cicu_fold_char(c, $0.baseAddress, 18))
+            }
+            for k in 0..<count {
+                out.append(scalar: folded[k], from: i, to: end)
+            }
+            i = end
+        }
+        return out
+    }
+
+    @inline(__always)
+    private func boundaryBefore(_ src: UnsafeBufferPointer<UInt16>, _ j: Int) -> Bool {
+        var c = UInt32(src[j])
+        if UTF16.isLeadSurrogate(src[j]), j + 1 < src.count, UTF16.isTrailSurrogate(src[j + 1]) {
+            c = 0x10000 + ((c - 0xD800) << 10) + (UInt32(src[j + 1]) - 0xDC00)
+        }
+        return cicu_boundary_before(c) != 0
+    }
+
+    /// Folds a base character and the combining marks after it as one unit.
+    private func foldChunk(
+        _ src: UnsafeBufferPointer<UInt16>, from start: Int, into out: inout NormalizedText,
+        buffer: inout [UInt16]
+    ) -> Int {
+        var end = start + (UTF16.isLeadSurrogate(src[start]) && start + 1 < src.count ? 2 : 1)
+        while end < src.count, end - start < 32, !boundaryBefore(src, end) {
+            end += UTF16.isLeadSurrogate(src[end]) && end + 1 < src.count ? 2 : 1
+        }
+        let written = buffer.withUnsafeMutableBufferPointer { dst in
+            Int(cicu_fold_chunk(src.baseAddress! + start, Int32(end - start), dst.baseAddress, 256))
+        }
+        if written < 0 {
+            for k in start..<end { out.append(src[k], from: start, to: end) }
+        } else {
+            for k in 0..<written { out.append(buffer[k], from: start, to: end) }
+        }
+        return end
+    }
+}
