@@ -5,7 +5,7 @@
 /// debris. Real parentheticals survive because they fail one of those tests: `(PCT)` is uppercase,
 /// `(試行)` and `(2023―2025年)` are not pinyin, `(shi)` has no tone mark (and never occurs as debris in
 /// practice: the converter always writes the tone).
-enum PinyinAnnotation {
+public enum PinyinAnnotation {
     /// Longest syllable: "zhuàng", "chuáng" are 6 letters.
     static let maxLetters = 6
 
@@ -27,5 +27,24 @@ enum PinyinAnnotation {
             i += 1
         }
         return nil
+    }
+}
+
+extension PinyinAnnotation {
+    /// `text` with converter pinyin removed (for display: titles), everything else untouched.
+    public static func strip(_ text: String) -> String {
+        let units = Array(text.utf16)
+        var out: [UInt16] = []
+        out.reserveCapacity(units.count)
+        units.withUnsafeBufferPointer { src in
+            var i = 0
+            while i < src.count {
+                let (c, len) = Analysis.scalar(src, at: i, limit: src.count)
+                out.append(contentsOf: src[i..<(i + len)])
+                i += len
+                if Script.isHan(c), let end = end(in: src, at: i) { i = end }
+            }
+        }
+        return String(decoding: out, as: UTF16.self)
     }
 }

@@ -1,0 +1,156 @@
+import FoundationEssentials
+import IPSearchAnalysis
+
+/// Title, date and source of a press release.
+///
+/// An optional front-matter block at the very top wins:
+/// ```
+/// ---
+/// title: 国家知识产权局举行新闻发布会
+/// date: 2025-04-24
+/// source: https://example.org/press/1
+/// ---
+/// ```
+/// Otherwise the title is the first line that is not navigation (short crumbs such as `消费资讯`,
+/// `检索方式`; `作者:` / `来源:` fields), with site suffixes such as `_中國網` dropped and converter
+/// pinyin stripped; a long first paragraph is cut at its first sentence. The date is the first full
+/// date in the text (`2025-04-24`, `2022年9月21日`), as `YYYY-MM-DD`.
+public struct DocumentMetadata: Equatable, Sendable {
+    public var title: String
+    public var date: String?
+    public var source: String?
+    /// Where the body starts (after front matter), in Characters of the text.
+    var bodyOffset: String.Index
+
+    public static let maxTitleLength = 60
+
+    public static func extract(from text: String, fallbackTitle: String) -> DocumentMetadata {
+        var title: String?
+        var date: String?
+        var source: String?
+        var body = text.startIndex
+        if let fm = frontMatter(text) {
+            title = fm.fields["title"].flatMap { $0.isEmpty ? nil : $0 }
+            date = fm.fields["date"].flatMap { normalizeDate($0) ?? ($0.isEmpty ? nil : $0) }
+            source = fm.fields["source"] ?? fm.fields["url"]
+            body = fm.end
+        }
+        let bodyText = text[body...]
+        if title == nil { title = heuristicTitle(bodyText) }
+        if date == nil { date = firstDate(in: bodyText) }
+        return DocumentMetadata(title: title ?? fallbackTitle, date: date, source: source, bodyOffset: body)
+    }
+
+    // MARK: Front matter
+
+    static func frontMatter(_ text: String) -> (fields: [String: String], end: String.Index)? {
+        var rest = text[...]
+        if rest.hasPrefix("\u{FEFF}") { rest = rest.dropFirst() }
+        guard rest.hasPrefix("---") else { return nil }
+        let lines = rest.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first?.trimmed() == "---" else { return nil }
+        var fields: [String: String] = [:]
+        for line in lines.dropFirst() {
+            let trimmed = line.trimmed()
+            if trimmed == "---" {
+                return (fields, line.endIndex < text.endIndex ? text.index(after: line.endIndex) : text.endIndex)
+            }
+            guard let colon = trimmed.firstIndex(of: ":") else { continue }
+            let key = trimmed[..<colon].trimmed().lowercased()
+            var value = trimmed[trimmed.index(after: colon)...].trimmed()
+            if value.count >= 2, let f = value.first, f == value.last, f == "\"" || f == "'" {
+                value = String(value.dropFirst().dropLast())
+            }
+            fields[key] = value
+        }
+        return nil  // no closing line: not front matter
+    }
+
+    // MARK: Title
+
+    static let fieldPrefixes = ["作者", "分类", "分類", "来源", "來源", "requestid", "编辑", "編輯", "责任编辑", "責任編輯", "发布时间", "發布時間", "時間", "时间"]
+    static let sentenceEnds: Set<Character> = ["。", "|", "｜", "!", "！", "?", "？", ";", "；"]
+
+    static func heuristicTitle(_ body: Substring) -> String? {
+        var scanned = 0
+        for rawLine in body.split(whereSeparator: \.isNewline) {
+            scanned += 1
+            if scanned > 40 { break }
+            let line = rawLine.trimmed()
+            if line.isEmpty { continue }
+            let lower = line.lowercased()
+            if fieldPrefixes.contains(where: { lower.hasPrefix($0) }) { continue }
+            if firstDate(in: line[...]) != nil && line.count < 40 { continue }  // "2022-09-21 10:11 杭州网"
+            let visible = line.filter { !$0.isWhitespace }
+            // Navigation crumbs: short lines without sentence punctuation.
+            if visible.count < 8 { continue }
+            return cleanTitle(line)
+        }
+        return nil
+    }
+
+    static func cleanTitle(_ line: String) -> String {
+        var title = PinyinAnnotation.strip(line)
+        // Site suffixes: "…发布会_中國網", "… - 中国知识产权网".
+        for separator in ["_", " - ", "－", "—"] {
+            if let r = title.lastRange(of: separator) {
+                let suffix = title[r.upperBound...]
+                if suffix.count <= 8, !suffix.isEmpty, title[..<r.lowerBound].count >= 8 {
+                    title = String(title[..<r.lowerBound])
+                }
+            }
+        }
+        // A paragraph, not a headline: keep its first sentence.
+        if title.count > maxTitleLength || title.contains(where: { sentenceEnds.contains($0) }) {
+            if let end = title.firstIndex(where: { sentenceEnds.contains($0) }), title.distance(from: title.startIndex, to: end) >= 6 {
+                title = String(title[..<end])
+            }
+        }
+        if title.count > maxTitleLength {
+            title = String(title.prefix(maxTitleLength - 1)) + "…"
+        }
+        return title.trimmed()
+    }
+
+    // MARK: Date
+
+    /// The first full date in `text`, as YYYY-MM-DD.
+    static func firstDate(in text: Substring) -> String? {
+        let chars = Array(text.prefix(20_000).unicodeScalars)
+        var i = 0
+        while i + 8 <= chars.count {
+            if let (date, _) = dateAt(chars, i) { return date }
+            i += 1
+        }
+        return nil
+    }
+
+    static func normalizeDate(_ s: String) -> String? {
+        let chars = Array(s.unicodeScalars)
+        guard let (date, end) = dateAt(chars, 0), end == chars.count || end >= 8 else { return nil }
+        return date
+    }
+
+    /// Matches `YYYY-M-D`, `YYYY/M/D`, `YYYY.M.D` or `YYYY年M月D日` at `i`.
+    private static func dateAt(_ c: [Unicode.Scalar], _ i: Int) -> (String, Int)? {
+        func digits(_ at: Int, _ min: Int, _ max: Int) -> (Int, Int)? {
+            var j = at, v = 0
+            while j < c.count, j - at < max, let d = c[j].properties.numericType == .decimal ? Int(String(c[j])) : nil {
+                v = v * 10 + d; j += 1
+            }
+            return j - at >= min ? (v, j) : nil
+        }
+        if i > 0, c[i - 1].properties.numericType == .decimal { return nil }
+        guard let (year, j) = digits(i, 4, 4), (1900...2100).contains(year), j < c.count else { return nil }
+        let sep = c[j]
+        let chinese = sep == "年"
+        guard chinese || sep == "-" || sep == "/" || sep == "." else { return nil }
+        guard let (month, k) = digits(j + 1, 1, 2), (1...12).contains(month), k < c.count else { return nil }
+        guard chinese ? c[k] == "月" : c[k] == sep else { return nil }
+        guard let (day, l) = digits(k + 1, 1, 2), (1...31).contains(day) else { return nil }
+        if chinese { guard l < c.count, c[l] == "日" || c[l] == "号" else { return nil } }
+        else if l < c.count, c[l].properties.numericType == .decimal { return nil }
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return ("\(year)-\(two(month))-\(two(day))", chinese ? l + 1 : l)
+    }
+}

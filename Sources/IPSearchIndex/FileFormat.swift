@@ -1,0 +1,192 @@
+import CICU
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The files of one segment (the on-disk layout in one screen; `Index/README.md` has the details).
+///
+/// Every file starts with an 8-byte header (`magic`, format version) and ends with a 16-byte footer
+/// (body length, CRC-32 of everything before the footer, `"IPSE"`). Readers check header and footer
+/// when they open a file; records inside big files carry their own CRC-32, checked when read.
+public enum SegmentComponent: String, CaseIterable, Sendable {
+    /// Sorted fixed-width term entries: gram key → postings range, doc frequency, checksums.
+    case terms
+    /// Postings lists: per document, doc delta, term frequency, position deltas (varints).
+    case postings
+    /// Fixed-width document records: stored record range, word count, content hash, file size, mtime.
+    case documents
+    /// Stored documents: id, title, date, source, encoding and the deflated original text.
+    case store
+    /// Deletion bitsets, one file per deletion generation (`<segment>.<gen>.del`).
+    case deletions
+
+    public var fileExtension: String {
+        switch self {
+        case .terms: return "terms"
+        case .postings: return "post"
+        case .documents: return "docs"
+        case .store: return "store"
+        case .deletions: return "del"
+        }
+    }
+
+    var magic: UInt32 {
+        switch self {
+        case .terms: return 0x5444_5049  // "IPDT"
+        case .postings: return 0x5350_5049  // "IPPS"
+        case .documents: return 0x4344_5049  // "IPDC"
+        case .store: return 0x5453_5049  // "IPST"
+        case .deletions: return 0x4C44_5049  // "IPDL"
+        }
+    }
+
+    public func fileName(segment: String, generation: Int? = nil) -> String {
+        if let generation { return "\(segment).\(generation).\(fileExtension)" }
+        return "\(segment).\(fileExtension)"
+    }
+}
+
+enum FileFormat {
+    /// Bumped whenever any file's layout changes; readers refuse other versions.
+    static let version: UInt32 = 1
+    static let headerSize = 8
+    static let footerSize = 16
+    static let footerMagic: UInt32 = 0x4553_5049  // "IPSE"
+}
+
+/// Streams a file to disk with a running CRC-32, then writes the footer, fsyncs and closes.
+final class FileWriter {
+    let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var crc: UInt32 = 0
+    private(set) var written: Int = 0
+
+    init(path: String, component: SegmentComponent) throws(IndexError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw IndexError.io(path: path, operation: "create", errno: errno) }
+        buffer.reserveCapacity(1 << 20)
+        buffer.appendLE(component.magic)
+        buffer.appendLE(FileFormat.version)
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Offset (from the start of the file) where the next appended byte lands.
+    var offset: Int { written + buffer.count }
+
+    func append(_ bytes: [UInt8]) throws(IndexError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws(IndexError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws(IndexError) {
+        guard !buffer.isEmpty else { return }
+        crc = buffer.withUnsafeBytes { cicu_crc32(crc, $0.baseAddress, $0.count) }
+        var done = 0
+        let ok = buffer.withUnsafeBytes { raw -> Bool in
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                done += n
+            }
+            return true
+        }
+        if !ok { throw IndexError.io(path: path, operation: "write", errno: errno) }
+        written += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the footer and makes the file durable.
+    func finish() throws(IndexError) {
+        try flush()
+        var footer: [UInt8] = []
+        footer.appendLE(UInt64(written))
+        footer.appendLE(crc)
+        footer.appendLE(FileFormat.footerMagic)
+        buffer = footer
+        // The footer is not part of its own checksum.
+        let savedCRC = crc
+        try flush()
+        crc = savedCRC
+        if fsync(fd) != 0 { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
+    }
+}
+
+/// A read-only memory map of one index file, with its header and footer checked.
+final class MappedFile: @unchecked Sendable {
+    let path: String
+    private let base: UnsafeMutableRawPointer?
+    private let length: Int
+    /// The bytes between header and footer, addressed by file offset.
+    let bodyRange: Range<Int>
+
+    init(path: String, component: SegmentComponent, verifyChecksum: Bool) throws(IndexError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { throw IndexError.missingFile(path: path) }
+            throw IndexError.io(path: path, operation: "open", errno: errno)
+        }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw IndexError.io(path: path, operation: "stat", errno: errno) }
+        length = Int(st.st_size)
+        if length < FileFormat.headerSize + FileFormat.footerSize {
+            throw IndexError.corrupt(path: path, reason: "truncated to \(length) bytes")
+        }
+        guard let p = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else {
+            throw IndexError.io(path: path, operation: "mmap", errno: errno)
+        }
+        base = p
+        bodyRange = FileFormat.headerSize..<(length - FileFormat.footerSize)
+        let raw = UnsafeRawBufferPointer(start: p, count: length)
+        var header = ByteReader(raw)
+        let magic = header.u32()!, version = header.u32()!
+        var footer = ByteReader(raw, offset: length - FileFormat.footerSize)
+        let bodyLength = footer.u64()!, crc = footer.u32()!, endMagic = footer.u32()!
+        if magic != component.magic {
+            munmap(p, length)
+            throw IndexError.corrupt(path: path, reason: "not an ipsearch \(component.rawValue) file")
+        }
+        if version != FileFormat.version {
+            munmap(p, length)
+            if version > FileFormat.version {
+                throw IndexError.unsupportedFormat(path: path, found: version, supported: FileFormat.version)
+            }
+            throw IndexError.corrupt(path: path, reason: "unknown format version \(version)")
+        }
+        if endMagic != FileFormat.footerMagic || bodyLength != UInt64(length - FileFormat.footerSize) {
+            munmap(p, length)
+            throw IndexError.corrupt(path: path, reason: "truncated or missing footer")
+        }
+        if verifyChecksum, cicu_crc32(0, p, length - FileFormat.footerSize) != crc {
+            munmap(p, length)
+            throw IndexError.corrupt(path: path, reason: "checksum mismatch")
+        }
+    }
+
+    deinit { if let base { munmap(base, length) } }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
+
+    /// Full-file checksum check (used before merging and by `ipsearch stats --check`).
+    func verifyChecksum() throws(IndexError) {
+        var footer = ByteReader(bytes, offset: length - FileFormat.footerSize)
+        _ = footer.u64()
+        let crc = footer.u32()!
+        if cicu_crc32(0, base, length - FileFormat.footerSize) != crc {
+            throw IndexError.corrupt(path: path, reason: "checksum mismatch")
+        }
+    }
+
+    var size: Int { length }
+}

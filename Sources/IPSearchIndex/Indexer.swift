@@ -1,0 +1,431 @@
+import Dispatch
+import FoundationEssentials
+import IPSearchAnalysis
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Settings of one `ipsearch index` run.
+public struct IndexOptions: Sendable {
+    public var corpus: String
+    public var index: String
+    /// Rebuild from scratch instead of updating.
+    public var full = false
+    /// Flush the in-memory segment when its postings reach this many bytes (bounds peak memory).
+    public var flushBytes = 192 << 20
+    /// Analysis threads (ICU segmentation is the bottleneck; one per core).
+    public var threads = max(1, System.coreCount)
+    /// More live segments than this after a run triggers a merge of the smallest ones.
+    public var maxSegments = 8
+    /// Seconds to wait for another indexer's lock; nil waits as long as it takes.
+    public var lockTimeout: Double? = nil
+
+    public init(corpus: String, index: String) {
+        self.corpus = corpus
+        self.index = index
+    }
+}
+
+public struct IndexProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var bytes: Int
+}
+
+/// What a run did.
+public struct IndexSummary: Sendable {
+    public struct Skipped: Sendable, Equatable {
+        public var id: String
+        public var reason: String
+    }
+    public var added = 0
+    public var updated = 0
+    public var removed = 0
+    public var unchanged = 0
+    public var skipped: [Skipped] = []
+    /// Bytes of the files read and indexed.
+    public var bytes = 0
+    public var seconds = 0.0
+    /// Documents re-indexed from the store by a merge.
+    public var merged = 0
+    public var generation = 0
+    public var documents = 0
+    public var segments = 0
+    /// False when nothing changed, so no new generation was written.
+    public var committed = false
+
+    public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
+}
+
+/// Builds and updates the index: the one writer of `Index/`.
+///
+/// A run: take the write lock; delete leftovers of crashed runs (files no manifest references);
+/// compare the corpus with the committed documents (size and mtime first, then the content hash);
+/// analyse new and changed files on all cores and write them into new segments, flushing a segment
+/// whenever its postings reach `flushBytes`; write deletion files for replaced and removed documents;
+/// merge small segments; commit by replacing `manifest.json`; delete what the old commit alone used.
+public enum Indexer {
+    public static func run(
+        _ options: IndexOptions,
+        progress: ((IndexProgress) -> Void)? = nil,
+        waiting: (String) -> Void = { _ in }
+    ) throws(IndexError) -> IndexSummary {
+        let started = System.now()
+        let dir = options.index
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            throw IndexError.io(path: dir, operation: "create directory", errno: errno)
+        }
+        let lock = try DirectoryLock(directory: dir, timeout: options.lockTimeout, waiting: waiting)
+        defer { withExtendedLifetime(lock) {} }
+
+        var old = Manifest()
+        do { old = try Manifest.read(directory: dir) } catch {
+            // A damaged commit is only replaced when asked to rebuild.
+            if case .noIndex = error {} else if !options.full { throw error }
+        }
+        if old.segments.isEmpty && old.generation == 0 { old.nextSegment = max(old.nextSegment, highestSegmentNumber(dir) + 1) }
+        removeUnreferencedFiles(dir, keeping: old.referencedFiles)
+
+        let corpus = try Corpus.scan(options.corpus)
+        var summary = IndexSummary()
+
+        // The committed documents, by id.
+        var readers: [SegmentReader] = []
+        if !options.full {
+            for meta in old.segments { readers.append(try SegmentReader(directory: dir, meta: meta)) }
+        }
+        var deletions = readers.map { $0.deleted.isEmpty ? [UInt64](repeating: 0, count: ($0.documentCount + 63) / 64) : $0.deleted }
+        var changedSegments = Set<Int>()
+        var existing: [String: (segment: Int, doc: Int, record: SegmentReader.DocumentRecord)] = [:]
+        for (s, reader) in readers.enumerated() {
+            for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
+                existing[try reader.storedID(doc)] = (s, doc, try reader.record(doc))
+            }
+        }
+        func delete(_ segment: Int, _ doc: Int) {
+            deletions[segment][doc >> 6] |= 1 << UInt64(doc & 63)
+            changedSegments.insert(segment)
+        }
+
+        var work: [WorkItem] = []
+        var seen = Set<String>()
+        for file in corpus {
+            seen.insert(file.id)
+            if let e = existing[file.id] {
+                if e.record.fileSize == file.size && e.record.mtimeNanoseconds == file.mtimeNanoseconds {
+                    summary.unchanged += 1
+                } else {
+                    work.append(.file(file, previousHash: e.record.contentHash))
+                }
+            } else {
+                work.append(.file(file, previousHash: nil))
+            }
+        }
+        for (id, e) in existing where !seen.contains(id) {
+            delete(e.segment, e.doc)
+            summary.removed += 1
+        }
+
+        var nextSegment = old.nextSegment
+        var newSegments: [SegmentMeta] = []
+        var writer: SegmentWriter?
+        func currentWriter() throws(IndexError) -> SegmentWriter {
+            if let writer { return writer }
+            let w = try SegmentWriter(directory: dir, name: segmentName(nextSegment))
+            nextSegment += 1
+            writer = w
+            return w
+        }
+        func flush() throws(IndexError) {
+            if let w = writer, w.documentCount > 0 { newSegments.append(try w.finish()) }
+            writer = nil
+        }
+
+        let total = work.count
+        var done = 0
+        try process(work, threads: options.threads) { (item, result) throws(IndexError) in
+            done += 1
+            switch (item, result) {
+            case (.file(let file, let previousHash), .document(let doc, let bytes)):
+                if previousHash != nil, let e = existing[file.id] {
+                    delete(e.segment, e.doc)
+                    summary.updated += 1
+                } else {
+                    summary.added += 1
+                }
+                summary.bytes += bytes
+                let w = try currentWriter()
+                try w.add(doc)
+                if w.bufferedBytes >= options.flushBytes { try flush() }
+            case (.file(let file, _), .unchanged):
+                // Same content, new mtime: keep the committed document.
+                _ = file
+                summary.unchanged += 1
+            case (.file(let file, _), .failed(let reason)):
+                // The committed version (if any) stays: a bad file never loses what was indexed.
+                summary.skipped.append(.init(id: file.id, reason: reason))
+            case (.stored, _):
+                break
+            }
+            if let progress, done % 64 == 0 || done == total {
+                progress(IndexProgress(done: done, total: total, bytes: summary.bytes))
+            }
+        }
+        try flush()
+
+        // The new commit: surviving old segments (with updated deletions), then the new ones.
+        var next = Manifest()
+        next.generation = old.generation + 1
+        var survivors: [(meta: SegmentMeta, reader: SegmentReader?)] = []
+        for (s, reader) in readers.enumerated() {
+            var meta = reader.meta
+            if changedSegments.contains(s) {
+                let bits = deletions[s]
+                meta.deleted = bits.reduce(0) { $0 + $1.nonzeroBitCount }
+                if meta.deleted == meta.documents { continue }  // nothing left: drop the segment
+                var words = 0
+                for doc in 0..<meta.documents where bits[doc >> 6] & (1 << UInt64(doc & 63)) != 0 {
+                    words += try reader.wordCount(doc)
+                }
+                meta.deletedWords = words
+                meta.deletionGeneration = next.generation
+                try Deletions.write(bits, documents: meta.documents,
+                                    path: dir + "/" + SegmentComponent.deletions.fileName(segment: meta.name, generation: next.generation))
+            }
+            survivors.append((meta, reader))
+        }
+        for meta in newSegments { survivors.append((meta, nil)) }
+
+        // Merge policy: keep at most `maxSegments`; when over, re-index the smallest segments (and any
+        // that are mostly deleted) from their stored text into one new segment.
+        let mostlyDeleted = survivors.indices.filter { survivors[$0].meta.deleted * 2 > survivors[$0].meta.documents }
+        if survivors.count > options.maxSegments || !mostlyDeleted.isEmpty {
+            var order = survivors.indices.sorted { survivors[$0].meta.documents - survivors[$0].meta.deleted < survivors[$1].meta.documents - survivors[$1].meta.deleted }
+            let excess = max(0, survivors.count - options.maxSegments / 2)
+            var chosen = Set(order.prefix(survivors.count > options.maxSegments ? excess : 0))
+            chosen.formUnion(mostlyDeleted)
+            if chosen.count == 1 && mostlyDeleted.isEmpty { chosen.removeAll() }
+            if !chosen.isEmpty {
+                var items: [WorkItem] = []
+                var mergeReaders: [SegmentReader] = []
+                for i in chosen.sorted() {
+                    let reader: SegmentReader
+                    if let r = survivors[i].reader {
+                        // Deletions written in this run are not in the old reader: use the new bits.
+                        reader = r
+                    } else {
+                        reader = try SegmentReader(directory: dir, meta: survivors[i].meta)
+                    }
+                    try reader.verify()
+                    let bits = readers.firstIndex(where: { $0 === reader }).map { deletions[$0] }
+                    mergeReaders.append(reader)
+                    for doc in 0..<reader.documentCount {
+                        let isDeleted = bits.map { $0[doc >> 6] & (1 << UInt64(doc & 63)) != 0 } ?? reader.isDeleted(doc)
+                        if !isDeleted { items.append(.stored(reader, doc)) }
+                    }
+                }
+                let w = try SegmentWriter(directory: dir, name: segmentName(nextSegment))
+                nextSegment += 1
+                try process(items, threads: options.threads) { (_, result) throws(IndexError) in
+                    if case .document(let doc, _) = result {
+                        try w.add(doc)
+                        summary.merged += 1
+                    }
+                }
+                var merged: [(SegmentMeta, SegmentReader?)] = []
+                for (i, s) in survivors.enumerated() where !chosen.contains(i) { merged.append(s) }
+                if w.documentCount > 0 { merged.append((try w.finish(), nil)) } else { w.discard() }
+                survivors = merged
+                order = []
+            }
+        }
+        next.segments = survivors.map(\.meta)
+        next.nextSegment = nextSegment
+
+        let changed = summary.added + summary.updated + summary.removed + summary.merged > 0 || options.full
+            || old.generation == 0
+        if changed {
+            // Everything the manifest will reference is already written and fsynced.
+            try fsyncDirectory(dir)
+            next.committedAt = System.wallClock()
+            try next.commit(directory: dir)
+            removeUnreferencedFiles(dir, keeping: next.referencedFiles)
+            summary.committed = true
+            summary.generation = next.generation
+            summary.documents = next.documentCount
+            summary.segments = next.segments.count
+        } else {
+            // Nothing to commit: leave the current generation (and any files written) alone.
+            removeUnreferencedFiles(dir, keeping: old.referencedFiles)
+            summary.generation = old.generation
+            summary.documents = old.documentCount
+            summary.segments = old.segments.count
+        }
+        summary.seconds = System.now() - started
+        return summary
+    }
+
+    // MARK: Work
+
+    enum WorkItem {
+        case file(CorpusFile, previousHash: UInt64?)
+        case stored(SegmentReader, Int)
+    }
+
+    enum WorkResult {
+        case document(PreparedDocument, bytes: Int)
+        case unchanged
+        case failed(String)
+    }
+
+    /// Prepares items on `threads` threads in batches, handing results to `consume` in order on the
+    /// calling thread while the next batch is being analysed.
+    static func process(
+        _ items: [WorkItem], threads: Int,
+        consume: (WorkItem, WorkResult) throws(IndexError) -> Void
+    ) throws(IndexError) {
+        guard !items.isEmpty else { return }
+        let analyzers: [Analyzer]
+        do { analyzers = try (0..<threads).map { _ in try Analyzer() } } catch {
+            throw IndexError.io(path: "ICU", operation: "open word break iterator", errno: ENOENT)
+        }
+        var start = 0
+        var pending: (range: Range<Int>, results: ResultBox)?
+        let queue = DispatchQueue(label: "ipsearch.analysis", attributes: .concurrent)
+        let group = DispatchGroup()
+        while start < items.count || pending != nil {
+            // Start analysing the next batch in the background.
+            var next: (Range<Int>, ResultBox)?
+            if start < items.count {
+                var end = start
+                var bytes = 0
+                while end < items.count, end - start < 512, bytes < 16 << 20 {
+                    if case .file(let f, _) = items[end] { bytes += Int(f.size) } else { bytes += 4096 }
+                    end += 1
+                }
+                let range = start..<end
+                let box = ResultBox(count: range.count)
+                for t in 0..<min(threads, range.count) {
+                    queue.async(group: group) {
+                        var i = range.lowerBound + t
+                        while i < range.upperBound {
+                            box.set(i - range.lowerBound, prepare(items[i], analyzer: analyzers[t]))
+                            i += threads
+                        }
+                    }
+                }
+                next = (range, box)
+                start = end
+            }
+            // Meanwhile, invert the previous batch on this thread.
+            if let (range, box) = pending {
+                for i in range { try consume(items[i], box.take(i - range.lowerBound)) }
+            }
+            group.wait()
+            pending = next
+        }
+    }
+
+    /// Thread-safe write-once slots for one batch's results (each index written by one thread).
+    final class ResultBox: @unchecked Sendable {
+        private var slots: UnsafeMutableBufferPointer<WorkResult?>
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+        deinit { slots.deinitialize().deallocate() }
+        func set(_ i: Int, _ r: WorkResult) { slots[i] = r }
+        func take(_ i: Int) -> WorkResult { defer { slots[i] = nil }; return slots[i]! }
+    }
+
+    static func prepare(_ item: WorkItem, analyzer: Analyzer) -> WorkResult {
+        switch item {
+        case .file(let file, let previousHash):
+            let bytes: [UInt8]
+            do { bytes = try readWholeFile(file.path) } catch { return .failed(error.description) }
+            let hash = ContentHash.of(bytes)
+            if let previousHash, previousHash == hash { return .unchanged }
+            let decoded: TextDecoder.Decoded
+            do { decoded = try TextDecoder.decode(bytes) } catch { return .failed(error.description) }
+            let name = file.id.split(separator: "/").last.map(String.init) ?? file.id
+            let fallback = name.split(separator: ".").dropLast().joined(separator: ".")
+            let meta = DocumentMetadata.extract(from: decoded.text, fallbackTitle: fallback.isEmpty ? name : fallback)
+            let stored = StoredDocument(id: file.id, title: meta.title, date: meta.date, source: meta.source,
+                                        encoding: decoded.encoding, text: decoded.text)
+            let analysis = analyzer.analyze(decoded.text)
+            return .document(PreparedDocument(id: file.id, contentHash: hash, fileSize: file.size,
+                                              mtimeNanoseconds: file.mtimeNanoseconds, stored: stored,
+                                              analysis: analysis), bytes: bytes.count)
+        case .stored(let reader, let doc):
+            do {
+                let record = try reader.record(doc)
+                let stored = try reader.storedDocument(doc)
+                let analysis = analyzer.analyze(stored.text)
+                return .document(PreparedDocument(id: stored.id, contentHash: record.contentHash, fileSize: record.fileSize,
+                                                  mtimeNanoseconds: record.mtimeNanoseconds, stored: stored,
+                                                  analysis: analysis), bytes: 0)
+            } catch {
+                return .failed(error.description)
+            }
+        }
+    }
+
+    // MARK: Files
+
+    static func segmentName(_ n: Int) -> String {
+        let digits = String(n)
+        return "seg" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    /// Files that look like ours: `segNNNNNN.{terms,post,docs,store}`, `segNNNNNN.G.del`, the
+    /// manifest's temporary file.
+    static func isIndexFile(_ name: String) -> Bool {
+        if name == Manifest.fileName + ".tmp" { return true }
+        guard name.hasPrefix("seg") else { return false }
+        let parts = name.split(separator: ".")
+        let exts = Set(SegmentComponent.allCases.map(\.fileExtension))
+        guard parts.count >= 2, let ext = parts.last, exts.contains(String(ext)) else { return false }
+        return parts[0].dropFirst(3).allSatisfy(\.isNumber)
+    }
+
+    static func listDirectory(_ dir: String) -> [String] {
+        guard let handle = opendir(dir) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) })
+        }
+        return names
+    }
+
+    static func highestSegmentNumber(_ dir: String) -> Int {
+        listDirectory(dir).filter(isIndexFile).compactMap { Int($0.dropFirst(3).prefix { $0.isNumber }) }.max() ?? 0
+    }
+
+    /// Deletes index files no commit references: leftovers of a crashed run, or the previous
+    /// generation's files after a commit (readers that still map them keep them alive until unmapped).
+    static func removeUnreferencedFiles(_ dir: String, keeping: Set<String>) {
+        for name in listDirectory(dir) where isIndexFile(name) && !keeping.contains(name) {
+            unlink(dir + "/" + name)
+        }
+    }
+}
+
+/// Small system facts.
+public enum System {
+    public static var coreCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// Monotonic seconds.
+    public static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Seconds since 1970.
+    public static func wallClock() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

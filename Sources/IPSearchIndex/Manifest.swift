@@ -1,0 +1,152 @@
+import CICU
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The commit point: which segments (and which deletion generation of each) make up the index.
+///
+/// `manifest.json` is the only file ever replaced; everything it references is immutable. A commit
+/// writes and fsyncs the new segment and deletion files, writes `manifest.json.tmp`, fsyncs it,
+/// renames it over `manifest.json` and fsyncs the directory: readers see the old commit or the new
+/// one, never a mix. The file is JSON followed by a line `crc32 XXXXXXXX` over the JSON bytes.
+public struct Manifest: Codable, Equatable, Sendable {
+    public static let fileName = "manifest.json"
+
+    public var format: UInt32 = FileFormat.version
+    /// Increases by one with every commit.
+    public var generation: Int = 0
+    /// Seconds since 1970 of the commit.
+    public var committedAt: Double = 0
+    /// Counter for naming new segments (`seg000001`, …).
+    public var nextSegment: Int = 1
+    public var segments: [SegmentMeta] = []
+
+    public init() {}
+
+    public var documentCount: Int { segments.reduce(0) { $0 + $1.documents - $1.deleted } }
+    public var wordCount: Int { segments.reduce(0) { $0 + $1.liveWords } }
+
+    /// Every file this commit references (segment files and current deletion files).
+    public var referencedFiles: Set<String> {
+        var files: Set<String> = [Manifest.fileName]
+        for s in segments {
+            for c in SegmentComponent.allCases where c != .deletions { files.insert(c.fileName(segment: s.name)) }
+            if let g = s.deletionGeneration { files.insert(SegmentComponent.deletions.fileName(segment: s.name, generation: g)) }
+        }
+        return files
+    }
+
+    /// Reads `directory/manifest.json`; `.noIndex` when there is none.
+    public static func read(directory: String) throws(IndexError) -> Manifest {
+        let path = directory + "/" + fileName
+        let bytes: [UInt8]
+        do { bytes = try readWholeFile(path) } catch {
+            if case .missingFile = error { throw IndexError.noIndex(directory: directory) }
+            throw error
+        }
+        // Split off the trailing "crc32 XXXXXXXX\n".
+        guard let nl = bytes.dropLast().lastIndex(of: 0x0A) else {
+            throw IndexError.corrupt(path: path, reason: "no checksum line")
+        }
+        let json = Array(bytes[..<nl])
+        let tail = String(decoding: bytes[(nl + 1)...], as: UTF8.self).trimmed()
+        guard tail.hasPrefix("crc32 "), let expected = UInt32(tail.dropFirst(6), radix: 16) else {
+            throw IndexError.corrupt(path: path, reason: "no checksum line")
+        }
+        if json.withUnsafeBytes({ cicu_crc32(0, $0.baseAddress, $0.count) }) != expected {
+            throw IndexError.corrupt(path: path, reason: "checksum mismatch")
+        }
+        let manifest: Manifest
+        do { manifest = try JSONDecoder().decode(Manifest.self, from: Data(json)) } catch {
+            throw IndexError.corrupt(path: path, reason: "unreadable JSON")
+        }
+        if manifest.format != FileFormat.version {
+            throw IndexError.unsupportedFormat(path: path, found: manifest.format, supported: FileFormat.version)
+        }
+        return manifest
+    }
+
+    /// Atomically replaces `directory/manifest.json` with this manifest.
+    func commit(directory: String) throws(IndexError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        var json: [UInt8]
+        do { json = Array(try encoder.encode(self)) } catch {
+            throw IndexError.io(path: directory + "/" + Manifest.fileName, operation: "encode", errno: EINVAL)
+        }
+        let crc = json.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
+        json.append(0x0A)
+        json.append(contentsOf: Array(("crc32 " + hex8(crc) + "\n").utf8))
+        let tmp = directory + "/" + Manifest.fileName + ".tmp"
+        try writeDurably(tmp, json)
+        let final = directory + "/" + Manifest.fileName
+        if rename(tmp, final) != 0 { throw IndexError.io(path: final, operation: "rename", errno: errno) }
+        try fsyncDirectory(directory)
+    }
+}
+
+/// One segment as recorded in the manifest.
+public struct SegmentMeta: Codable, Equatable, Sendable {
+    public var name: String
+    public var documents: Int
+    /// Sum of word counts of all documents (deleted ones included; see `liveWords`).
+    public var words: Int
+    public var terms: Int
+    /// Words of the deleted documents, so BM25's average length counts live documents only.
+    public var deletedWords: Int = 0
+    public var deleted: Int = 0
+    /// Generation of the current deletion file, nil when nothing is deleted.
+    public var deletionGeneration: Int?
+    /// Bytes of all the segment's files.
+    public var bytes: Int = 0
+    /// Bytes of the stored text (part of `bytes`).
+    public var storedBytes: Int = 0
+
+    public var liveWords: Int { words - deletedWords }
+}
+
+func hex8(_ v: UInt32) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, 8 - s.count)) + s
+}
+
+// MARK: Durable file helpers
+
+func readWholeFile(_ path: String) throws(IndexError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+        if errno == ENOENT { throw IndexError.missingFile(path: path) }
+        throw IndexError.io(path: path, operation: "open", errno: errno)
+    }
+    defer { close(fd) }
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { if errno == EINTR { continue }; throw IndexError.io(path: path, operation: "read", errno: errno) }
+        if n == 0 { break }
+        result.append(contentsOf: chunk[0..<n])
+    }
+    return result
+}
+
+func writeDurably(_ path: String, _ bytes: [UInt8]) throws(IndexError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    if fd < 0 { throw IndexError.io(path: path, operation: "create", errno: errno) }
+    defer { close(fd) }
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+        if n < 0 { if errno == EINTR { continue }; throw IndexError.io(path: path, operation: "write", errno: errno) }
+        done += n
+    }
+    if fsync(fd) != 0 { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
+}
+
+func fsyncDirectory(_ path: String) throws(IndexError) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd < 0 { throw IndexError.io(path: path, operation: "open", errno: errno) }
+    defer { close(fd) }
+    if fsync(fd) != 0 { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
+}

@@ -1,0 +1,223 @@
+import CICU
+
+/// Read access to one committed segment through memory maps: nothing is loaded up front beyond the
+/// deletion bitset; a query touches the term entries it searches, the postings it decodes and the
+/// records of the documents it returns. Every record read is checked against its CRC.
+public final class SegmentReader: @unchecked Sendable {
+    public let meta: SegmentMeta
+    let termsFile: MappedFile
+    let postingsFile: MappedFile
+    let documentsFile: MappedFile
+    let storeFile: MappedFile
+    let deleted: [UInt64]
+    public let termCount: Int
+
+    static let documentRecordSize = 48
+
+    init(directory: String, meta: SegmentMeta) throws(IndexError) {
+        self.meta = meta
+        func path(_ c: SegmentComponent) -> String { directory + "/" + c.fileName(segment: meta.name) }
+        termsFile = try MappedFile(path: path(.terms), component: .terms, verifyChecksum: false)
+        postingsFile = try MappedFile(path: path(.postings), component: .postings, verifyChecksum: false)
+        documentsFile = try MappedFile(path: path(.documents), component: .documents, verifyChecksum: false)
+        storeFile = try MappedFile(path: path(.store), component: .store, verifyChecksum: false)
+        if termsFile.bodyRange.count % TermInfo.entrySize != 0 {
+            throw IndexError.corrupt(path: termsFile.path, reason: "size is not a whole number of entries")
+        }
+        termCount = termsFile.bodyRange.count / TermInfo.entrySize
+        if documentsFile.bodyRange.count != meta.documents * SegmentReader.documentRecordSize {
+            throw IndexError.corrupt(path: documentsFile.path, reason: "holds \(documentsFile.bodyRange.count / SegmentReader.documentRecordSize) documents, the manifest says \(meta.documents)")
+        }
+        if termCount != meta.terms {
+            throw IndexError.corrupt(path: termsFile.path, reason: "holds \(termCount) terms, the manifest says \(meta.terms)")
+        }
+        if let generation = meta.deletionGeneration {
+            let file = try MappedFile(path: directory + "/" + SegmentComponent.deletions.fileName(segment: meta.name, generation: generation),
+                                      component: .deletions, verifyChecksum: true)
+            deleted = try Deletions.decode(file, documents: meta.documents)
+        } else {
+            deleted = []
+        }
+    }
+
+    public var documentCount: Int { meta.documents }
+
+    @inline(__always)
+    public func isDeleted(_ doc: Int) -> Bool {
+        guard !deleted.isEmpty else { return false }
+        return deleted[doc >> 6] & (1 << UInt64(doc & 63)) != 0
+    }
+
+    // MARK: Terms
+
+    private func entry(_ i: Int) throws(IndexError) -> TermInfo {
+        let offset = termsFile.bodyRange.lowerBound + i * TermInfo.entrySize
+        let base = termsFile.bytes.baseAddress! + offset
+        var r = ByteReader(base: base, range: 0..<TermInfo.entrySize)
+        let key = r.u64()!, po = r.u64()!, pl = r.u32()!, df = r.u32()!, pcrc = r.u32()!, ecrc = r.u32()!
+        if cicu_crc32(0, base, TermInfo.entrySize - 4) != ecrc {
+            throw IndexError.corrupt(path: termsFile.path, reason: "term entry \(i) fails its checksum")
+        }
+        return TermInfo(key: key, postingsOffset: Int(po), postingsLength: Int(pl), docFreq: Int(df), postingsCRC: pcrc)
+    }
+
+    private func key(_ i: Int) -> UInt64 {
+        let offset = termsFile.bodyRange.lowerBound + i * TermInfo.entrySize
+        return UInt64(littleEndian: termsFile.bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// Index of the first entry whose key is ≥ `key`.
+    private func lowerBound(_ key: UInt64) -> Int {
+        var lo = 0, hi = termCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self.key(mid) < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    public func find(_ key: UInt64) throws(IndexError) -> TermInfo? {
+        let i = lowerBound(key)
+        guard i < termCount, self.key(i) == key else { return nil }
+        return try entry(i)
+    }
+
+    /// All entries with keys in `range` (every gram starting with one character).
+    public func terms(in range: ClosedRange<UInt64>) throws(IndexError) -> [TermInfo] {
+        var i = lowerBound(range.lowerBound)
+        var result: [TermInfo] = []
+        while i < termCount, key(i) <= range.upperBound {
+            result.append(try entry(i))
+            i += 1
+        }
+        return result
+    }
+
+    // MARK: Postings
+
+    public func postings(_ info: TermInfo) throws(IndexError) -> PostingList {
+        let start = postingsFile.bodyRange.lowerBound + info.postingsOffset
+        guard info.postingsOffset >= 0, start + info.postingsLength <= postingsFile.bodyRange.upperBound else {
+            throw IndexError.corrupt(path: postingsFile.path, reason: "postings range out of bounds")
+        }
+        let base = postingsFile.bytes.baseAddress!
+        if cicu_crc32(0, base + start, info.postingsLength) != info.postingsCRC {
+            throw IndexError.corrupt(path: postingsFile.path, reason: "postings of a term fail their checksum")
+        }
+        var list = PostingList()
+        list.docs.reserveCapacity(info.docFreq)
+        list.positionStart.reserveCapacity(info.docFreq + 1)
+        var r = ByteReader(base: base, range: start..<(start + info.postingsLength))
+        var doc: Int64 = 0
+        for _ in 0..<info.docFreq {
+            guard let delta = r.varint(), let tf = r.varint(), tf > 0, tf <= UInt64(r.remaining) else {
+                throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings")
+            }
+            doc += Int64(delta)
+            guard doc < Int64(meta.documents) else {
+                throw IndexError.corrupt(path: postingsFile.path, reason: "document number out of range")
+            }
+            var position: Int64 = 0
+            for _ in 0..<tf {
+                guard let d = r.varint() else { throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings") }
+                position += Int64(d)
+                list.positions.append(Int32(truncatingIfNeeded: position))
+            }
+            list.docs.append(Int32(doc))
+            list.positionStart.append(Int32(list.positions.count))
+        }
+        return list
+    }
+
+    // MARK: Documents
+
+    public struct DocumentRecord: Sendable {
+        public var storeOffset: Int
+        public var storeLength: Int
+        var storeCRC: UInt32
+        public var contentHash: UInt64
+        public var fileSize: UInt64
+        public var mtimeNanoseconds: Int64
+        public var wordCount: Int
+    }
+
+    public func record(_ doc: Int) throws(IndexError) -> DocumentRecord {
+        precondition(doc >= 0 && doc < meta.documents)
+        let size = SegmentReader.documentRecordSize
+        let base = documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound + doc * size
+        var r = ByteReader(base: base, range: 0..<size)
+        let so = r.u64()!, sl = r.u32()!, scrc = r.u32()!, hash = r.u64()!, fsize = r.u64()!, mtime = r.u64()!, words = r.u32()!, crc = r.u32()!
+        if cicu_crc32(0, base, size - 4) != crc {
+            throw IndexError.corrupt(path: documentsFile.path, reason: "document record \(doc) fails its checksum")
+        }
+        return DocumentRecord(storeOffset: Int(so), storeLength: Int(sl), storeCRC: scrc, contentHash: hash,
+                              fileSize: fsize, mtimeNanoseconds: Int64(bitPattern: mtime), wordCount: Int(words))
+    }
+
+    /// Word count (BM25 document length) of `doc`.
+    public func wordCount(_ doc: Int) throws(IndexError) -> Int {
+        try record(doc).wordCount
+    }
+
+    private func storedBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
+        guard rec.storeOffset >= FileFormat.headerSize, rec.storeOffset + rec.storeLength <= storeFile.bodyRange.upperBound else {
+            throw IndexError.corrupt(path: storeFile.path, reason: "stored record out of bounds")
+        }
+        let bytes = UnsafeRawBufferPointer(start: storeFile.bytes.baseAddress! + rec.storeOffset, count: rec.storeLength)
+        if cicu_crc32(0, bytes.baseAddress, bytes.count) != rec.storeCRC {
+            throw IndexError.corrupt(path: storeFile.path, reason: "a stored document fails its checksum")
+        }
+        return bytes
+    }
+
+    public func storedDocument(_ doc: Int) throws(IndexError) -> StoredDocument {
+        let bytes = try storedBytes(try record(doc))
+        guard let d = StoredDocument.decode(bytes) else {
+            throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
+        }
+        return d
+    }
+
+    public func storedID(_ doc: Int) throws(IndexError) -> String {
+        let bytes = try storedBytes(try record(doc))
+        guard let id = StoredDocument.decodeID(bytes) else {
+            throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
+        }
+        return id
+    }
+
+    /// Checks every file's full checksum.
+    public func verify() throws(IndexError) {
+        for f in [termsFile, postingsFile, documentsFile, storeFile] { try f.verifyChecksum() }
+    }
+
+    /// Bytes of the segment's files.
+    public var fileBytes: Int { termsFile.size + postingsFile.size + documentsFile.size + storeFile.size }
+}
+
+/// Deletion bitsets: `documents u32` then ⌈documents/64⌉ little-endian u64 words.
+enum Deletions {
+    static func encode(_ bits: [UInt64], documents: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.appendLE(UInt32(documents))
+        for w in bits { out.appendLE(w) }
+        return out
+    }
+
+    static func decode(_ file: MappedFile, documents: Int) throws(IndexError) -> [UInt64] {
+        var r = ByteReader(file.bytes, offset: file.bodyRange.lowerBound)
+        let words = (documents + 63) / 64
+        guard let n = r.u32(), Int(n) == documents, file.bodyRange.count == 4 + words * 8 else {
+            throw IndexError.corrupt(path: file.path, reason: "deletion bitset does not match the segment")
+        }
+        var bits = [UInt64](repeating: 0, count: words)
+        for i in 0..<words { bits[i] = r.u64()! }
+        return bits
+    }
+
+    static func write(_ bits: [UInt64], documents: Int, path: String) throws(IndexError) {
+        let w = try FileWriter(path: path, component: .deletions)
+        try w.append(encode(bits, documents: documents))
+        try w.finish()
+    }
+}
