@@ -96,8 +96,8 @@ public final class SegmentReader: @unchecked Sendable {
     // MARK: Postings
 
     public func postings(_ info: TermInfo) throws(IndexError) -> PostingList {
-        let start = postingsFile.bodyRange.lowerBound + info.postingsOffset
-        guard info.postingsOffset >= 0, start + info.postingsLength <= postingsFile.bodyRange.upperBound else {
+        let start = info.postingsOffset  // a file offset
+        guard start >= postingsFile.bodyRange.lowerBound, start + info.postingsLength <= postingsFile.bodyRange.upperBound else {
             throw IndexError.corrupt(path: postingsFile.path, reason: "postings range out of bounds")
         }
         let base = postingsFile.bytes.baseAddress!

@@ -1,0 +1,170 @@
+import IPSearchAnalysis
+
+/// A window of a document's original text with the matched characters marked.
+public struct Snippet: Sendable, Equatable, Codable {
+    /// The quoted original text; `…` marks where it was cut. Line breaks and tabs are shown as spaces
+    /// (one for one, so nothing shifts).
+    public var text: String
+    /// `[start, end)` ranges of matched text, in Unicode scalars of `text`.
+    public var highlights: [[Int]]
+}
+
+public struct SnippetOptions: Sendable, Equatable {
+    /// Window length in characters (Unicode scalars) of the original text.
+    public var length: Int = 80
+    /// At most this many windows per hit.
+    public var count: Int = 2
+
+    public init(length: Int = 80, count: Int = 2) {
+        self.length = length
+        self.count = count
+    }
+}
+
+/// Finds the query parts in a document's original text and cuts the best windows around them.
+///
+/// Three small stages, as in Bleve: locate matches (normalize the stored original with its offset
+/// map and find each part's normalized text; map the normalized range back, so a match of 产权 in
+/// `產(chǎn)權(quán)` covers all of `產(chǎn)權(quán)`), score candidate windows by how many distinct parts they
+/// show (then by how many matches), take the best non-overlapping ones in text order.
+public struct Highlighter: Sendable {
+    public var options: SnippetOptions
+    let normalizer = Normalizer()
+
+    public init(options: SnippetOptions = SnippetOptions()) {
+        self.options = options
+    }
+
+    struct Match {
+        var part: Int
+        /// Unicode scalar range in the original text.
+        var start: Int
+        var end: Int
+    }
+
+    public func snippets(text: String, parts: [QueryPart]) -> [Snippet] {
+        let source = Array(text.utf16)
+        let norm = normalizer.normalize(source)
+        let scalars = Array(text.unicodeScalars)
+        // UTF-16 offset → scalar offset.
+        var scalarAt = [Int32](repeating: 0, count: source.count + 1)
+        var s: Int32 = 0
+        var u = 0
+        for scalar in scalars {
+            scalarAt[u] = s
+            if scalar.value >= 0x10000 { scalarAt[u + 1] = s; u += 2 } else { u += 1 }
+            s += 1
+        }
+        scalarAt[source.count] = s
+
+        var matches: [Match] = []
+        for (p, part) in parts.enumerated() {
+            for r in occurrences(of: part, in: norm.units) {
+                let orig = norm.sourceRange(of: r)
+                matches.append(Match(part: p, start: Int(scalarAt[orig.lowerBound]), end: Int(scalarAt[orig.upperBound])))
+            }
+        }
+        matches.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        return windows(scalars: scalars, matches: matches)
+    }
+
+    /// Normalized ranges where `part` occurs (its runs at their relative offsets).
+    func occurrences(of part: QueryPart, in units: [UInt16], limit: Int = 10_000) -> [Range<Int>] {
+        guard let first = part.runs.first else { return [] }
+        var result: [Range<Int>] = []
+        let needle = first.units
+        let total = part.normalized.count
+        guard needle.count > 0, units.count >= total else { return [] }
+        units.withUnsafeBufferPointer { hay in
+            var i = 0
+            let lastStart = hay.count - total
+            while i <= lastStart, result.count < limit {
+                if hay[i] == needle[0], matchesAt(hay, i, part) {
+                    result.append(i..<(i + total))
+                    i += total
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return result
+    }
+
+    private func matchesAt(_ hay: UnsafeBufferPointer<UInt16>, _ start: Int, _ part: QueryPart) -> Bool {
+        for run in part.runs {
+            let at = start + run.offset
+            for (k, unit) in run.units.enumerated() where hay[at + k] != unit { return false }
+        }
+        return true
+    }
+
+    func windows(scalars: [Unicode.Scalar], matches: [Match]) -> [Snippet] {
+        let n = scalars.count
+        let length = max(10, options.length)
+        if matches.isEmpty {
+            return n == 0 ? [] : [render(scalars, 0, min(n, length), [])]
+        }
+        // One candidate window per match, starting a little before it.
+        struct Candidate { var start: Int; var end: Int; var parts: Int; var hits: Int }
+        var candidates: [Candidate] = []
+        var seenStarts = Set<Int>()
+        for m in matches {
+            let lead = max(0, min(length / 4, length - (m.end - m.start)))
+            var start = max(0, m.start - lead)
+            let end = min(n, start + length)
+            start = max(0, min(start, end - length))
+            if !seenStarts.insert(start).inserted { continue }
+            var parts = Set<Int>(), hits = 0
+            for x in matches where x.start >= start && x.end <= end {
+                parts.insert(x.part)
+                hits += 1
+            }
+            candidates.append(Candidate(start: start, end: end, parts: parts.count, hits: hits))
+        }
+        candidates.sort { ($0.parts, $0.hits, -$0.start) > ($1.parts, $1.hits, -$1.start) }
+        var chosen: [Candidate] = []
+        var coveredParts = Set<Int>()
+        for c in candidates where chosen.count < options.count {
+            if chosen.contains(where: { c.start < $0.end && $0.start < c.end }) { continue }
+            let parts = Set(matches.filter { $0.start >= c.start && $0.end <= c.end }.map(\.part))
+            // A second window is only worth it if it shows something, preferably something new.
+            if !chosen.isEmpty && parts.isEmpty { continue }
+            chosen.append(c)
+            coveredParts.formUnion(parts)
+        }
+        chosen.sort { $0.start < $1.start }
+        return chosen.map { c in
+            render(scalars, c.start, c.end, matches.filter { $0.start >= c.start && $0.end <= c.end })
+        }
+    }
+
+    private func render(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int, _ matches: [Match]) -> Snippet {
+        var s = start, e = end
+        // Never start on a combining mark or end before one (keep characters whole); trim spaces.
+        while s > 0, s < e, scalars[s].properties.generalCategory == .nonspacingMark { s -= 1 }
+        while e < scalars.count, scalars[e].properties.generalCategory == .nonspacingMark { e += 1 }
+        let firstMatch = matches.first?.start ?? e
+        while s < e, s < firstMatch, scalars[s].properties.isWhitespace { s += 1 }
+        let lastMatch = matches.map(\.end).max() ?? s
+        while e > s, e > lastMatch, scalars[e - 1].properties.isWhitespace { e -= 1 }
+        var text = String.UnicodeScalarView()
+        let prefix = s > 0
+        if prefix { text.append("…") }
+        for k in s..<e {
+            let c = scalars[k]
+            text.append(c == "\n" || c == "\r" || c == "\t" ? " " : c)
+        }
+        if e < scalars.count { text.append("…") }
+        let shift = (prefix ? 1 : 0) - s
+        var highlights: [[Int]] = []
+        for m in matches {
+            let a = m.start + shift, b = m.end + shift
+            if let last = highlights.last, a <= last[1] {
+                highlights[highlights.count - 1][1] = max(last[1], b)
+            } else {
+                highlights.append([a, b])
+            }
+        }
+        return Snippet(text: String(text), highlights: highlights)
+    }
+}

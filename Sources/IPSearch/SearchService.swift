@@ -1,0 +1,100 @@
+import IPSearchAnalysis
+import IPSearchIndex
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Either kind of failure a search can meet: the user's query, or the index.
+public enum SearchError: Error, Equatable, CustomStringConvertible {
+    case query(QueryError)
+    case index(IndexError)
+
+    public var description: String {
+        switch self {
+        case .query(let e): return e.description
+        case .index(let e): return e.description
+        }
+    }
+}
+
+/// The one entry point for searching an index directory, shared by the command line and the server.
+///
+/// Holds the current `Searcher` and swaps it when `manifest.json` changes (checked with one `stat`
+/// per call), so a long-running server follows `ipsearch index` without restarting. A request keeps
+/// the snapshot it started with; the old generation's maps are released when the last request using
+/// them ends. Thread-safe.
+public final class SearchService: @unchecked Sendable {
+    public let indexDirectory: String
+    private let lock = Mutex()
+    private var searcher: Searcher?
+    private var manifestStamp: FileStamp?
+    private var analyzers: [Analyzer] = []
+
+    public init(indexDirectory: String) {
+        self.indexDirectory = indexDirectory
+    }
+
+    /// The searcher of the newest committed generation.
+    public func current() throws(IndexError) -> Searcher {
+        let stamp = FileStamp(path: indexDirectory + "/" + Manifest.fileName)
+        if let s = lock.withLock({ stamp != nil && stamp == manifestStamp ? searcher : nil }) { return s }
+        let reader = try IndexReader(directory: indexDirectory)
+        let fresh = Searcher(reader: reader)
+        lock.withLock {
+            // Keep the newer one if another thread reloaded concurrently.
+            if let existing = searcher, existing.reader.generation > reader.generation { return }
+            searcher = fresh
+            manifestStamp = stamp
+        }
+        return lock.withLock { searcher! }
+    }
+
+    /// Parses `text` and runs it.
+    public func search(_ text: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResult {
+        let query = try parse(text)
+        do { return try current().search(query, options: options) } catch { throw .index(error) }
+    }
+
+    public func parse(_ text: String) throws(SearchError) -> Query {
+        let analyzer = borrowAnalyzer()
+        defer { returnAnalyzer(analyzer) }
+        do { return try Query.parse(text, analyzer: analyzer) } catch { throw .query(error) }
+    }
+
+    private func borrowAnalyzer() -> Analyzer {
+        if let a = lock.withLock({ analyzers.popLast() }) { return a }
+        // ICU's break iterator comes with the system library; failing to open it is an install problem.
+        do { return try Analyzer() } catch { fatalError(error.description) }
+    }
+
+    private func returnAnalyzer(_ a: Analyzer) {
+        lock.withLock { if analyzers.count < 16 { analyzers.append(a) } }
+    }
+}
+
+/// Identity of a file's current version (inode, size, mtime): changes whenever it is replaced.
+struct FileStamp: Equatable {
+    var inode: UInt64
+    var size: Int64
+    var mtime: Int64
+
+    init?(path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+}
+
+/// A pthread mutex (the Synchronization module's Mutex needs newer Apple platforms).
+final class Mutex: @unchecked Sendable {
+    private var m = pthread_mutex_t()
+    init() { pthread_mutex_init(&m, nil) }
+    deinit { pthread_mutex_destroy(&m) }
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&m)
+        defer { pthread_mutex_unlock(&m) }
+        return try body()
+    }
+}

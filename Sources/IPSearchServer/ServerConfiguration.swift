@@ -1,0 +1,16 @@
+/// Settings of `ipsearch serve`.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 8080
+    public var indexDirectory = "Index"
+    /// No per-request log lines.
+    public var quiet = false
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, indexDirectory: String = "Index", quiet: Bool = false) {
+        self.host = host
+        self.port = port
+        self.indexDirectory = indexDirectory
+        self.quiet = quiet
+    }
+}

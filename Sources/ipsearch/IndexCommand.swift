@@ -1,0 +1,76 @@
+import ArgumentParser
+import IPSearchIndex
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Build or update the index from the corpus (incremental; --full rebuilds).",
+        discussion: """
+        Adds new files, re-indexes changed ones (by content hash), removes deleted ones and commits
+        atomically: a crash or kill leaves the previous commit intact. Files that cannot be read or
+        decoded are listed and skipped; exit status 1 when any was skipped, 2 on errors.
+        """
+    )
+
+    @OptionGroup var location: LocationOptions
+
+    @Flag(help: "Rebuild the whole index from scratch.")
+    var full = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors and skipped files.")
+    var quiet = false
+
+    @Option(help: "Analysis threads (default: one per core).")
+    var threads: Int?
+
+    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another running indexer (default: wait).")
+    var lockTimeout: Double?
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
+    }
+
+    func run() throws {
+        var options = IndexOptions(corpus: location.corpus, index: location.index)
+        options.full = full
+        if let threads { options.threads = threads }
+        options.lockTimeout = lockTimeout
+        let err = FileHandle.standardError
+        let showProgress = !quiet && err.isTerminal
+        var lastDraw = 0.0
+        let summary: IndexSummary
+        do {
+            summary = try Indexer.run(options, progress: { p in
+                guard showProgress, p.total >= 200 else { return }
+                let now = System.now()
+                if now - lastDraw < 0.1 && p.done < p.total { return }
+                lastDraw = now
+                let width = 30
+                let filled = p.total == 0 ? width : width * p.done / p.total
+                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+                err.write("\r\(bar) \(p.done)/\(p.total) files, \(p.bytes / 1_000_000) MB")
+                if p.done == p.total { err.write("\r\u{1B}[K") }
+            }, waiting: { holder in
+                err.write("ipsearch: another `ipsearch index` is running (\(holder)); waiting for it to finish…\n")
+            })
+        } catch {
+            throw CLIError(error.description)
+        }
+        for s in summary.skipped { err.write("ipsearch: skipped \(s.id): \(s.reason)\n") }
+        if !quiet {
+            var line = "added \(summary.added), updated \(summary.updated), removed \(summary.removed), unchanged \(summary.unchanged), skipped \(summary.skipped.count)"
+            line += " · \(mb(summary.bytes)) MB in \(formatSeconds(summary.seconds))"
+            if summary.bytes > 0 { line += " (\((summary.megabytesPerSecond * 10).rounded() / 10) MB/s)" }
+            if summary.merged > 0 { line += " · merged \(summary.merged) documents" }
+            line += summary.committed
+                ? " · generation \(summary.generation): \(summary.documents) documents in \(summary.segments) segment\(summary.segments == 1 ? "" : "s")"
+                : " · index already up to date (generation \(summary.generation))"
+            FileHandle.standardOutput.write(line + "\n")
+        }
+        if !summary.skipped.isEmpty { throw ExitCode(1) }
+    }
+
+    private func mb(_ bytes: Int) -> String {
+        String((Double(bytes) / 1_000_000 * 100).rounded() / 100)
+    }
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import IPSearch
+import IPSearchIndex
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the corpus (the default subcommand: `ipsearch 地理标志`)."
+    )
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Number of hits to show.")
+    var limit: Int = 10
+
+    @Option(help: "Number of hits to skip (for paging).")
+    var offset: Int = 0
+
+    @Flag(help: "Print one JSON document instead of text.")
+    var json = false
+
+    @Option(help: "Colour highlights: auto, always or never (auto honours NO_COLOR).")
+    var color: String = "auto"
+
+    @Flag(help: "Show the BM25 factors of each hit's score.")
+    var explain = false
+
+    @Option(name: .customLong("snippet-length"), help: "Characters per snippet window.")
+    var snippetLength: Int = 80
+
+    @Option(help: "Snippet windows per hit.")
+    var snippets: Int = 2
+
+    @Argument(parsing: .allUnrecognized, help: "The query (see `ipsearch --help` for the syntax).")
+    var query: [String] = []
+
+    func validate() throws {
+        guard limit >= 1 && limit <= SearchOptions.maxLimit else { throw ValidationError("--limit must be between 1 and \(SearchOptions.maxLimit)") }
+        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        guard ColorMode(rawValue: color) != nil else { throw ValidationError("--color must be auto, always or never") }
+        guard snippetLength >= 10 && snippetLength <= 2000 else { throw ValidationError("--snippet-length must be between 10 and 2000") }
+        guard snippets >= 0 && snippets <= 10 else { throw ValidationError("--snippets must be between 0 and 10") }
+    }
+
+    func run() throws {
+        let text = query.joined(separator: " ")
+        try ensureIndex()
+        let service = SearchService(indexDirectory: location.index)
+        let options = SearchOptions(limit: limit, offset: offset,
+                                    snippets: SnippetOptions(length: snippetLength, count: snippets), explain: explain)
+        let result: SearchResult
+        do { result = try service.search(text, options: options) } catch { throw CLIError(error.description) }
+        if json {
+            FileHandle.standardOutput.write(SearchResponse(result).jsonData())
+            FileHandle.standardOutput.write("\n")
+        } else {
+            print(result, color: ColorMode(rawValue: color)!.enabled(for: .standardOutput))
+        }
+        if result.total == 0 { throw ExitCode(1) }
+    }
+
+    /// First use: build the index. Stale index: say so.
+    private func ensureIndex() throws {
+        do {
+            let manifest = try Manifest.read(directory: location.index)
+            if let newest = IndexFreshness.newestCorpusChange(location.corpus),
+               newest > Int64(manifest.committedAt * 1e9) {
+                FileHandle.standardError.write("ipsearch: note: files in \(location.corpus) changed after the index was built; run `ipsearch index` to update it\n")
+            }
+        } catch {
+            guard case .noIndex = error else { throw CLIError(error.description) }
+            FileHandle.standardError.write("ipsearch: note: no index in \(location.index) yet; building it from \(location.corpus)…\n")
+            let summary: IndexSummary
+            do { summary = try Indexer.run(IndexOptions(corpus: location.corpus, index: location.index)) } catch {
+                throw CLIError(error.description)
+            }
+            FileHandle.standardError.write("ipsearch: note: indexed \(summary.documents) documents in \(formatSeconds(summary.seconds))\n")
+            for s in summary.skipped { FileHandle.standardError.write("ipsearch: skipped \(s.id): \(s.reason)\n") }
+        }
+    }
+
+    private func print(_ result: SearchResult, color: Bool) {
+        let out = FileHandle.standardOutput
+        func style(_ s: String, _ code: String) -> String { color ? code + s + ANSI.reset : s }
+        if result.total == 0 {
+            FileHandle.standardError.write("No documents match \(result.query).\n")
+            return
+        }
+        if result.partial {
+            out.write(style("No document matches every part of the query; showing documents that match some parts (partial).", ANSI.dim) + "\n\n")
+        }
+        let last = result.offset + result.hits.count
+        out.write(style("\(result.total) document\(result.total == 1 ? "" : "s") match; showing \(result.hits.isEmpty ? 0 : result.offset + 1)–\(last) (\(formatMilliseconds(result.tookMilliseconds)))", ANSI.dim) + "\n\n")
+        for (i, hit) in result.hits.enumerated() {
+            out.write("\(result.offset + i + 1). " + style(hit.title, ANSI.bold) + "\n")
+            var line = "   \(hit.id)"
+            if let date = hit.date { line += " · \(date)" }
+            line += " · score \(formatScore(hit.score))"
+            out.write(style(line, ANSI.dim) + "\n")
+            for snippet in hit.snippets {
+                out.write("   " + render(snippet, color: color) + "\n")
+            }
+            for e in hit.explanation {
+                out.write(style("     \(e.part): tf=\(e.tf) df=\(e.df) N=\(e.documents) dl=\(e.documentLength) avgdl=\(formatScore(e.averageLength)) idf=\(formatScore(e.idf)) → \(formatScore(e.score))", ANSI.dim) + "\n")
+            }
+            out.write("\n")
+        }
+    }
+
+    private func render(_ snippet: Snippet, color: Bool) -> String {
+        guard color else { return snippet.text }
+        let scalars = Array(snippet.text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var k = 0
+        for h in snippet.highlights {
+            while k < h[0] { out.append(scalars[k]); k += 1 }
+            out.append(contentsOf: ANSI.highlight.unicodeScalars)
+            while k < h[1] { out.append(scalars[k]); k += 1 }
+            out.append(contentsOf: ANSI.reset.unicodeScalars)
+        }
+        while k < scalars.count { out.append(scalars[k]); k += 1 }
+        return String(out)
+    }
+}
+
+func formatScore(_ v: Double) -> String {
+    let r = (v * 1000).rounded() / 1000
+    return String(r)
+}
+
+func formatMilliseconds(_ v: Double) -> String {
+    v < 10 ? "\((v * 100).rounded() / 100) ms" : "\(Int(v.rounded())) ms"
+}
+
+func formatSeconds(_ v: Double) -> String {
+    v < 10 ? "\((v * 100).rounded() / 100) s" : "\((v * 10).rounded() / 10) s"
+}
+
+/// Whether the corpus changed after the last commit, cheaply: the corpus directory and its direct
+/// entries are checked (adding, removing or editing a top-level file, or adding/removing a file in a
+/// direct subdirectory, changes one of these mtimes). Deeper edits are found by `ipsearch index`.
+enum IndexFreshness {
+    static func newestCorpusChange(_ corpus: String) -> Int64? {
+        var st = stat()
+        guard stat(corpus, &st) == 0 else { return nil }
+        var newest = mtime(st)
+        guard let dir = opendir(corpus) else { return newest }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if name.hasPrefix(".") { continue }
+            if stat(corpus + "/" + name, &st) == 0 { newest = max(newest, mtime(st)) }
+        }
+        return newest
+    }
+
+    private static func mtime(_ st: stat) -> Int64 {
+        Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import IPSearchServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve searches over HTTP as JSON (GET /search?q=…, /documents/{id}, /health, /stats, /openapi.json)."
+    )
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int = 8080
+
+    @Flag(name: .shortAndLong, help: "No per-request log lines.")
+    var quiet = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        try await runServer(ServerConfiguration(host: host, port: port, indexDirectory: location.index, quiet: quiet))
+    }
+}

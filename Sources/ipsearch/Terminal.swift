@@ -1,0 +1,58 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Minimal unbuffered-enough output helpers without Foundation's FileHandle.
+struct FileHandle {
+    let fd: Int32
+    static let standardOutput = FileHandle(fd: 1)
+    static let standardError = FileHandle(fd: 2)
+
+    func write(_ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            var done = 0
+            while done < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+                if n <= 0 { if errno == EINTR { continue }; return }
+                done += n
+            }
+        }
+    }
+
+    func write(_ data: Data) {
+        data.withUnsafeBytes { buf in
+            var done = 0
+            while done < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+                if n <= 0 { if errno == EINTR { continue }; return }
+                done += n
+            }
+        }
+    }
+
+    var isTerminal: Bool { isatty(fd) == 1 }
+}
+
+enum ColorMode: String, CaseIterable, Sendable {
+    case auto, always, never
+
+    /// `auto`: colour on a terminal unless NO_COLOR is set (https://no-color.org).
+    func enabled(for handle: FileHandle) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
+            return handle.isTerminal
+        }
+    }
+}
+
+enum ANSI {
+    static let bold = "\u{1B}[1m"
+    static let dim = "\u{1B}[2m"
+    static let highlight = "\u{1B}[1;31m"
+    static let reset = "\u{1B}[0m"
+}

@@ -1,0 +1,79 @@
+import Testing
+@testable import IPSearchAnalysis
+
+/// Runs of adjacent words across scripts: digits + Han, Latin inside Han text.
+@Suite struct SegmentationTests {
+    /// `達(dá)3072億元` in document 000: the number and the measure word are separate words of one run,
+    /// so grams cross the digit/Han boundary.
+    @Test func numberFollowedByHan() throws {
+        let doc = try Corpus.document("000")
+        #expect(count("達(dá)3072億元", in: doc.text) == 2)
+        let a = try Analyzer().analyze(doc.text)
+        let words = a.words
+        #expect(words.contains("3072"))
+        #expect(words.contains("亿元"))
+        let p = try #require(a.occurrences(of: "3072亿元").first)
+        let k = try #require(a.wordStarts.firstIndex(of: Int32(p)))
+        #expect(words[k] == "3072" && words[k + 1] == "亿元")
+        #expect(a.wordEnds[k] == a.wordStarts[k + 1])
+        let run = try #require(a.runs.first { $0.contains(p) })
+        #expect(run.contains(p + 6))
+        let index = GramIndex(a)
+        #expect(index.contains(gram: Gram(UInt32(("2" as Unicode.Scalar).value), 0x4EBF).key, at: p + 3))  // 2亿
+        #expect(index.contains(gram: Gram(0x4EBF, 0x5143).key, at: p + 5))  // 亿元
+        #expect(index.contains(gram: Gram(0x5143, 0).key, at: p + 6))  // 元 ends the run (a comma follows)
+    }
+
+    @Test func shortMixedText() throws {
+        let a = try Analyzer().analyze("總額達3072億元,同比增長7.2%")
+        #expect(a.words == ["总额", "达", "3072", "亿元", "同比", "增长", "7.2"])
+        #expect(a.runs == [0..<9, 10..<17])
+        #expect(a.gramTerms == ["总额", "额达", "达3", "30", "07", "72", "2亿", "亿元", "元",
+                                "同比", "比增", "增长", "长7", "7.", ".2", "2"])
+    }
+
+    /// `“DeepSeek”` in document 002 and `(PCT)` in documents 001 and 002.
+    @Test func latinInsideHanText() throws {
+        let analyzer = try Analyzer()
+        let d2 = try Corpus.document("002")
+        let original = d2.utf16
+        let a = analyzer.analyze(utf16: original)
+        let deepseek = a.tokens.filter { $0.kind == .word && $0.term == "deepseek" }
+        #expect(deepseek.count == 1)
+        #expect(deepseek.map { substring(original, $0.source) } == ["DeepSeek"])
+        let pct = a.tokens.filter { $0.kind == .word && $0.term == "pct" }
+        #expect(pct.map { substring(original, $0.source) } == ["PCT"])
+        #expect(a.words.filter { $0 == "pct" }.count == 1)
+
+        let d1 = analyzer.analyze(try Corpus.document("001").text)
+        #expect(d1.words.filter { $0 == "pct" }.count == 1)
+        #expect(!d1.words.contains("PCT"))
+    }
+
+    @Test func wordsAreNeverSpacesOrPunctuation() throws {
+        let analyzer = try Analyzer()
+        for doc in Corpus.documents {
+            let a = analyzer.analyze(doc.text)
+            let bad = a.words.filter { w in
+                w.unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0.properties.generalCategory.isPunctuation }
+            }
+            #expect(bad.isEmpty, "\(doc.name): \(bad.prefix(5))")
+            // Runs are disjoint, ordered, and made of words.
+            #expect(zip(a.runs, a.runs.dropFirst()).allSatisfy { $0.upperBound < $1.lowerBound })
+            #expect(a.runs.first?.lowerBound == Int(a.wordStarts.first ?? -1))
+            #expect(a.runs.last?.upperBound == Int(a.wordEnds.last ?? -1))
+        }
+    }
+}
+
+private extension Unicode.GeneralCategory {
+    var isPunctuation: Bool {
+        switch self {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
+        default:
+            return false
+        }
+    }
+}
