@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import IPSearch
 import IPSearchIndex
 
 struct ShowCommand: ParsableCommand {
@@ -21,7 +22,7 @@ struct ShowCommand: ParsableCommand {
         do { doc = try IndexReader(directory: location.index).document(id: id) } catch { throw CLIError(error.description) }
         guard let doc else { throw CLIError("no document with id \(id) in the index (ids are paths relative to the corpus; `ipsearch stats` counts them)") }
         if json {
-            FileHandle.standardOutput.write(DocumentJSON(doc).jsonData())
+            FileHandle.standardOutput.write(DocumentResponse(doc).jsonData())
             FileHandle.standardOutput.write("\n")
         } else {
             var header = "\(doc.title)\n\(doc.id)"
@@ -32,21 +33,3 @@ struct ShowCommand: ParsableCommand {
     }
 }
 
-/// The JSON of a stored document (`ipsearch show --json`, `GET /documents/{id}`).
-struct DocumentJSON: Encodable {
-    var id: String
-    var title: String
-    var date: String?
-    var source: String?
-    var text: String
-
-    init(_ d: StoredDocument) {
-        id = d.id; title = d.title; date = d.date; source = d.source; text = d.text
-    }
-
-    func jsonData() -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? e.encode(self)) ?? Data()
-    }
-}
