@@ -53,6 +53,10 @@ public final class IndexReader: @unchecked Sendable {
 
     /// Checks every file's full checksum (slow: reads the whole index).
     public func verify() throws(IndexError) {
-        for s in segments { try s.verify() }
+        var i = 0
+        while i < segments.count {
+            try segments[i].verify()
+            i += 1
+        }
     }
 }

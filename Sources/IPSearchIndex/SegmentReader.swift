@@ -188,7 +188,11 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Checks every file's full checksum.
     public func verify() throws(IndexError) {
-        for f in [termsFile, postingsFile, documentsFile, storeFile] { try f.verifyChecksum() }
+        // (Spelled out: a loop over an array of files with typed throws crashes the 6.3 optimizer.)
+        try termsFile.verifyChecksum()
+        try postingsFile.verifyChecksum()
+        try documentsFile.verifyChecksum()
+        try storeFile.verifyChecksum()
     }
 
     /// Bytes of the segment's files.

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import IPSearch
+
+@Suite struct BM25Tests {
+    @Test func idfAndScoreMatchTheFormula() {
+        let bm25 = BM25()
+        // N = 3 documents, n = 1 contains the term: ln(1 + 2.5/1.5) = ln(8/3).
+        #expect(abs(bm25.idf(documents: 3, containing: 1) - log(8.0 / 3.0)) < 1e-12)
+        // tf = 2, dl = avgdl: 2·2.2/(2 + 1.2) = 1.375 times idf.
+        #expect(abs(bm25.score(tf: 2, documentLength: 10, averageLength: 10, idf: 1) - 1.375) < 1e-12)
+        // dl = 2·avgdl: norm = 1 − 0.75 + 1.5 = 1.75; 1·2.2/(1 + 2.1) = 0.709677…
+        #expect(abs(bm25.score(tf: 1, documentLength: 20, averageLength: 10, idf: 1) - 2.2 / 3.1) < 1e-12)
+    }
+
+    /// Three tiny documents whose ICU word counts are easy to see (words are separated by 。).
+    @Test func scoresOnAFixtureMatchAHandComputation() throws {
+        let fixture = try Fixture(files: [
+            "a.txt": "专利。专利。商标。",   // 3 words, 专利 twice
+            "b.txt": "专利。版权。",         // 2 words
+            "c.txt": "商标。版权。海关。",   // 3 words, no 专利
+        ])
+        let result = try fixture.search("专利", explain: true)
+        #expect(result.hits.map(\.id) == ["a.txt", "b.txt"])
+        // N = 3, n = 2: idf = ln(1 + 1.5/2.5) = ln 1.6; avgdl = 8/3.
+        let idf = log(1.6)
+        let avgdl = 8.0 / 3.0
+        let a = idf * 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * 3 / avgdl))
+        let b = idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 2 / avgdl))
+        #expect(abs(result.hits[0].score - a) < 1e-9)
+        #expect(abs(result.hits[1].score - b) < 1e-9)
+        #expect(result.hits[0].explanation.first?.documentLength == 3)
+        #expect(result.hits[0].explanation.first?.tf == 2)
+    }
+
+    @Test func tiesAreBrokenByID() throws {
+        let fixture = try Fixture(files: ["z.txt": "商标。", "m.txt": "商标。", "a.txt": "商标。"])
+        let result = try fixture.search("商标")
+        #expect(result.hits.map(\.id) == ["a.txt", "m.txt", "z.txt"])
+        #expect(Set(result.hits.map(\.score)).count == 1)
+    }
+}

@@ -1,0 +1,40 @@
+import Testing
+import IPSearchAnalysis
+@testable import IPSearch
+
+@Suite struct HighlighterTests {
+    let analyzer = try! Analyzer()
+
+    func parts(_ q: String) throws -> [QueryPart] { try Query.parse(q, analyzer: analyzer).positiveParts }
+
+    @Test func shortTextIsQuotedWholeWithExactHighlights() throws {
+        let text = "國家知識產(chǎn)權(quán)局發布\n地理標志保護成果"
+        let snippets = Highlighter().snippets(text: text, parts: try parts("知识产权 地理标志"))
+        #expect(snippets == [Snippet(text: "國家知識產(chǎn)權(quán)局發布 地理標志保護成果", highlights: [[2, 14], [18, 22]])])
+    }
+
+    @Test func longTextIsCutIntoWindowsWithEllipses() throws {
+        let filler = String(repeating: "甲", count: 200)
+        let text = filler + "专利转化" + filler + "商标注册" + filler
+        let snippets = Highlighter(options: SnippetOptions(length: 20, count: 2)).snippets(text: text, parts: try parts("专利 商标"))
+        #expect(snippets.count == 2)
+        #expect(snippets[0].text == "…甲甲甲甲专利转化甲甲甲甲甲甲甲甲甲甲甲甲…")
+        #expect(snippets[0].highlights == [[5, 7]])
+        #expect(snippets[1].text == "…甲甲甲甲商标注册甲甲甲甲甲甲甲甲甲甲甲甲…")
+        #expect(snippets[1].highlights == [[5, 7]])
+    }
+
+    @Test func windowShowingMoreDistinctPartsWins() throws {
+        let filler = String(repeating: "乙", count: 100)
+        let text = "专利" + filler + "专利与商标" + filler
+        let snippets = Highlighter(options: SnippetOptions(length: 20, count: 1)).snippets(text: text, parts: try parts("专利 商标"))
+        #expect(snippets.count == 1)
+        #expect(snippets[0].highlights.count == 2)
+    }
+
+    @Test func supplementaryCharactersAreCountedAsOneScalar() throws {
+        let text = "𠀀𠀁专利"
+        let snippets = Highlighter().snippets(text: text, parts: try parts("专利"))
+        #expect(snippets == [Snippet(text: "𠀀𠀁专利", highlights: [[2, 4]])])
+    }
+}

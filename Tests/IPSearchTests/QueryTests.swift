@@ -1,0 +1,39 @@
+import Testing
+import IPSearchAnalysis
+@testable import IPSearch
+
+@Suite struct QueryTests {
+    let analyzer = try! Analyzer()
+
+    @Test func partsGroupsAndExclusions() throws {
+        let q = try Query.parse("专利 OR 商标 浙江 -北京 \"Deep Seek\"", analyzer: analyzer)
+        #expect(q.groups.map { $0.map(\.displayText) } == [["专利", "商标"], ["浙江"], ["deep seek"]])
+        #expect(q.excluded.map(\.displayText) == ["北京"])
+        #expect(q.groups[2][0].runs.map(\.offset) == [0, 5])
+    }
+
+    @Test func traditionalAndPinyinDebrisFoldLikeDocuments() throws {
+        let a = try Query.parse("地理標(biāo)志", analyzer: analyzer)
+        let b = try Query.parse("地理标志", analyzer: analyzer)
+        #expect(a.groups == b.groups.map { $0.map { var p = $0; p.text = "地理標(biāo)志"; return p } })
+    }
+
+    @Test func badQueriesAreRefusedWithReasons() {
+        #expect(throws: QueryError.empty) { try Query.parse("   ", analyzer: analyzer) }
+        #expect(throws: QueryError.noSearchableText("，。！")) { try Query.parse("，。！", analyzer: analyzer) }
+        #expect(throws: QueryError.unbalancedQuote) { try Query.parse("\"知识产权", analyzer: analyzer) }
+        #expect(throws: QueryError.tooLong(300)) { try Query.parse(String(repeating: "专", count: 300), analyzer: analyzer) }
+        #expect(throws: QueryError.danglingOr) { try Query.parse("OR 专利", analyzer: analyzer) }
+        #expect(throws: QueryError.onlyExclusions) { try Query.parse("-专利", analyzer: analyzer) }
+    }
+
+    @Test func gramElementsCoverEveryCharacter() {
+        let part = QueryPart("知识产权局", analyzer: analyzer)!
+        let elements = PartMatcher.elements(of: part)
+        // 5 characters: grams at 0 (知识), 2 (产权) and 3 (权局).
+        #expect(elements.map(\.offset) == [0, 2, 3])
+        let single = PartMatcher.elements(of: QueryPart("浙", analyzer: analyzer)!)
+        #expect(single.count == 1)
+        if case .prefix(let c) = single[0].lookup { #expect(c == 0x6D59) } else { Issue.record("expected a prefix lookup") }
+    }
+}
