@@ -1,1 +1,31 @@
-print("bench")
+// ipsearch-bench: performance measurements of ipsearch, one subcommand per benchmark.
+//
+//   ipsearch-bench analysis DIR [--repeat N] [--min-time S] [--json]
+//
+// To add a benchmark, put it in its own file with an entry point `([String]) -> Int32` (the
+// arguments after the subcommand name; returns the exit status) and add a line to `subcommands`.
+import Foundation
+
+let subcommands: [(name: String, summary: String, run: ([String]) -> Int32)] = [
+    ("analysis", "analyzer throughput against the bare ICU word break iterator", AnalysisBenchmark.main),
+]
+
+func printUsage(to stream: UnsafeMutablePointer<FILE>) {
+    var text = "usage: ipsearch-bench SUBCOMMAND [ARGUMENTS]\n\nsubcommands:\n"
+    for c in subcommands {
+        text += "  \(c.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(c.summary)\n"
+    }
+    fputs(text, stream)
+}
+
+let arguments = CommandLine.arguments
+if arguments.count < 2 || ["-h", "--help", "help"].contains(arguments[1]) {
+    printUsage(to: arguments.count < 2 ? stderr : stdout)
+    exit(arguments.count < 2 ? 2 : 0)
+}
+guard let command = subcommands.first(where: { $0.name == arguments[1] }) else {
+    fputs("ipsearch-bench: unknown subcommand '\(arguments[1])'\n", stderr)
+    printUsage(to: stderr)
+    exit(2)
+}
+exit(command.run(Array(arguments.dropFirst(2))))

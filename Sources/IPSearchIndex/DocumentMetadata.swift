@@ -73,30 +73,39 @@ public struct DocumentMetadata: Equatable, Sendable {
 
     static func heuristicTitle(_ body: Substring) -> String? {
         var scanned = 0
-        for rawLine in body.split(whereSeparator: \.isNewline) {
+        // Only the top of the document can hold its title: look at its first 40 lines (byte-level
+        // line splitting; Character iteration over a whole document is needlessly slow).
+        var rest: Substring = Substring(body.utf8.prefix(16_384)) ?? body
+        while !rest.isEmpty {
             scanned += 1
             if scanned > 40 { break }
-            let line = rawLine.trimmed()
+            let newline = rest.utf8.firstIndex(of: 0x0A) ?? rest.endIndex
+            let rawLine = rest[..<newline]
+            rest = newline < rest.endIndex ? rest[rest.index(after: newline)...] : rest[rest.endIndex...]
+            // Lines this long are paragraphs, not headlines: 200 characters decide it.
+            let line = String(rawLine.prefix(200)).trimmed()
             if line.isEmpty { continue }
             let lower = line.lowercased()
             if fieldPrefixes.contains(where: { lower.hasPrefix($0) }) { continue }
-            if firstDate(in: line[...]) != nil && line.count < 40 { continue }  // "2022-09-21 10:11 杭州网"
-            let visible = line.filter { !$0.isWhitespace }
-            // Navigation crumbs: short lines without sentence punctuation.
-            if visible.count < 8 { continue }
+            // Navigation crumbs: short lines.
+            if line.utf8.count < 64, line.filter({ !$0.isWhitespace }).count < 8 { continue }
+            if line.utf8.count < 120, firstDate(in: line[...]) != nil, line.count < 40 { continue }  // "2022-09-21 10:11 杭州网"
             return cleanTitle(line)
         }
         return nil
     }
 
     static func cleanTitle(_ line: String) -> String {
-        var title = PinyinAnnotation.strip(line)
+        var title = dropDateline(PinyinAnnotation.strip(line))
         // Site suffixes: "…发布会_中國網", "… - 中国知识产权网".
         for separator in ["_", " - ", "－", "—"] {
-            if let r = title.lastRange(of: separator) {
-                let suffix = title[r.upperBound...]
-                if suffix.count <= 8, !suffix.isEmpty, title[..<r.lowerBound].count >= 8 {
-                    title = String(title[..<r.lowerBound])
+            // Only a short tail can be a site name: look for the separator in the last 12 characters.
+            let tail = String(title.suffix(8 + separator.count))
+            if let r = tail.lastRange(of: separator) {
+                let suffix = tail[r.upperBound...]
+                let kept = title.count - tail.count + tail.distance(from: tail.startIndex, to: r.lowerBound)
+                if suffix.count <= 8, !suffix.isEmpty, kept >= 8 {
+                    title = String(title.prefix(kept))
                 }
             }
         }
@@ -112,15 +121,39 @@ public struct DocumentMetadata: Equatable, Sendable {
         return title.trimmed()
     }
 
+    /// A wire-story lead starts with a dateline, `中新經緯11月29日電 29日,` or `新华社北京9月20日电`: a
+    /// title taken from such a paragraph starts after it (and after a repeated `29日,`).
+    static func dropDateline(_ text: String) -> String {
+        let chars = Array(text)
+        guard let dian = chars.prefix(24).firstIndex(where: { $0 == "電" || $0 == "电" || $0 == "讯" || $0 == "訊" }),
+              dian >= 2, chars[dian - 1] == "日" else { return text }
+        var i = dian + 1
+        while i < chars.count, chars[i].isWhitespace || chars[i] == "(" || chars[i] == "（" { i += 1 }
+        // "29日," repeated after the dateline.
+        var j = i
+        while j < chars.count, chars[j].isNumber { j += 1 }
+        if j > i, j < chars.count, chars[j] == "日" {
+            j += 1
+            while j < chars.count, chars[j] == "," || chars[j] == "，" || chars[j].isWhitespace { j += 1 }
+            i = j
+        }
+        return i < chars.count - 4 ? String(chars[i...]) : text
+    }
+
     // MARK: Date
 
     /// The first full date in `text`, as YYYY-MM-DD.
+    /// Looks in the first 4,000 UTF-8 bytes (dates of press releases sit at the top); candidates
+    /// are found by scanning bytes for four ASCII digits, and only those are parsed.
     static func firstDate(in text: Substring) -> String? {
-        let chars = Array(text.prefix(20_000).unicodeScalars)
-        var i = 0
-        while i + 8 <= chars.count {
-            if let (date, _) = dateAt(chars, i) { return date }
-            i += 1
+        let bytes = Array(text.utf8.prefix(4_000))
+        var run = 0
+        for (i, b) in bytes.enumerated() {
+            run = (b >= 0x30 && b <= 0x39) ? run + 1 : 0
+            guard run == 4, i + 1 < bytes.count, i < 4 || !(bytes[i - 4] >= 0x30 && bytes[i - 4] <= 0x39) else { continue }
+            let start = i - 3
+            let candidate = String(decoding: bytes[start..<min(bytes.count, start + 24)], as: UTF8.self)
+            if let (date, _) = dateAt(Array(candidate.unicodeScalars), 0) { return date }
         }
         return nil
     }

@@ -1,4 +1,3 @@
-import Dispatch
 import FoundationEssentials
 import IPSearchAnalysis
 #if canImport(Glibc)
@@ -278,64 +277,118 @@ public enum Indexer {
         case failed(String)
     }
 
-    /// Prepares items on `threads` threads in batches, handing results to `consume` in order on the
-    /// calling thread while the next batch is being analysed.
+    /// Prepares items on `threads` worker threads while the calling thread consumes the results in
+    /// order (inverting them into the segment). Workers run at most `window` items ahead of the
+    /// consumer, which bounds memory. Plain pthreads: the work is CPU-bound and long-running, and
+    /// must not compete with Swift concurrency's cooperative pool that the caller may be running on.
     static func process(
         _ items: [WorkItem], threads: Int,
         consume: (WorkItem, WorkResult) throws(IndexError) -> Void
     ) throws(IndexError) {
         guard !items.isEmpty else { return }
-        let analyzers: [Analyzer]
-        do { analyzers = try (0..<threads).map { _ in try Analyzer() } } catch {
+        let pipeline = Pipeline(items: items, window: max(64, threads * 64))
+        var analyzers: [Analyzer] = []
+        do { for _ in 0..<threads { analyzers.append(try Analyzer()) } } catch {
             throw IndexError.io(path: "ICU", operation: "open word break iterator", errno: ENOENT)
         }
-        var start = 0
-        var pending: (range: Range<Int>, results: ResultBox)?
-        let queue = DispatchQueue(label: "ipsearch.analysis", attributes: .concurrent)
-        let group = DispatchGroup()
-        while start < items.count || pending != nil {
-            // Start analysing the next batch in the background.
-            var next: (Range<Int>, ResultBox)?
-            if start < items.count {
-                var end = start
-                var bytes = 0
-                while end < items.count, end - start < 512, bytes < 16 << 20 {
-                    if case .file(let f, _) = items[end] { bytes += Int(f.size) } else { bytes += 4096 }
-                    end += 1
-                }
-                let range = start..<end
-                let box = ResultBox(count: range.count)
-                for t in 0..<min(threads, range.count) {
-                    queue.async(group: group) {
-                        var i = range.lowerBound + t
-                        while i < range.upperBound {
-                            box.set(i - range.lowerBound, prepare(items[i], analyzer: analyzers[t]))
-                            i += threads
-                        }
-                    }
-                }
-                next = (range, box)
-                start = end
-            }
-            // Meanwhile, invert the previous batch on this thread.
-            if let (range, box) = pending {
-                for i in range { try consume(items[i], box.take(i - range.lowerBound)) }
-            }
-            group.wait()
-            pending = next
+        var workers: [pthread_t] = []
+        for t in 0..<threads {
+            let context = Unmanaged.passRetained(WorkerContext(pipeline: pipeline, analyzer: analyzers[t]))
+            var thread = pthread_t()
+            pthread_create(&thread, nil, { raw in
+                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                context.pipeline.work(context.analyzer)
+                return nil
+            }, context.toOpaque())
+            workers.append(thread)
+        }
+        defer {
+            pipeline.cancel()
+            for t in workers { pthread_join(t, nil) }
+        }
+        for i in items.indices {
+            try consume(items[i], pipeline.take(i))
         }
     }
 
-    /// Thread-safe write-once slots for one batch's results (each index written by one thread).
-    final class ResultBox: @unchecked Sendable {
-        private var slots: UnsafeMutableBufferPointer<WorkResult?>
-        init(count: Int) {
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: nil)
+    final class WorkerContext {
+        let pipeline: Pipeline
+        let analyzer: Analyzer
+        init(pipeline: Pipeline, analyzer: Analyzer) {
+            self.pipeline = pipeline
+            self.analyzer = analyzer
         }
-        deinit { slots.deinitialize().deallocate() }
-        func set(_ i: Int, _ r: WorkResult) { slots[i] = r }
-        func take(_ i: Int) -> WorkResult { defer { slots[i] = nil }; return slots[i]! }
+    }
+
+    /// Ordered hand-off between worker threads and the consumer.
+    final class Pipeline: @unchecked Sendable {
+        private let items: [WorkItem]
+        private let window: Int
+        private var results: [WorkResult?]
+        private var nextToClaim = 0
+        private var consumed = 0
+        private var cancelled = false
+        private var mutex = pthread_mutex_t()
+        private var ready = pthread_cond_t()
+        private var space = pthread_cond_t()
+
+        init(items: [WorkItem], window: Int) {
+            self.items = items
+            self.window = window
+            results = Array(repeating: nil, count: items.count)
+            pthread_mutex_init(&mutex, nil)
+            pthread_cond_init(&ready, nil)
+            pthread_cond_init(&space, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(&ready)
+            pthread_cond_destroy(&space)
+            pthread_mutex_destroy(&mutex)
+        }
+
+        /// A worker's loop: claim the next item, prepare it, publish the result.
+        func work(_ analyzer: Analyzer) {
+            while true {
+                pthread_mutex_lock(&mutex)
+                while !cancelled && nextToClaim < items.count && nextToClaim >= consumed + window {
+                    pthread_cond_wait(&space, &mutex)
+                }
+                if cancelled || nextToClaim >= items.count {
+                    pthread_mutex_unlock(&mutex)
+                    return
+                }
+                let i = nextToClaim
+                nextToClaim += 1
+                pthread_mutex_unlock(&mutex)
+
+                let result = Indexer.prepare(items[i], analyzer: analyzer)
+
+                pthread_mutex_lock(&mutex)
+                results[i] = result
+                pthread_cond_broadcast(&ready)
+                pthread_mutex_unlock(&mutex)
+            }
+        }
+
+        /// The consumer: waits for item `i`'s result (items are taken in order).
+        func take(_ i: Int) -> WorkResult {
+            pthread_mutex_lock(&mutex)
+            while results[i] == nil { pthread_cond_wait(&ready, &mutex) }
+            let r = results[i]!
+            results[i] = nil
+            consumed = i + 1
+            pthread_cond_broadcast(&space)
+            pthread_mutex_unlock(&mutex)
+            return r
+        }
+
+        func cancel() {
+            pthread_mutex_lock(&mutex)
+            cancelled = true
+            pthread_cond_broadcast(&space)
+            pthread_mutex_unlock(&mutex)
+        }
     }
 
     static func prepare(_ item: WorkItem, analyzer: Analyzer) -> WorkResult {

@@ -110,10 +110,10 @@ public final class SegmentReader: @unchecked Sendable {
         var r = ByteReader(base: base, range: start..<(start + info.postingsLength))
         var doc: Int64 = 0
         for _ in 0..<info.docFreq {
-            guard let delta = r.varint(), let tf = r.varint(), tf > 0, tf <= UInt64(r.remaining) else {
+            guard let code = r.varint(), let tf = code & 1 == 1 ? 1 : r.varint(), tf > 0, tf <= UInt64(r.remaining) else {
                 throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings")
             }
-            doc += Int64(delta)
+            doc += Int64(code >> 1)
             guard doc < Int64(meta.documents) else {
                 throw IndexError.corrupt(path: postingsFile.path, reason: "document number out of range")
             }

@@ -95,8 +95,14 @@ final class SegmentWriter {
             }
             let tf = doc.freqs[k]
             let before = slotPostings[slot].count
-            VarInt.append(UInt32(docID - slotLastDoc[slot]), to: &slotPostings[slot])
-            VarInt.append(tf, to: &slotPostings[slot])
+            // Most grams occur once per document: the low bit of the doc delta says "tf = 1".
+            let delta = UInt64(docID - slotLastDoc[slot]) << 1
+            if tf == 1 {
+                VarInt.append(delta | 1, to: &slotPostings[slot])
+            } else {
+                VarInt.append(delta, to: &slotPostings[slot])
+                VarInt.append(tf, to: &slotPostings[slot])
+            }
             var last: UInt32 = 0
             for _ in 0..<tf {
                 let position = doc.positions[p]

@@ -1,8 +1,61 @@
+import Hummingbird
 import IPSearch
+import IPSearchIndex
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Runs the HTTP server until SIGINT/SIGTERM. (Being written: see the serve issue.)
+/// Runs `ipsearch serve` until SIGINT or SIGTERM, then shuts down gracefully (stops accepting, lets
+/// requests in flight finish).
+///
+/// stdout gets exactly one line, the URL, once the socket is bound; everything else goes to stderr.
+/// A missing or damaged index does not stop the server: it answers 503 `index_unavailable` (and
+/// `/health` says `unavailable`) until `ipsearch index` commits a readable generation, which the
+/// next request picks up.
 public func runServer(_ configuration: ServerConfiguration) async throws {
-    throw ServerError.notReady
+    let standard = ServerOutput.standard
+    let bound = Flag()
+    let output = ServerOutput(listening: { url in bound.set(); standard.listening(url) }, log: standard.log)
+    let service = SearchService(indexDirectory: configuration.indexDirectory)
+
+    do {
+        let reader = try service.current().reader
+        output.log("ipsearch: serving generation \(reader.generation) (\(reader.documentCount) documents) from \(configuration.indexDirectory)")
+    } catch {
+        output.log("ipsearch: warning: \(error.description)")
+        output.log("ipsearch: warning: answering 503 index_unavailable until a readable index is committed to \(configuration.indexDirectory)")
+    }
+
+    let app = buildApplication(configuration, service: service, output: output)
+    do {
+        // Hummingbird's ServiceGroup (swift-service-lifecycle); the default signals are SIGTERM and SIGINT.
+        try await app.runService()
+    } catch {
+        if !bound.isSet { throw ServerError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)") }
+        throw error
+    }
+    output.log("ipsearch: server stopped")
 }
 
-enum ServerError: Error { case notReady }
+/// Why `ipsearch serve` could not start.
+public enum ServerError: Error, CustomStringConvertible {
+    case cannotListen(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let reason):
+            let inUse = reason.contains("Address already in use") || reason.contains("errno: 98")
+            return "cannot listen on \(host):\(port): \(reason)" + (inUse ? " (another server on this port? --port 0 picks a free one)" : "")
+        }
+    }
+}
+
+/// A one-way flag, set from the server's event loop and read after it stops.
+final class Flag: @unchecked Sendable {
+    private var value = false
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func set() { pthread_mutex_lock(&mutex); value = true; pthread_mutex_unlock(&mutex) }
+    var isSet: Bool { pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }; return value }
+}

@@ -48,7 +48,8 @@ import Testing
         let analyzer = try Analyzer()
         let fromBig5 = analyzer.analyze(d.text), fromUTF8 = analyzer.analyze(big5Text)
         #expect(fromBig5.tokens == fromUTF8.tokens)
-        #expect(fromBig5.words.contains("知识产权"))
+        #expect(fromBig5.normalized.string.contains("知识产权"))
+        #expect(fromBig5.gramTerms.contains("识产"))
     }
 
     @Test func utf8WithBOM() throws {
@@ -109,9 +110,7 @@ import Testing
     /// and never a wrong guess.
     @Test(arguments: [
         [UInt8]([0xFF, 0xFF, 0xFF, 0x80, 0x81]),
-        [UInt8](repeating: 0xFF, count: 300),
         Array("知识产权".utf8) + [0xFF] + Array("保护".utf8),
-        [UInt8]([0x80, 0xFF, 0x80, 0xFF, 0x41, 0x42, 0xFF]),
     ])
     func undecodableBytes(_ bytes: [UInt8]) {
         let error = #expect(throws: DecodeError.self) { try TextDecoder.decode(bytes) }
@@ -120,5 +119,51 @@ import Testing
             return
         }
         #expect(tried.contains("GB18030") && tried.contains("Big5"))
+    }
+
+    /// BUG: ICU's "Big5" converter (windows-950) maps the lone bytes 0x80 → U+0080 and 0xFF → U+F8F8
+    /// (private use), so bytes that are not Big5 at all are accepted as Big5 "text".
+    @Test(arguments: [
+        [UInt8]([0x80, 0xFF, 0x80, 0xFF, 0x41, 0x42, 0xFF]),
+        [UInt8](repeating: 0xFF, count: 301),
+        [UInt8](repeating: 0x80, count: 11),
+    ])
+    func bytesThatAreNotBig5AreNotAcceptedAsBig5(_ bytes: [UInt8]) {
+        let error = #expect(throws: DecodeError.self) { try TextDecoder.decode(bytes) }
+        guard let error else { return }  // already recorded: decoded as text
+        guard case .undecodable = error else {
+            Issue.record("expected DecodeError.undecodable, got \(error)")
+            return
+        }
+    }
+
+    /// BUG: an even number of 0xFF bytes (no NUL) is detected as UTF-16BE and accepted as U+FFFF
+    /// noncharacters; `checked` only rejects C0 controls.
+    @Test func ffBytesAreNotUTF16Text() {
+        let error = #expect(throws: DecodeError.self) { try TextDecoder.decode([UInt8](repeating: 0xFF, count: 300)) }
+        if error == nil { return }
+        switch error {
+        case .undecodable?, .binary?: break
+        default: Issue.record("expected DecodeError.undecodable or .binary, got \(String(describing: error))")
+        }
+    }
+
+    /// BUG: a short GB18030 or Big5 text (an even number of bytes, no NUL) is decoded as UTF-16BE
+    /// Hangul/CJK garbage: ICU's detector lists UTF-16BE first for short inputs, and BOM-less UTF-16
+    /// conversion accepts almost any even-length input. (Corpus-sized texts are detected correctly.)
+    @Test(arguments: [
+        ("知识产权", "GB18030"),
+        ("地理标志保护", "GB18030"),
+        ("国家知识产权局新闻发布会", "GB18030"),
+        ("知識產權", "Big5"),
+        ("質押融資", "Big5"),
+        ("知識產權強國建設", "Big5"),
+    ])
+    func shortChineseTexts(_ text: String, _ charset: String) throws {
+        let bytes = try #require(TextDecoder.encode(text, as: charset))
+        #expect(!bytes.contains(0))
+        let d = try TextDecoder.decode(bytes)
+        #expect(d.text == text, "decoded as \(d.encoding)")
+        #expect(!d.encoding.hasPrefix("UTF-16"))
     }
 }

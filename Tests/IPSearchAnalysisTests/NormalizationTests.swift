@@ -52,7 +52,9 @@ import Testing
         ("DeepSeek PCT WIPO", "deepseek pct wipo"),
         ("Ｄｅｅｐ　Ｓｅｅｋ", "deep seek"),       // ideographic space → space
         ("e\u{301}", "é"),                       // combining sequence composes
-        ("\u{FA11}", "\u{5D0E}"),                // compatibility ideograph → unified
+        ("\u{F9B5}", "例"),                      // compatibility ideograph → unified
+        ("\u{F900}", "岂"),                      // compatibility 豈 → 豈 → Simplified 岂
+        ("\u{FA11}", "\u{FA11}"),                // 﨑 is a unified ideograph despite its block
     ])
     func normalizes(_ input: String, _ expected: String) {
         #expect(Normalizer().normalize(Array(input.utf16)).string == expected)

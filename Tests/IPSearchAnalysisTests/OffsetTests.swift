@@ -81,9 +81,12 @@ import Testing
         let gramSources = a.tokens.filter { $0.kind == .gram && $0.term == "产权" }.map { substring(original, $0.source) }
         #expect(gramSources.count == 41)
         #expect(Set(gramSources) == ["產(chǎn)權(quán)"])
-        let wordSources = a.tokens.filter { $0.kind == .word && $0.term == "知识产权" }.map { substring(original, $0.source) }
-        #expect(!wordSources.isEmpty)
-        #expect(Set(wordSources) == ["知識產(chǎn)權(quán)"])
+        // Words: ICU 72 cuts 知识|产权; either way the word maps back to the annotated text.
+        let words = a.tokens.filter { $0.kind == .word && ($0.term == "产权" || $0.term == "知识产权") }
+        #expect(words.count >= 41)
+        for w in words {
+            #expect(substring(original, w.source) == (w.term == "产权" ? "產(chǎn)權(quán)" : "知識產(chǎn)權(quán)"))
+        }
     }
 
     @Test func highlightInsideMixedText() throws {

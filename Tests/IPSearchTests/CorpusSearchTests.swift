@@ -48,7 +48,9 @@ import Testing
     @Test func substringsInsideSegmentedWordsAndSingleCharactersMatch() throws {
         #expect(try fixture.search("押融").total >= 1)      // inside 质押融资
         #expect(try fixture.search("浙").hits.first?.id == "004_9aef3166641af20f.txt")
-        #expect(try fixture.search("标志").total >= try fixture.search("地理标志").total)
+        let part = try fixture.search("标志").total
+        let whole = try fixture.search("地理标志").total
+        #expect(part >= whole)
     }
 
     @Test func andOrExclusionAndPartial() throws {

@@ -1,0 +1,79 @@
+import Foundation
+import IPSearch
+import IPSearchIndex
+
+/// `ipsearch-bench queries --index DIR --queries FILE [--repeat N] [--limit K] [--json]`
+///
+/// Warm query latency: opens the index once through `SearchService` (as the server does), runs every
+/// query of FILE (one per line) once untimed to warm the page cache and ICU, then N timed passes.
+/// One sample = one complete search including query parsing, matching, BM25, top-k and snippets
+/// for the returned hits. Reports p50/p95/p99/max over all samples, and each query's `total` (in file
+/// order) so callers can compute recall.
+enum QueryBenchmark {
+    static let usage = """
+        usage: ipsearch-bench queries --index DIR --queries FILE [--repeat N] [--limit K] [--json]
+
+        """
+
+    static func main(_ args: [String]) -> Int32 {
+        var index = "", queriesPath = "", repeats = 3, limit = 10, json = false
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            func value() -> String? { i += 1; return i < args.count ? args[i] : nil }
+            switch a {
+            case "--index": index = value() ?? ""
+            case "--queries": queriesPath = value() ?? ""
+            case "--repeat": repeats = Int(value() ?? "") ?? 0
+            case "--limit": limit = Int(value() ?? "") ?? 0
+            case "--json": json = true
+            default: fputs("ipsearch-bench queries: unknown argument \(a)\n\(usage)", stderr); return 2
+            }
+            i += 1
+        }
+        guard !index.isEmpty, !queriesPath.isEmpty, repeats > 0, limit > 0,
+              let text = try? String(contentsOfFile: queriesPath, encoding: .utf8) else {
+            fputs(usage, stderr)
+            return 2
+        }
+        let queries = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        let service = SearchService(indexDirectory: index)
+        let options = SearchOptions(limit: limit)
+        var totals: [Int] = []
+        var errors = 0
+        for q in queries {
+            do { totals.append(try service.search(q, options: options).total) } catch {
+                totals.append(-1)
+                errors += 1
+            }
+        }
+        var samples: [Double] = []
+        samples.reserveCapacity(queries.count * repeats)
+        for _ in 0..<repeats {
+            for q in queries {
+                let start = System.now()
+                _ = try? service.search(q, options: options)
+                samples.append((System.now() - start) * 1000)
+            }
+        }
+        samples.sort()
+        func pct(_ p: Double) -> Double {
+            samples.isEmpty ? 0 : samples[min(samples.count - 1, Int((Double(samples.count) * p).rounded(.up)) - 1)]
+        }
+        let mean = samples.reduce(0, +) / Double(max(1, samples.count))
+        let r = { (v: Double) in (v * 1000).rounded() / 1000 }
+        let summary = "queries: \(queries.count) × \(repeats), p50 \(r(pct(0.5))) ms, p95 \(r(pct(0.95))) ms, p99 \(r(pct(0.99))) ms, max \(r(samples.last ?? 0)) ms, mean \(r(mean)) ms, errors \(errors)"
+        if json {
+            fputs(summary + "\n", stderr)
+            let object: [String: Any] = [
+                "queries": queries.count, "repeat": repeats, "p50_ms": r(pct(0.5)), "p95_ms": r(pct(0.95)),
+                "p99_ms": r(pct(0.99)), "max_ms": r(samples.last ?? 0), "mean_ms": r(mean), "errors": errors, "totals": totals,
+            ]
+            let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(summary)
+        }
+        return errors == 0 ? 0 : 1
+    }
+}

@@ -1,0 +1,88 @@
+import Hummingbird
+import Logging
+
+/// The endpoints, recognised by path alone (any method): lets `RequestGuardMiddleware` answer 405 for
+/// a known path with the wrong method, where Hummingbird's router would answer 404.
+enum Endpoint: Equatable {
+    case search, health, stats, openAPI, document
+
+    /// Matches like the router does: empty path components are ignored (`/search/` is `/search`).
+    init?(path: String) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        let first = parts.first.map(String.init) ?? ""
+        switch (first, parts.count) {
+        case ("search", 1): self = .search
+        case ("health", 1): self = .health
+        case ("stats", 1): self = .stats
+        case ("openapi.json", 1): self = .openAPI
+        case ("documents", 2...): self = .document
+        default: return nil
+        }
+    }
+}
+
+/// Every endpoint is a GET: a body larger than this is refused (413) unread.
+let maxRequestBodyBytes = 1024
+
+/// Converts every error thrown below it (ours, Hummingbird's "no route", anything unexpected) to the
+/// JSON error shape, so no client ever sees an empty 404 or a bare 500.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = APIError.from(error, request: request)
+            if apiError.status == .internalServerError {
+                context.logger.error("internal error on \(request.method) \(request.uri): \(error)")
+            }
+            let response = apiError.response()
+            return request.method == .head ? response.createHeadResponse() : response
+        }
+    }
+}
+
+/// Checks what routing cannot: the request body (every endpoint is a GET, so any body over
+/// `maxRequestBodyBytes` is refused with 413 before it is read) and the method of a known path (405).
+struct RequestGuardMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        if let declared = request.headers[.contentLength], let n = Int(declared), n > maxRequestBodyBytes {
+            throw APIError.bodyTooLarge(limit: maxRequestBodyBytes)
+        }
+        // Chunked bodies carry no length: read at most the limit (NIOTooManyBytesError → 413).
+        do { _ = try await request.collectBody(upTo: maxRequestBodyBytes) } catch {
+            throw APIError.bodyTooLarge(limit: maxRequestBodyBytes)
+        }
+        if Endpoint(path: request.uri.path) != nil, request.method != .get, request.method != .head {
+            throw APIError.methodNotAllowed(request.method, request.uri.path)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// One line per request: method, target, status, milliseconds (to stderr unless `--quiet`).
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            log(request, status: response.status.code, since: started)
+            return response
+        } catch {
+            // Only reached if ErrorMiddleware itself failed; Hummingbird then answers 500.
+            log(request, status: 500, since: started)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, status: Int, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let rounded = (ms * 100).rounded() / 100
+        // The raw target (as sent, still percent-encoded), cut so one request stays one short line.
+        let target = request.uri.string.count > 1000 ? String(request.uri.string.prefix(1000)) + "…" : request.uri.string
+        logger.info("\(request.method.rawValue) \(target) \(status) \(rounded) ms")
+    }
+}

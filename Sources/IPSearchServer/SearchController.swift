@@ -1,0 +1,106 @@
+import FoundationEssentials
+import Hummingbird
+import IPSearch
+import IPSearchIndex
+
+/// The handlers of the JSON API. Every answer is JSON; every failure is an `APIError`.
+///
+/// All handlers share one `SearchService`, which stats `manifest.json` on every call and opens the
+/// new generation when it changed: a commit of `ipsearch index` is seen by the very next request
+/// (well within the one second the serve issue asks for), with no restart and no polling timer. A
+/// request keeps the snapshot it started with, so a commit never changes a response half-way.
+struct SearchController<Context: RequestContext>: Sendable {
+    let service: SearchService
+
+    /// Page sizes a client may ask for (the CLI allows more; a web page does not need more).
+    static var limitRange: ClosedRange<Int> { 1...100 }
+    /// Deep paging costs a top-k of offset + limit: bounded.
+    static var offsetRange: ClosedRange<Int> { 0...100_000 }
+    static var snippetLengthRange: ClosedRange<Int> { 10...2000 }
+    static var snippetCountRange: ClosedRange<Int> { 0...10 }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/search", use: search)
+        router.get("/documents/**", use: document)
+        router.get("/health", use: health)
+        router.get("/stats", use: stats)
+        router.get("/openapi.json", use: openAPI)
+    }
+
+    /// `GET /search?q=…&limit=10&offset=0&snippet_length=80&snippets=2&explain=false` → SearchResponse.
+    @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+        let parameters = try QueryParameters(request.uri.query)
+        guard let q = try parameters.single("q") else { throw APIError.missingQuery() }
+        if q.allSatisfy(\.isWhitespace) { throw APIError.emptyQuery() }
+        if q.count > Query.maxLength { throw APIError.queryTooLong(q.count) }
+        let options = SearchOptions(
+            limit: try parameters.integer("limit", in: Self.limitRange, default: 10),
+            offset: try parameters.integer("offset", in: Self.offsetRange, default: 0),
+            snippets: SnippetOptions(
+                length: try parameters.integer("snippet_length", in: Self.snippetLengthRange, default: 80),
+                count: try parameters.integer("snippets", in: Self.snippetCountRange, default: 2)
+            ),
+            explain: try parameters.boolean("explain", default: false)
+        )
+        let result: SearchResult
+        do { result = try service.search(q, options: options) } catch { throw APIError.from(error) }
+        return JSONResponse.make(data: SearchResponse(result).jsonData())
+    }
+
+    /// `GET /documents/{id}` → DocumentResponse. The id is a corpus-relative path: its `/` may be sent
+    /// as is or as `%2F`, other bytes percent-encoded as UTF-8 (`sub%2Fdir%2F%E4%B8%AD.txt`).
+    @Sendable func document(_ request: Request, context: Context) async throws -> Response {
+        let id = try Self.documentID(fromPath: request.uri.path)
+        let searcher: Searcher
+        do { searcher = try service.current() } catch { throw APIError.indexUnavailable(error) }
+        let stored: StoredDocument?
+        do { stored = try searcher.reader.document(id: id) } catch { throw APIError.indexUnavailable(error) }
+        guard let stored else { throw APIError.documentNotFound(id) }
+        return JSONResponse.make(data: DocumentResponse(stored).jsonData())
+    }
+
+    /// The decoded id of `/documents/<raw id>` (components after `documents`, joined with `/`).
+    static func documentID(fromPath path: String) throws(APIError) -> String {
+        let raw = path.split(separator: "/", omittingEmptySubsequences: true).dropFirst().joined(separator: "/")
+        do { return try PercentDecoding.decode(raw[...], plusAsSpace: false) } catch {
+            switch error {
+            case .badEscape:
+                throw APIError.invalidEncoding("the document id has an invalid percent-escape (% must be followed by two hex digits; write % itself as %25)")
+            case .invalidUTF8:
+                throw APIError.invalidEncoding("the document id is not valid UTF-8 once percent-decoded")
+            }
+        }
+    }
+
+    /// `GET /health` → 200 `{"status":"ok","generation":N,"documents":N}`, or 503
+    /// `{"status":"unavailable","reason":"…"}` while there is no readable index.
+    @Sendable func health(_ request: Request, context: Context) async throws -> Response {
+        do {
+            let reader = try service.current().reader
+            return JSONResponse.make(body: Health(status: "ok", generation: reader.generation, documents: reader.documentCount))
+        } catch {
+            return JSONResponse.make(status: .serviceUnavailable, body: Health(status: "unavailable", reason: error.description))
+        }
+    }
+
+    /// `GET /stats` → IndexStatistics of the current generation.
+    @Sendable func stats(_ request: Request, context: Context) async throws -> Response {
+        let reader: IndexReader
+        do { reader = try service.current().reader } catch { throw APIError.indexUnavailable(error) }
+        return JSONResponse.make(body: IndexStatistics(reader))
+    }
+
+    /// `GET /openapi.json` → the description of this API.
+    @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
+        JSONResponse.make(data: Data(OpenAPI.json.utf8))
+    }
+}
+
+/// The body of `GET /health`.
+struct Health: Codable, Equatable, Sendable {
+    var status: String
+    var generation: Int?
+    var documents: Int?
+    /// Why the index cannot be read (only when unavailable).
+    var reason: String?
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Testing
+@testable import IPSearchIndex
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Crashes, the write lock and concurrent readers, with real `ipsearch index` processes.
+@Suite(.serialized) struct ConcurrencyTests {
+    /// Rounds of five copies (~63 KB a round) in the big corpus: ~2.5 MB, enough that indexing it
+    /// takes a few seconds in a debug build (~1 MB/s per core), so kills land in the middle of it.
+    static let bulkCopies = 40
+
+    /// `kill -9` at random moments leaves the last commit readable and whole; the next run cleans up.
+    @Test func killedIndexerLeavesTheLastCommit() throws {
+        guard let ipsearch = CLI.require() else { return }
+        let box = try Sandbox("crash")
+        let first = try box.run()
+        #expect(first.documents == 5 && first.generation == 1)
+        try box.addBulk(copies: Self.bulkCopies)
+        let total = 5 + 5 * Self.bulkCopies
+
+        var committed = (generation: 1, documents: 5)
+        // Random moments in the first 600 ms (reading and analysing), then moments in the writing
+        // phase: just after the new segment's first file appears, and just after its last one
+        // (`.docs`, written right before the commit).
+        enum Moment: CustomStringConvertible {
+            case after(milliseconds: Int)
+            case whenFileAppears(suffix: String, thenMilliseconds: Int)
+            var description: String {
+                switch self {
+                case .after(let ms): return "after \(ms) ms"
+                case .whenFileAppears(let suffix, let ms): return "\(ms) ms after a new \(suffix) file appeared"
+                }
+            }
+        }
+        var moments: [Moment] = ([50, 600] + (0..<3).map { _ in Int.random(in: 50...600) }).shuffled().map { .after(milliseconds: $0) }
+        moments.append(.whenFileAppears(suffix: ".store", thenMilliseconds: Int.random(in: 0...40)))
+        moments.append(.whenFileAppears(suffix: ".docs", thenMilliseconds: 0))
+        for moment in moments {
+            let before = try Manifest.read(directory: box.index).referencedFiles
+            let process = try CLI.Running(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
+                                          outputDirectory: box.root.path)
+            switch moment {
+            case .after(let ms):
+                usleep(UInt32(ms * 1000))
+            case .whenFileAppears(let suffix, let ms):
+                let deadline = Date().addingTimeInterval(60)
+                while process.isRunning && Date() < deadline
+                        && !box.indexFiles().contains(where: { $0.hasSuffix(suffix) && !before.contains($0) }) {
+                    usleep(500)
+                }
+                usleep(UInt32(ms * 1000))
+            }
+            let wasRunning = process.isRunning
+            process.kill()
+            let result = process.wait()
+            let manifest = try Manifest.read(directory: box.index)
+            let leftovers = box.indexFiles().subtracting(manifest.referencedFiles).subtracting(["write.lock"])
+            print("kill \(moment): \(wasRunning ? "killed" : "had exited with \(result.status)"), generation \(manifest.generation), leftovers \(leftovers.sorted())")
+            #expect(leftovers.allSatisfy { Indexer.isIndexFile($0) }, "unexpected files \(leftovers.sorted())")
+
+            let reader = try IndexReader(directory: box.index)
+            if reader.generation == committed.generation {
+                #expect(reader.documentCount == committed.documents)
+            } else {
+                // The kill came after the commit's rename.
+                #expect(reader.generation == committed.generation + 1)
+                #expect(reader.documentCount == total)
+                committed = (reader.generation, reader.documentCount)
+            }
+            try reader.verify()
+            if reader.documentCount == 5 {
+                let snapshot = try IndexProbe.snapshot(reader)
+                #expect(snapshot.stored.values.flatMap(\.values).map(\.id).sorted() == Fixtures.names)
+            } else {
+                #expect(try reader.document(id: "bulk/bulk0/copy 7_3.txt") != nil)
+            }
+            #expect(wasRunning || result.status == 0, "the indexer failed on its own: \(result.stderr)")
+        }
+        if committed.documents != 5 {
+            print("note: a kill came after the commit (\(committed)); later kills interrupted no-op runs")
+        }
+
+        // A complete run after the kills: everything indexed, nothing left over.
+        let done = try CLI.run(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index], outputDirectory: box.root.path)
+        #expect(done.status == 0, "stderr: \(done.stderr)")
+        print("final run: \(done.stdout)")
+        let reader = try IndexReader(directory: box.index)
+        #expect(reader.documentCount == total)
+        let manifest = try Manifest.read(directory: box.index)
+        #expect(box.indexFiles() == manifest.referencedFiles.union(["write.lock"]), "leftover files after a complete run")
+        let last = Self.bulkCopies - 1
+        let doc = try #require(try reader.document(id: "bulk/bulk\(last / 100)/copy \(last)_4.txt"))
+        #expect(doc.text.hasSuffix("bulk copy \(last) of 4\n"))
+        #expect(try IndexProbe.documents(containing: "两张卷", in: reader).count == 1 + Self.bulkCopies)
+    }
+
+    /// A second indexer gives up after `--lock-timeout`, naming the running one.
+    @Test func secondIndexerIsRefusedWhileTheLockIsHeld() throws {
+        guard let ipsearch = CLI.require() else { return }
+        let box = try Sandbox("lock")
+        try box.addBulk(copies: Self.bulkCopies)
+        let holder = try CLI.Running(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
+                                     outputDirectory: box.root.path)
+        defer { if holder.isRunning { holder.kill() }; _ = holder.wait() }
+        let deadline = Date().addingTimeInterval(30)
+        while lockHolder(box.index) != holder.pid && holder.isRunning && Date() < deadline { usleep(2_000) }
+        try #require(lockHolder(box.index) == holder.pid, "the first indexer never took the lock")
+
+        let started = Date()
+        let second = try CLI.run(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--lock-timeout", "0.2"],
+                                 outputDirectory: box.root.path)
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(!second.signaled && second.status == 2, "status \(second.status), stderr: \(second.stderr)")
+        #expect(second.stderr.contains("another `ipsearch index` is running"), "stderr: \(second.stderr)")
+        #expect(second.stderr.contains("pid \(holder.pid)"), "stderr: \(second.stderr)")
+        #expect(elapsed >= 0.2, "gave up after \(elapsed) s")
+
+        // In-process, no waiting.
+        var options = box.options()
+        options.lockTimeout = 0
+        var waitedFor: [String] = []
+        do {
+            _ = try Indexer.run(options, waiting: { waitedFor.append($0) })
+            Issue.record("Indexer.run succeeded while another process held the lock")
+        } catch {
+            #expect(error == .locked(path: box.index + "/write.lock", holder: "pid \(holder.pid)"))
+            #expect(error.description.contains("another `ipsearch index` is running"))
+        }
+        #expect(waitedFor == ["pid \(holder.pid)"])
+        #expect(holder.isRunning, "the first indexer finished before the lock could be tested: make the corpus bigger")
+
+        // The kernel drops the lock of a killed indexer: no stale lock.
+        holder.kill()
+        _ = holder.wait()
+        // Killed during its first run: still no index (not a damaged one), only index-file leftovers.
+        #expect(throws: IndexError.noIndex(directory: box.index)) { _ = try IndexReader(directory: box.index) }
+        #expect(box.indexFiles().subtracting(["write.lock"]).allSatisfy { Indexer.isIndexFile($0) }, "\(box.indexFiles().sorted())")
+        _ = try DirectoryLock(directory: box.index, timeout: 0, waiting: { holder in Issue.record("lock still held by \(holder)") })
+    }
+
+    /// Without a timeout a second indexer waits for the lock, says so, and then does its work.
+    @Test func secondIndexerWaitsForTheLock() throws {
+        guard let ipsearch = CLI.require() else { return }
+        let box = try Sandbox("lockwait")
+        try FileManager.default.createDirectory(atPath: box.index, withIntermediateDirectories: true)
+        var lock: DirectoryLock? = try DirectoryLock(directory: box.index, timeout: 0, waiting: { _ in })
+        let process = try CLI.Running(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index],
+                                      outputDirectory: box.root.path)
+        usleep(700_000)
+        #expect(process.isRunning, "the indexer did not wait for the lock")
+        withExtendedLifetime(lock) {}
+        lock = nil  // releases it
+        let result = process.wait(timeout: 60)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("another `ipsearch index` is running (pid \(getpid()))"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("waiting"), "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("added 5"), "stdout: \(result.stdout)")
+        #expect(try IndexReader(directory: box.index).documentCount == 5)
+    }
+
+    /// While an indexer commits over and over, every snapshot a reader opens is one whole commit.
+    @Test func readersNeverSeeHalfWrittenCommits() throws {
+        let box = try Sandbox("readers")
+        try box.write("churn.txt", "翻动的文件 版本0\n")
+        try box.run()
+
+        let stop = Locked(false)
+        let finished = Locked(false)
+        let writerErrors = Locked<[String]>([])
+        let commits = Locked(0)
+        let writer = Thread {
+            var n = 0
+            while !stop.get() {
+                n += 1
+                do {
+                    if n % 2 == 1 { try box.write("extra.txt", "额外的文件:第\(n)次加入。\n") } else { try box.remove("extra.txt") }
+                    try box.write("churn.txt", "翻动的文件 版本\(n) " + String(repeating: "字", count: n % 5) + "\n")
+                    var options = box.options()
+                    options.threads = 1
+                    if try Indexer.run(options).committed { commits.modify { $0 += 1 } }
+                } catch {
+                    writerErrors.modify { $0.append("\(error)") }
+                    break
+                }
+            }
+            finished.set(true)
+        }
+        writer.start()
+
+        let base = Set(Fixtures.names + ["churn.txt"])
+        var snapshots = 0
+        var generations = Set<Int>()
+        var counts = Set<Int>()
+        let end = Date().addingTimeInterval(1.2)
+        while Date() < end {
+            do {
+                let reader = try IndexReader(directory: box.index)
+                let ids = try IndexProbe.liveIDs(reader)
+                #expect(ids.count == reader.documentCount, "generation \(reader.generation)")
+                #expect(reader.documentCount == 6 || reader.documentCount == 7, "generation \(reader.generation): \(reader.documentCount) documents")
+                #expect(Set(ids).count == ids.count, "duplicate ids in generation \(reader.generation)")
+                #expect(Set(ids).subtracting(base).isSubset(of: ["extra.txt"]) && base.isSubset(of: Set(ids)),
+                        "generation \(reader.generation): \(ids.sorted())")
+                for segment in reader.segments {
+                    for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                        let stored = try segment.storedDocument(doc)
+                        #expect(!stored.text.isEmpty)
+                    }
+                }
+                #expect(try IndexProbe.documents(containing: "翻动的文件", in: reader) == ["churn.txt"])
+                generations.insert(reader.generation)
+                counts.insert(reader.documentCount)
+                snapshots += 1
+            } catch {
+                Issue.record("a reader failed while the index was being updated: \(error)")
+            }
+        }
+        stop.set(true)
+        let deadline = Date().addingTimeInterval(60)
+        while !finished.get() && Date() < deadline { usleep(10_000) }
+        #expect(finished.get())
+        #expect(writerErrors.get().isEmpty, "writer: \(writerErrors.get())")
+        print("readers: \(snapshots) snapshots over \(generations.count) generations, \(commits.get()) commits, counts \(counts.sorted())")
+        #expect(commits.get() >= 2)
+        #expect(generations.count >= 2)
+        #expect(snapshots >= 10)
+    }
+}
