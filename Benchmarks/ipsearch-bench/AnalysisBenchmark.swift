@@ -155,14 +155,14 @@ enum AnalysisBenchmark {
         var grams = 0
 
         func mbps(_ seconds: Double) -> Double { Double(bytes) * Double(passes) / seconds / 1e6 }
-        var bareMBps: Double { mbps(median(bareSeconds)) }
-        var analyzerMBps: Double { mbps(median(analyzerSeconds)) }
-        var normalizeMBps: Double { mbps(median(normalizeSeconds)) }
+        var bareMBps: Double { mbps(AnalysisBenchmark.median(bareSeconds)) }
+        var analyzerMBps: Double { mbps(AnalysisBenchmark.median(analyzerSeconds)) }
+        var normalizeMBps: Double { mbps(AnalysisBenchmark.median(normalizeSeconds)) }
         var ratio: Double { analyzerMBps / bareMBps }
         /// Median over samples of bare time / analyzer time (adjacent samples).
-        var pairedRatio: Double { median(zip(bareSeconds, analyzerSeconds).map { $0 / $1 }) }
-        var bareWallMBps: Double { mbps(median(bareWall)) }
-        var analyzerWallMBps: Double { mbps(median(analyzerWall)) }
+        var pairedRatio: Double { AnalysisBenchmark.median(zip(bareSeconds, analyzerSeconds).map { $0 / $1 }) }
+        var bareWallMBps: Double { mbps(AnalysisBenchmark.median(bareWall)) }
+        var analyzerWallMBps: Double { mbps(AnalysisBenchmark.median(analyzerWall)) }
 
         func humanLine(directory: String) -> String {
             let mb = String(format: "%.2f", Double(bytes) / 1e6)
@@ -278,10 +278,10 @@ enum AnalysisBenchmark {
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
-}
 
-func median(_ xs: [Double]) -> Double {
-    let s = xs.sorted()
-    guard !s.isEmpty else { return .nan }
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        guard !s.isEmpty else { return .nan }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
 }

@@ -8,6 +8,7 @@ import Foundation
 
 let subcommands: [(name: String, summary: String, run: ([String]) -> Int32)] = [
     ("analysis", "analyzer throughput against the bare ICU word break iterator", AnalysisBenchmark.main),
+    ("queries", "warm query latency (p50/p95/p99) of a query file against an index", QueryBenchmark.main),
 ]
 
 func printUsage(to stream: UnsafeMutablePointer<FILE>) {

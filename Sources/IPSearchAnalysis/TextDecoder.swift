@@ -33,26 +33,60 @@ public enum TextDecoder {
             return try checked(Decoded(text: s, encoding: "UTF-8"))
         }
         var tried: [String] = []
-        for candidate in detect(bytes) where accepted.contains(candidate) {
-            // NUL bytes only make sense in UTF-16.
-            if hasNUL && !candidate.hasPrefix("UTF-16") { continue }
-            tried.append(candidate)
-            if candidate == "UTF-8" { continue }  // already known invalid
-            if let s = convert(bytes[...], from: candidate) {
-                return try checked(Decoded(text: s, encoding: candidate))
-            }
-        }
-        // Detection can rank GB18030 below a Latin guess on short texts: try the Chinese ones anyway.
-        if !hasNUL {
-            for fallback in ["GB18030", "Big5"] where !tried.contains(fallback) {
-                tried.append(fallback)
-                if let s = convert(bytes[...], from: fallback) {
-                    return try checked(Decoded(text: s, encoding: fallback))
+        if hasNUL {
+            for candidate in detect(bytes) where candidate.hasPrefix("UTF-16") {
+                tried.append(candidate)
+                if let s = convertRoundTrip(bytes, from: candidate) {
+                    return try checked(Decoded(text: s, encoding: candidate))
                 }
             }
+        } else {
+            // GB18030 (GBK) and Big5 overlap: many byte strings are valid in both, and ICU's detector
+            // is unreliable on short texts. Decode with both and keep the more plausible text
+            // (ideographs and CJK punctuation rather than box-drawing symbols and rare blocks),
+            // the detector's order breaking ties. UTF-16 without a BOM is only considered with NUL
+            // bytes (any line break or ASCII character has one in UTF-16).
+            let ranked = detect(bytes).filter { $0 == "GB18030" || $0 == "Big5" }
+            let order = ranked + ["GB18030", "Big5"].filter { !ranked.contains($0) }
+            var best: (text: String, charset: String, score: Double)?
+            for candidate in order {
+                tried.append(candidate)
+                guard let s = convertRoundTrip(bytes, from: candidate) else { continue }
+                let score = plausibility(s)
+                if best == nil || score > best!.score { best = (s, candidate, score) }
+            }
+            if let best { return try checked(Decoded(text: best.text, encoding: best.charset)) }
         }
         if hasNUL { throw .binary("NUL bytes and no UTF-16 encoding fits") }
         throw .undecodable(tried: tried)
+    }
+
+    /// Fraction of characters that ordinary Chinese text is made of.
+    static func plausibility(_ text: String) -> Double {
+        var good = 0, total = 0
+        for u in text.unicodeScalars {
+            total += 1
+            switch u.value {
+            case 0x20...0x7E, 0x09, 0x0A, 0x0D, 0x4E00...0x9FFF, 0x3000...0x303F, 0xFF01...0xFF5E, 0x2018...0x201D, 0x2026:
+                good += 1
+            default:
+                break
+            }
+        }
+        return total == 0 ? 0 : Double(good) / Double(total)
+    }
+
+    /// Converts and accepts only if encoding the result gives back exactly `bytes`: a legacy
+    /// converter may skip or map bytes it does not understand (0xFF in Big5), which would silently
+    /// lose text.
+    static func convertRoundTrip(_ bytes: [UInt8], from charset: String) -> String? {
+        guard let s = convert(bytes[...], from: charset), !s.isEmpty, encode(s, as: charset) == bytes else { return nil }
+        // Legacy converters also map stray bytes to C1 controls (0x80 → U+0080) or private-use
+        // characters (Big5 0xFF → U+F8F8): no real text needs those.
+        for u in s.unicodeScalars where (0x80...0x9F).contains(u.value) || (0xE000...0xF8FF).contains(u.value) {
+            return nil
+        }
+        return s
     }
 
     /// Rejects decoded text that is mostly control characters (a binary file that happens to decode).
@@ -62,6 +96,7 @@ public enum TextDecoder {
             total += 1
             let v = u.value
             if v == 0 { throw .binary("NUL character") }
+            if v == 0xFFFF || v == 0xFFFE { throw .binary("noncharacter U+\(String(v, radix: 16, uppercase: true))") }
             if v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D && v != 0x0C { controls += 1 }
         }
         if total == 0 { throw .empty }

@@ -15,6 +15,12 @@ public enum Corpus {
     public static let extensions: Set<String> = ["txt", "md"]
 
     public static func scan(_ directory: String) throws(IndexError) -> [CorpusFile] {
+        var problems: [IndexSummary.Skipped] = []
+        return try scan(directory, problems: &problems)
+    }
+
+    /// Like `scan`, also reporting entries that cannot be documents (file names that are not UTF-8).
+    public static func scan(_ directory: String, problems: inout [IndexSummary.Skipped]) throws(IndexError) -> [CorpusFile] {
         var st = stat()
         guard stat(directory, &st) == 0 else {
             throw IndexError.corpusUnreadable(path: directory, reason: String(cString: strerror(errno)))
@@ -23,22 +29,30 @@ public enum Corpus {
             throw IndexError.corpusUnreadable(path: directory, reason: "not a directory")
         }
         var files: [CorpusFile] = []
-        try walk(directory, prefix: "", into: &files, depth: 0)
+        try walk(directory, prefix: "", into: &files, problems: &problems, depth: 0)
         files.sort { $0.id < $1.id }
         return files
     }
 
-    private static func walk(_ dir: String, prefix: String, into files: inout [CorpusFile], depth: Int) throws(IndexError) {
+    private static func walk(_ dir: String, prefix: String, into files: inout [CorpusFile],
+                             problems: inout [IndexSummary.Skipped], depth: Int) throws(IndexError) {
         guard depth < 64, let handle = opendir(dir) else {
             if depth == 0 { throw IndexError.corpusUnreadable(path: dir, reason: String(cString: strerror(errno))) }
             return
         }
         defer { closedir(handle) }
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            let raw = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: strlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self))))
             }
-            if name.hasPrefix(".") { continue }
+            if raw.first == UInt8(ascii: ".") { continue }
+            guard let name = String(validating: raw, as: UTF8.self) else {
+                // Ids are UTF-8 paths; a GBK name from a Windows archive has to be renamed first.
+                let shown = String(decoding: raw, as: UTF8.self)
+                problems.append(.init(id: prefix.isEmpty ? shown : prefix + "/" + shown,
+                                      reason: "its file name is not valid UTF-8 (rename it, e.g. with convmv -f gbk -t utf8)"))
+                continue
+            }
             let path = dir + "/" + name
             let id = prefix.isEmpty ? name : prefix + "/" + name
             var st = stat()
@@ -48,7 +62,7 @@ public enum Corpus {
                 // Follow links to files, not to directories (no cycles).
                 guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
             } else if type == S_IFDIR {
-                try walk(path, prefix: id, into: &files, depth: depth + 1)
+                try walk(path, prefix: id, into: &files, problems: &problems, depth: depth + 1)
                 continue
             } else if type != S_IFREG {
                 continue

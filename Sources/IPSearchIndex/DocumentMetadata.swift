@@ -47,7 +47,7 @@ public struct DocumentMetadata: Equatable, Sendable {
         var rest = text[...]
         if rest.hasPrefix("\u{FEFF}") { rest = rest.dropFirst() }
         guard rest.hasPrefix("---") else { return nil }
-        let lines = rest.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = rest.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         guard lines.first?.trimmed() == "---" else { return nil }
         var fields: [String: String] = [:]
         for line in lines.dropFirst() {
@@ -83,7 +83,9 @@ public struct DocumentMetadata: Equatable, Sendable {
             let rawLine = rest[..<newline]
             rest = newline < rest.endIndex ? rest[rest.index(after: newline)...] : rest[rest.endIndex...]
             // Lines this long are paragraphs, not headlines: 200 characters decide it.
-            let line = String(rawLine.prefix(200)).trimmed()
+            var line = String(rawLine.prefix(200)).trimmed()
+            // A Markdown heading's marker is not part of the title.
+            if line.hasPrefix("#") { line = String(line.drop { $0 == "#" }).trimmed() }
             if line.isEmpty { continue }
             let lower = line.lowercased()
             if fieldPrefixes.contains(where: { lower.hasPrefix($0) }) { continue }

@@ -79,14 +79,17 @@ public enum Indexer {
 
         var old = Manifest()
         do { old = try Manifest.read(directory: dir) } catch {
-            // A damaged commit is only replaced when asked to rebuild.
-            if case .noIndex = error {} else if !options.full { throw error }
+            // A damaged commit is only replaced when asked to rebuild; generations keep increasing
+            // even then, so running servers recognise the rebuilt index as newer.
+            if case .noIndex = error {} else if !options.full { throw error } else {
+                old.generation = Manifest.bestEffortGeneration(directory: dir)
+            }
         }
-        if old.segments.isEmpty && old.generation == 0 { old.nextSegment = max(old.nextSegment, highestSegmentNumber(dir) + 1) }
+        if old.segments.isEmpty { old.nextSegment = max(old.nextSegment, highestSegmentNumber(dir) + 1) }
         removeUnreferencedFiles(dir, keeping: old.referencedFiles)
 
-        let corpus = try Corpus.scan(options.corpus)
         var summary = IndexSummary()
+        let corpus = try Corpus.scan(options.corpus, problems: &summary.skipped)
 
         // The committed documents, by id.
         var readers: [SegmentReader] = []
@@ -395,7 +398,11 @@ public enum Indexer {
         switch item {
         case .file(let file, let previousHash):
             let bytes: [UInt8]
-            do { bytes = try readWholeFile(file.path) } catch { return .failed(error.description) }
+            do { bytes = try readWholeFile(file.path) } catch {
+                // (IndexError's texts speak of index files; this is a corpus file.)
+                if case .io(_, _, let code) = error { return .failed("cannot be read: \(String(cString: strerror(code)))") }
+                return .failed("cannot be read: it disappeared while indexing")
+            }
             let hash = ContentHash.of(bytes)
             if let previousHash, previousHash == hash { return .unchanged }
             let decoded: TextDecoder.Decoded

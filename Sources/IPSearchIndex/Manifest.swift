@@ -67,6 +67,24 @@ public struct Manifest: Codable, Equatable, Sendable {
         return manifest
     }
 
+    /// The highest generation a damaged index directory shows: the manifest's `generation` field
+    /// read without trusting the rest, and the generations in deletion file names.
+    static func bestEffortGeneration(directory: String) -> Int {
+        var best = 0
+        if let bytes = try? readWholeFile(directory + "/" + fileName) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let r = text.lastRange(of: "\"generation\"") {
+                let digits = text[r.upperBound...].drop { !$0.isNumber }.prefix { $0.isNumber }
+                best = Int(digits) ?? 0
+            }
+        }
+        for name in Indexer.listDirectory(directory) where name.hasSuffix(".del") {
+            let parts = name.split(separator: ".")
+            if parts.count == 3, let g = Int(parts[1]) { best = max(best, g) }
+        }
+        return best
+    }
+
     /// Atomically replaces `directory/manifest.json` with this manifest.
     func commit(directory: String) throws(IndexError) {
         let encoder = JSONEncoder()

@@ -61,33 +61,32 @@ public final class SegmentReader: @unchecked Sendable {
         return TermInfo(key: key, postingsOffset: Int(po), postingsLength: Int(pl), docFreq: Int(df), postingsCRC: pcrc)
     }
 
-    private func key(_ i: Int) -> UInt64 {
-        let offset = termsFile.bodyRange.lowerBound + i * TermInfo.entrySize
-        return UInt64(littleEndian: termsFile.bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-    }
-
-    /// Index of the first entry whose key is ≥ `key`.
-    private func lowerBound(_ key: UInt64) -> Int {
+    /// Index of the first entry whose key is ≥ `key`. Every probed entry's checksum is checked: a
+    /// damaged key would otherwise steer the search away from good terms without an error.
+    private func lowerBound(_ key: UInt64) throws(IndexError) -> Int {
         var lo = 0, hi = termCount
         while lo < hi {
             let mid = (lo + hi) / 2
-            if self.key(mid) < key { lo = mid + 1 } else { hi = mid }
+            if try entry(mid).key < key { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
 
     public func find(_ key: UInt64) throws(IndexError) -> TermInfo? {
-        let i = lowerBound(key)
-        guard i < termCount, self.key(i) == key else { return nil }
-        return try entry(i)
+        let i = try lowerBound(key)
+        guard i < termCount else { return nil }
+        let e = try entry(i)
+        return e.key == key ? e : nil
     }
 
     /// All entries with keys in `range` (every gram starting with one character).
     public func terms(in range: ClosedRange<UInt64>) throws(IndexError) -> [TermInfo] {
-        var i = lowerBound(range.lowerBound)
+        var i = try lowerBound(range.lowerBound)
         var result: [TermInfo] = []
-        while i < termCount, key(i) <= range.upperBound {
-            result.append(try entry(i))
+        while i < termCount {
+            let e = try entry(i)
+            if e.key > range.upperBound { break }
+            result.append(e)
             i += 1
         }
         return result
