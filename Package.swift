@@ -18,6 +18,7 @@ let package = Package(
     targets: [
         .target(
             name: "CICU",
+            exclude: ["tools"],
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z")]
         ),
         .target(name: "IPSearchAnalysis", dependencies: ["CICU"]),

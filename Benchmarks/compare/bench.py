@@ -114,6 +114,36 @@ def tool_versions():
     return out
 
 
+def git_head():
+    """The checked-out commit, read from .git without running git (the work tree may differ)."""
+    try:
+        with open(os.path.join(REPO, ".git", "HEAD")) as fh:
+            head = fh.read().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head[5:]
+        path = os.path.join(REPO, ".git", ref)
+        if os.path.exists(path):
+            with open(path) as fh:
+                return fh.read().strip()
+        with open(os.path.join(REPO, ".git", "packed-refs")) as fh:
+            return next((line.split()[0] for line in fh if line.strip().endswith(" " + ref)), None)
+    except OSError:
+        return None
+
+
+def ipsearch_info(ips):
+    info = {"head": git_head()}
+    if isinstance(ips, Exception) or ips is None:
+        info["error"] = str(ips) if ips else "not requested"
+        return info
+    for key, path in (("cli", ips.cli), ("bench", ips.bench)):
+        if path:
+            mtime = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc)
+            info[key] = {"path": path, "built": mtime.isoformat(timespec="seconds")}
+    return info
+
+
 def scale_corpus_dir(n):
     """Generates (or reuses) the scale corpus of n documents; returns its folder."""
     gen = os.path.join(WORK, "gen" if n == 100_000 else f"gen-n{n}")
@@ -361,6 +391,7 @@ def main(argv):
               "machine": machine_info(), "config": {k: v for k, v in vars(args).items() if k != "out"},
               "corpora": {}, "results": {}}
     ips = find_ipsearch(args) if "ipsearch" in args.tools else None
+    report["ipsearch"] = ipsearch_info(ips)
     for name, root in corpus_dirs(args).items():
         report["corpora"][name], report["results"][name] = bench_corpus(name, root, args, ips)
         write_json(report, args.out)  # partial results survive a later crash

@@ -50,5 +50,6 @@ ensure_debian_packages
 ensure_venv
 build_ipsearch
 cd "$REPO"
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
 export COMPARE_COMMAND="Benchmarks/compare/run.sh${*:+ $*}"
 exec "$VENV/bin/python" "$REPO/Benchmarks/compare/bench.py" "$@"

@@ -14,6 +14,8 @@
 #include <unicode/utrans.h>
 #include <zlib.h>
 
+#include "t2s_table.h"
+
 // MARK: Word break iterator
 
 struct cicu_breaker {
@@ -68,9 +70,7 @@ int64_t cicu_breaker_count(cicu_breaker *b, const uint16_t *text, int32_t length
 // MARK: Folding
 
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t fold_lock = PTHREAD_MUTEX_INITIALIZER;
 static const UNormalizer2 *nfkc_cf;
-static UTransliterator *t2s;  // guarded by fold_lock: transliterators are not thread-safe
 
 // Cache of single-code-point folds: 0 = not computed yet; 1 = "expands to several code points,
 // recompute"; otherwise (result + 2). Covers the BMP and the supplementary ideographic planes.
@@ -81,12 +81,50 @@ static void fold_init(void) {
     UErrorCode status = U_ZERO_ERROR;
     nfkc_cf = unorm2_getNFKCCasefoldInstance(&status);
     if (U_FAILURE(status)) nfkc_cf = NULL;
-    status = U_ZERO_ERROR;
-    UChar id[32];
-    u_uastrcpy(id, "Traditional-Simplified");
-    t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
-    if (U_FAILURE(status)) t2s = NULL;
 }
+
+// Traditional→Simplified of one code point, from the generated table (binary search).
+static UChar32 t2s(UChar32 c) {
+    if (c < 0x2E80) return c;
+    int32_t lo = 0, hi = cicu_t2s_count;
+    while (lo < hi) {
+        int32_t mid = (lo + hi) / 2;
+        if ((UChar32)cicu_t2s_pairs[mid][0] < c) lo = mid + 1; else hi = mid;
+    }
+    return lo < cicu_t2s_count && (UChar32)cicu_t2s_pairs[lo][0] == c ? (UChar32)cicu_t2s_pairs[lo][1] : c;
+}
+
+uint32_t cicu_t2s_live(uint32_t c) {
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static UTransliterator *live;
+    pthread_mutex_lock(&lock);
+    if (!live) {
+        UErrorCode status = U_ZERO_ERROR;
+        UChar id[32];
+        u_uastrcpy(id, "Traditional-Simplified");
+        live = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+        if (U_FAILURE(status)) live = NULL;
+    }
+    uint32_t result = c;
+    if (live) {
+        UChar buf[16];
+        int32_t len = 0;
+        U16_APPEND_UNSAFE(buf, len, (UChar32)c);
+        int32_t limit = len;
+        UErrorCode status = U_ZERO_ERROR;
+        utrans_transUChars(live, buf, &len, 16, 0, &limit, &status);
+        UChar32 d;
+        int32_t i = 0;
+        if (U_SUCCESS(status)) {
+            U16_NEXT(buf, i, len, d);
+            if (i == len) result = (uint32_t)d;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return result;
+}
+
+uint32_t cicu_t2s_table(uint32_t c) { return (uint32_t)t2s((UChar32)c); }
 
 // Full fold of a UTF-16 chunk: NFKC_Casefold, then Traditional-Simplified per code point.
 static int32_t fold_uncached(const UChar *src, int32_t length, UChar *dst, int32_t capacity) {
@@ -108,20 +146,9 @@ static int32_t fold_uncached(const UChar *src, int32_t length, UChar *dst, int32
     for (int32_t i = 0; i < n;) {
         UChar32 c;
         U16_NEXT(norm, i, n, c);
-        UChar one[8];
-        int32_t len = 0;
-        U16_APPEND_UNSAFE(one, len, c);
-        if (t2s && c >= 0x2E80) {
-            int32_t limit = len;
-            UErrorCode status = U_ZERO_ERROR;
-            pthread_mutex_lock(&fold_lock);
-            utrans_transUChars(t2s, one, &len, 8, 0, &limit, &status);
-            pthread_mutex_unlock(&fold_lock);
-            if (U_FAILURE(status)) { len = 0; U16_APPEND_UNSAFE(one, len, c); }
-        }
-        if (out + len > capacity) return -1;
-        memcpy(dst + out, one, (size_t)len * sizeof(UChar));
-        out += len;
+        c = t2s(c);
+        if (out + U16_LENGTH(c) > capacity) return -1;
+        U16_APPEND_UNSAFE(dst, out, c);
     }
     return out;
 }

@@ -138,15 +138,21 @@ extension Query {
 extension QueryPart {
     /// nil when `raw` holds nothing searchable (only punctuation or spaces).
     init?(_ raw: String, analyzer: Analyzer) {
-        let analysis = analyzer.analyze(raw)
-        guard let first = analysis.runs.first else { return nil }
-        let units = analysis.normalized.units
+        let folded = analyzer.normalizer.normalize(Array(raw.utf16))
+        let partRuns: [Range<Int>]
+        if let whole = Analyzer.singleRun(folded) {
+            partRuns = [whole]
+        } else {
+            partRuns = analyzer.analyze(normalized: folded).runs
+        }
+        guard let first = partRuns.first else { return nil }
+        let units = folded.units
         // Trim to the first..last run: punctuation around the part does not constrain anything.
         let base = first.lowerBound
-        let end = analysis.runs.last!.upperBound
+        let end = partRuns.last!.upperBound
         text = raw
         normalized = Array(units[base..<end])
-        runs = analysis.runs.map { r in
+        runs = partRuns.map { r in
             var scalars: [UInt32] = []
             for s in String(decoding: units[r], as: UTF16.self).unicodeScalars { scalars.append(s.value) }
             return QueryRun(offset: r.lowerBound - base, scalars: scalars, units: Array(units[r]))

@@ -35,11 +35,18 @@ int64_t cicu_breaker_count(cicu_breaker *breaker, const uint16_t *text, int32_t 
 
 // MARK: Folding (NFKC_Casefold, then Traditional → Simplified)
 
-/// Folds one code point: NFKC with case folding, then ICU's Traditional-Simplified transform applied
-/// to the single character. Writes up to `capacity` code points into `out` and returns their count
+/// Folds one code point: NFKC with case folding, then Traditional→Simplified (cicu_t2s_table) on
+/// each resulting code point. Writes up to `capacity` code points into `out` and returns their count
 /// (at most 18). Results are cached in a process-wide table filled on first use of each code point;
 /// thread-safe.
 int32_t cicu_fold_char(uint32_t c, uint32_t *out, int32_t capacity);
+
+/// Traditional→Simplified of one code point from the built-in table generated from ICU's
+/// Traditional-Simplified transform (tools/make_t2s_table.c); `c` itself when unchanged.
+uint32_t cicu_t2s_table(uint32_t c);
+
+/// The same through ICU's live transliterator (slow: for tests that check the table).
+uint32_t cicu_t2s_live(uint32_t c);
 
 /// Folds a chunk of UTF-16 text that must be normalized as a unit (a base character with its
 /// combining marks). Returns the number of UTF-16 units written, or -1 on error.
