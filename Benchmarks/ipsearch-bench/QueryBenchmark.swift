@@ -11,12 +11,12 @@ import IPSearchIndex
 /// order) so callers can compute recall.
 enum QueryBenchmark {
     static let usage = """
-        usage: ipsearch-bench queries --index DIR --queries FILE [--repeat N] [--limit K] [--json]
+        usage: ipsearch-bench queries --index DIR --queries FILE [--repeat N] [--limit K] [--slowest N] [--json]
 
         """
 
     static func main(_ args: [String]) -> Int32 {
-        var index = "", queriesPath = "", repeats = 3, limit = 10, json = false
+        var index = "", queriesPath = "", repeats = 3, limit = 10, json = false, slowest = 0
         var i = 0
         while i < args.count {
             let a = args[i]
@@ -27,6 +27,7 @@ enum QueryBenchmark {
             case "--repeat": repeats = Int(value() ?? "") ?? 0
             case "--limit": limit = Int(value() ?? "") ?? 0
             case "--json": json = true
+            case "--slowest": slowest = Int(value() ?? "") ?? 0
             default: fputs("ipsearch-bench queries: unknown argument \(a)\n\(usage)", stderr); return 2
             }
             i += 1
@@ -49,11 +50,19 @@ enum QueryBenchmark {
         }
         var samples: [Double] = []
         samples.reserveCapacity(queries.count * repeats)
+        var worst = [Double](repeating: 0, count: queries.count)
         for _ in 0..<repeats {
-            for q in queries {
+            for (k, q) in queries.enumerated() {
                 let start = System.now()
                 _ = try? service.search(q, options: options)
-                samples.append((System.now() - start) * 1000)
+                let ms = (System.now() - start) * 1000
+                samples.append(ms)
+                worst[k] = max(worst[k], ms)
+            }
+        }
+        if slowest > 0 {
+            for k in worst.indices.sorted(by: { worst[$0] > worst[$1] }).prefix(slowest) {
+                fputs("slow: \(queries[k]) \((worst[k] * 100).rounded() / 100) ms, total \(totals[k])\n", stderr)
             }
         }
         samples.sort()

@@ -76,46 +76,106 @@ struct PartMatcher {
     /// Occurrences of `part` in every live document of `segment`.
     static func match(_ part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Matches {
         let elements = elements(of: part)
+        if elements.count == 1 { return try count(elements[0].lookup, in: segment) }
         var lists: [PostingList] = []
         for e in elements {
             let list = try postings(e.lookup, in: segment)
             if list.count == 0 { return Matches() }
             lists.append(list)
         }
-        // Drive with the rarest list; check the others by galloping through their doc ids.
+        // Drive with the rarest list; check the others by walking their doc ids forward. Raw
+        // buffers: this loop runs for every document of a common multi-gram part.
         let driver = lists.indices.min { lists[$0].count < lists[$1].count }!
+        let views = lists.map(PostingView.init)
+        defer { withExtendedLifetime(lists) {} }
+        let offsets = elements.map(\.offset)
         var cursor = [Int](repeating: 0, count: lists.count)
+        var slot = [Int](repeating: 0, count: lists.count)
         var result = Matches()
-        let d = lists[driver]
+        let d = views[driver]
         docs: for i in 0..<d.count {
             let doc = d.docs[i]
             if segment.isDeleted(Int(doc)) { continue }
-            var slot = [Int](repeating: 0, count: lists.count)
-            for k in lists.indices where k != driver {
-                let docsK = lists[k].docs
+            for k in views.indices where k != driver {
+                let docsK = views[k].docs
                 var c = cursor[k]
-                while c < docsK.count && docsK[c] < doc { c += 1 }
+                while c < views[k].count && docsK[c] < doc { c += 1 }
                 cursor[k] = c
-                if c == docsK.count { break docs }
+                if c == views[k].count { break docs }
                 if docsK[c] != doc { continue docs }
                 slot[k] = c
             }
-            slot[driver] = i
             // Count start positions p where every element sits at p + offset.
             var count: Int32 = 0
-            let base = elements[driver].offset
-            outer: for p in d.positions(at: i) {
-                let start = p - base
+            let base = offsets[driver]
+            outer: for j in Int(d.starts[i])..<Int(d.starts[i + 1]) {
+                let start = d.positions[j] - base
                 if start < 0 { continue }
-                for k in lists.indices where k != driver {
-                    let want = start + elements[k].offset
-                    if !contains(lists[k].positions(at: slot[k]), want) { continue outer }
+                for k in views.indices where k != driver {
+                    let v = views[k]
+                    if !contains(v.positions, Int(v.starts[slot[k]]), Int(v.starts[slot[k] + 1]), start + offsets[k]) { continue outer }
                 }
                 count += 1
             }
             if count > 0 {
                 result.docs.append(doc)
                 result.counts.append(count)
+            }
+        }
+        return result
+    }
+
+    /// Unretained pointers into a `PostingList` that outlives the view.
+    struct PostingView {
+        let docs: UnsafePointer<Int32>
+        let starts: UnsafePointer<Int32>
+        let positions: UnsafePointer<Int32>
+        let count: Int
+
+        init(_ list: PostingList) {
+            docs = list.docs.withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 4)! }
+            starts = list.positionStart.withUnsafeBufferPointer { $0.baseAddress! }
+            positions = list.positions.withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 4)! }
+            count = list.docs.count
+        }
+    }
+
+    @inline(__always)
+    static func contains(_ p: UnsafePointer<Int32>, _ from: Int, _ to: Int, _ value: Int32) -> Bool {
+        var lo = from, hi = to
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if p[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < to && p[lo] == value
+    }
+
+    /// A part that is one lookup (two or three characters, or one): its occurrence count in a
+    /// document is the gram's term frequency (summed over the grams for one character), so no
+    /// positions are decoded.
+    static func count(_ lookup: Lookup, in segment: SegmentReader) throws(IndexError) -> Matches {
+        var result = Matches()
+        switch lookup {
+        case .gram(let key):
+            guard let info = try segment.find(key) else { return result }
+            result.docs.reserveCapacity(info.docFreq)
+            result.counts.reserveCapacity(info.docFreq)
+            try segment.frequencies(info) { doc, tf in
+                if !segment.isDeleted(Int(doc)) {
+                    result.docs.append(doc)
+                    result.counts.append(tf)
+                }
+            }
+        case .prefix(let c):
+            let infos = try segment.terms(in: Gram.range(startingWith: c))
+            guard !infos.isEmpty else { return result }
+            var counts = [Int32](repeating: 0, count: segment.documentCount)
+            for info in infos {
+                try segment.frequencies(info) { doc, tf in counts[Int(doc)] += tf }
+            }
+            for doc in counts.indices where counts[doc] > 0 && !segment.isDeleted(doc) {
+                result.docs.append(Int32(doc))
+                result.counts.append(counts[doc])
             }
         }
         return result

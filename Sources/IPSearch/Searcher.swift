@@ -55,8 +55,8 @@ public final class Searcher: Sendable {
         var segment: Int32
         var doc: Int32
         var score: Double
-        /// Occurrences per positive part.
-        var tf: [Int32]
+        /// Where this candidate's occurrence counts (one per positive part) start in the flat array.
+        var tfStart: Int32
     }
 
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResult {
@@ -82,42 +82,60 @@ public final class Searcher: Sendable {
             excludedPerSegment.append(excluded)
         }
 
-        // Gather candidates: documents with at least one part, minus exclusions.
+        // Gather candidates: documents with at least one part, minus exclusions. Each part's
+        // matches are sorted by document, so one merge pass visits every candidate once.
         let n = reader.documentCount
         let avgdl = reader.averageWordCount
         let idf = df.map { bm25.idf(documents: n, containing: $0) }
-        var full: [Candidate] = []
-        var some: [Candidate] = []
+        var full: [Candidate] = [], fullTF: [Int32] = []
+        var some: [Candidate] = [], someTF: [Int32] = []
+        let most = perSegment.reduce(0) { $0 + ($1.map(\.docs.count).max() ?? 0) }
+        full.reserveCapacity(most)
+        fullTF.reserveCapacity(most * parts.count)
+        var cursor = [Int](repeating: 0, count: parts.count)
+        var tf = [Int32](repeating: 0, count: parts.count)
         for (s, matches) in perSegment.enumerated() {
-            var row: [Int32: Int] = [:]
-            var rows: [[Int32]] = []
-            var docs: [Int32] = []
-            for (p, m) in matches.enumerated() {
-                for (i, doc) in m.docs.enumerated() where !excludedPerSegment[s].contains(doc) {
-                    let r: Int
-                    if let existing = row[doc] { r = existing } else {
-                        r = rows.count
-                        row[doc] = r
-                        rows.append([Int32](repeating: 0, count: parts.count))
-                        docs.append(doc)
-                    }
-                    rows[r][p] = m.counts[i]
-                }
-            }
             let segment = reader.segments[s]
-            for (r, doc) in docs.enumerated() {
-                let tf = rows[r]
-                let dl = try segment.wordCount(Int(doc))
+            let excluded = excludedPerSegment[s]
+            for p in cursor.indices { cursor[p] = 0 }
+            while true {
+                var doc = Int32.max
+                for p in parts.indices where cursor[p] < matches[p].docs.count {
+                    doc = min(doc, matches[p].docs[cursor[p]])
+                }
+                if doc == Int32.max { break }
+                for p in parts.indices {
+                    if cursor[p] < matches[p].docs.count, matches[p].docs[cursor[p]] == doc {
+                        tf[p] = matches[p].counts[cursor[p]]
+                        cursor[p] += 1
+                    } else {
+                        tf[p] = 0
+                    }
+                }
+                if !excluded.isEmpty && excluded.contains(doc) { continue }
+                let dl = segment.wordCount(Int(doc))
                 var score = 0.0
                 for p in parts.indices where tf[p] > 0 {
                     score += bm25.score(tf: Int(tf[p]), documentLength: dl, averageLength: avgdl, idf: idf[p])
                 }
-                let c = Candidate(segment: Int32(s), doc: doc, score: score, tf: tf)
-                if groups.allSatisfy({ $0.contains { tf[$0] > 0 } }) { full.append(c) } else { some.append(c) }
+                var matchesAll = true
+                for g in groups {
+                    var any = false
+                    for p in g where tf[p] > 0 { any = true; break }
+                    if !any { matchesAll = false; break }
+                }
+                if matchesAll {
+                    full.append(Candidate(segment: Int32(s), doc: doc, score: score, tfStart: Int32(fullTF.count)))
+                    fullTF.append(contentsOf: tf)
+                } else if full.isEmpty {
+                    some.append(Candidate(segment: Int32(s), doc: doc, score: score, tfStart: Int32(someTF.count)))
+                    someTF.append(contentsOf: tf)
+                }
             }
         }
         let partial = full.isEmpty && !some.isEmpty
         let candidates = partial ? some : full
+        let tfs = partial ? someTF : fullTF
 
         let page = try topK(candidates, k: options.offset + options.limit)
         var hits: [SearchHit] = []
@@ -125,15 +143,17 @@ public final class Searcher: Sendable {
         for c in page.dropFirst(options.offset) {
             let segment = reader.segments[Int(c.segment)]
             let stored = try segment.storedDocument(Int(c.doc))
-            let matched = parts.indices.filter { c.tf[$0] > 0 }.map { parts[$0] }
+            let ctf = tfs[Int(c.tfStart)..<(Int(c.tfStart) + parts.count)]
+            let matched = parts.indices.filter { ctf[ctf.startIndex + $0] > 0 }.map { parts[$0] }
             var explanation: [BM25.Explanation] = []
             if options.explain {
-                let dl = try segment.wordCount(Int(c.doc))
-                for p in parts.indices where c.tf[p] > 0 {
+                let dl = segment.wordCount(Int(c.doc))
+                for p in parts.indices where ctf[ctf.startIndex + p] > 0 {
+                    let t = Int(ctf[ctf.startIndex + p])
                     explanation.append(BM25.Explanation(
-                        part: parts[p].displayText, tf: Int(c.tf[p]), df: df[p], documents: n, documentLength: dl,
+                        part: parts[p].displayText, tf: t, df: df[p], documents: n, documentLength: dl,
                         averageLength: avgdl, idf: idf[p],
-                        score: bm25.score(tf: Int(c.tf[p]), documentLength: dl, averageLength: avgdl, idf: idf[p])))
+                        score: bm25.score(tf: t, documentLength: dl, averageLength: avgdl, idf: idf[p])))
                 }
             }
             hits.append(SearchHit(id: stored.id, title: stored.title, date: stored.date, score: c.score,

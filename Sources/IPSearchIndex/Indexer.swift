@@ -187,7 +187,7 @@ public enum Indexer {
                 if meta.deleted == meta.documents { continue }  // nothing left: drop the segment
                 var words = 0
                 for doc in 0..<meta.documents where bits[doc >> 6] & (1 << UInt64(doc & 63)) != 0 {
-                    words += try reader.wordCount(doc)
+                    words += reader.wordCount(doc)
                 }
                 meta.deletedWords = words
                 meta.deletionGeneration = next.generation

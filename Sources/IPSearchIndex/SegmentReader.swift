@@ -11,6 +11,8 @@ public final class SegmentReader: @unchecked Sendable {
     let storeFile: MappedFile
     let deleted: [UInt64]
     public let termCount: Int
+    /// Word count of every document (BM25 lengths), read once at open.
+    public let wordCounts: [UInt32]
 
     static let documentRecordSize = 48
 
@@ -19,7 +21,9 @@ public final class SegmentReader: @unchecked Sendable {
         func path(_ c: SegmentComponent) -> String { directory + "/" + c.fileName(segment: meta.name) }
         termsFile = try MappedFile(path: path(.terms), component: .terms, verifyChecksum: false)
         postingsFile = try MappedFile(path: path(.postings), component: .postings, verifyChecksum: false)
-        documentsFile = try MappedFile(path: path(.documents), component: .documents, verifyChecksum: false)
+        // The document table is small (48 bytes a document) and every query reads lengths from it:
+        // check it whole once and keep the lengths.
+        documentsFile = try MappedFile(path: path(.documents), component: .documents, verifyChecksum: true)
         storeFile = try MappedFile(path: path(.store), component: .store, verifyChecksum: false)
         if termsFile.bodyRange.count % TermInfo.entrySize != 0 {
             throw IndexError.corrupt(path: termsFile.path, reason: "size is not a whole number of entries")
@@ -28,6 +32,12 @@ public final class SegmentReader: @unchecked Sendable {
         if documentsFile.bodyRange.count != meta.documents * SegmentReader.documentRecordSize {
             throw IndexError.corrupt(path: documentsFile.path, reason: "holds \(documentsFile.bodyRange.count / SegmentReader.documentRecordSize) documents, the manifest says \(meta.documents)")
         }
+        var lengths = [UInt32](repeating: 0, count: meta.documents)
+        let table = documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound
+        for doc in 0..<meta.documents {
+            lengths[doc] = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: doc * SegmentReader.documentRecordSize + 40, as: UInt32.self))
+        }
+        wordCounts = lengths
         if termCount != meta.terms {
             throw IndexError.corrupt(path: termsFile.path, reason: "holds \(termCount) terms, the manifest says \(meta.terms)")
         }
@@ -94,8 +104,10 @@ public final class SegmentReader: @unchecked Sendable {
 
     // MARK: Postings
 
-    public func postings(_ info: TermInfo) throws(IndexError) -> PostingList {
-        let start = info.postingsOffset  // a file offset
+    /// Documents and term frequencies only, positions skipped (enough to count the occurrences of
+    /// a one-gram part): `body(doc, tf)` is called in document order.
+    public func frequencies(_ info: TermInfo, _ body: (Int32, Int32) -> Void) throws(IndexError) {
+        let start = info.postingsOffset
         guard start >= postingsFile.bodyRange.lowerBound, start + info.postingsLength <= postingsFile.bodyRange.upperBound else {
             throw IndexError.corrupt(path: postingsFile.path, reason: "postings range out of bounds")
         }
@@ -103,9 +115,6 @@ public final class SegmentReader: @unchecked Sendable {
         if cicu_crc32(0, base + start, info.postingsLength) != info.postingsCRC {
             throw IndexError.corrupt(path: postingsFile.path, reason: "postings of a term fail their checksum")
         }
-        var list = PostingList()
-        list.docs.reserveCapacity(info.docFreq)
-        list.positionStart.reserveCapacity(info.docFreq + 1)
         var r = ByteReader(base: base, range: start..<(start + info.postingsLength))
         var doc: Int64 = 0
         for _ in 0..<info.docFreq {
@@ -116,15 +125,81 @@ public final class SegmentReader: @unchecked Sendable {
             guard doc < Int64(meta.documents) else {
                 throw IndexError.corrupt(path: postingsFile.path, reason: "document number out of range")
             }
-            var position: Int64 = 0
-            for _ in 0..<tf {
-                guard let d = r.varint() else { throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings") }
-                position += Int64(d)
-                list.positions.append(Int32(truncatingIfNeeded: position))
+            // Skip tf position varints: count bytes without the continuation bit.
+            var remaining = tf
+            while remaining > 0 {
+                guard r.offset < r.end else { throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings") }
+                if r.base.load(fromByteOffset: r.offset, as: UInt8.self) < 0x80 { remaining -= 1 }
+                r.offset += 1
             }
-            list.docs.append(Int32(doc))
-            list.positionStart.append(Int32(list.positions.count))
+            body(Int32(doc), Int32(tf))
         }
+    }
+
+    public func postings(_ info: TermInfo) throws(IndexError) -> PostingList {
+        let start = info.postingsOffset  // a file offset
+        guard start >= postingsFile.bodyRange.lowerBound, start + info.postingsLength <= postingsFile.bodyRange.upperBound else {
+            throw IndexError.corrupt(path: postingsFile.path, reason: "postings range out of bounds")
+        }
+        let base = postingsFile.bytes.baseAddress!
+        if cicu_crc32(0, base + start, info.postingsLength) != info.postingsCRC {
+            throw IndexError.corrupt(path: postingsFile.path, reason: "postings of a term fail their checksum")
+        }
+        // Hot loop of every multi-gram query: decode into preallocated buffers (every position takes
+        // at least one byte, so the byte length bounds the position count).
+        var list = PostingList()
+        let df = info.docFreq
+        let limit = start + info.postingsLength
+        var failed = false
+        var positionCount = 0
+        list.positions = [Int32](unsafeUninitializedCapacity: info.postingsLength) { positions, initialized in
+            list.docs = [Int32](unsafeUninitializedCapacity: df) { docs, docsInitialized in
+                list.positionStart = [Int32](unsafeUninitializedCapacity: df + 1) { starts, startsInitialized in
+                    var o = start
+                    @inline(__always) func varint() -> UInt64? {
+                        var result: UInt64 = 0, shift: UInt64 = 0
+                        while o < limit {
+                            let b = base.load(fromByteOffset: o, as: UInt8.self)
+                            o += 1
+                            result |= UInt64(b & 0x7F) << shift
+                            if b < 0x80 { return result }
+                            shift += 7
+                            if shift > 63 { return nil }
+                        }
+                        return nil
+                    }
+                    var doc: Int64 = 0
+                    starts[0] = 0
+                    var k = 0
+                    while k < df {
+                        guard let code = varint(), let tf = code & 1 == 1 ? 1 : varint(), tf > 0, Int(tf) <= limit - o else {
+                            failed = true
+                            break
+                        }
+                        doc += Int64(code >> 1)
+                        if doc >= Int64(meta.documents) || positionCount + Int(tf) > positions.count {
+                            failed = true
+                            break
+                        }
+                        var position: Int64 = 0
+                        for _ in 0..<tf {
+                            guard let d = varint() else { failed = true; break }
+                            position += Int64(d)
+                            positions[positionCount] = Int32(truncatingIfNeeded: position)
+                            positionCount += 1
+                        }
+                        if failed { break }
+                        docs[k] = Int32(doc)
+                        starts[k + 1] = Int32(positionCount)
+                        k += 1
+                    }
+                    startsInitialized = k + 1
+                    docsInitialized = k
+                }
+            }
+            initialized = positionCount
+        }
+        if failed { throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings") }
         return list
     }
 
@@ -154,8 +229,9 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     /// Word count (BM25 document length) of `doc`.
-    public func wordCount(_ doc: Int) throws(IndexError) -> Int {
-        try record(doc).wordCount
+    @inline(__always)
+    public func wordCount(_ doc: Int) -> Int {
+        Int(wordCounts[doc])
     }
 
     private func storedBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
