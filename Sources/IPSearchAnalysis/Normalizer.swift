@@ -70,7 +70,12 @@ public struct Normalizer: Sendable {
 
     @inline(__always)
     private func boundaryBefore(_ src: UnsafeBufferPointer<UInt16>, _ j: Int) -> Bool {
-        var c = UInt32(src[j])
+        let u = src[j]
+        // Ideographs, CJK punctuation and Hangul syllables never combine with what precedes them:
+        // answer without a call into ICU (most characters of a Chinese text). Not the combining
+        // ideographic tone marks U+302A–302F nor the kana voicing marks U+3099–309A.
+        if (u >= 0x3400 && u < 0xA000) || (u >= 0x3000 && u < 0x302A) || (u >= 0xAC00 && u < 0xD800) { return true }
+        var c = UInt32(u)
         if UTF16.isLeadSurrogate(src[j]), j + 1 < src.count, UTF16.isTrailSurrogate(src[j + 1]) {
             c = 0x10000 + ((c - 0xD800) << 10) + (UInt32(src[j + 1]) - 0xDC00)
         }
