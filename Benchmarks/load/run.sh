@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Load benchmark of `ipsearch serve`: wrk for 30 s at 64 and 256 connections against /search, with
 # queries cycling through a query file. Usage:
-#   Benchmarks/load/run.sh INDEX_DIR QUERY_FILE [DURATION_SECONDS]
+#   Benchmarks/load/run.sh INDEX_DIR QUERY_FILE [DURATION_SECONDS] [CACHE_SIZE]
+# CACHE_SIZE is passed to `ipsearch serve --cache-size` (default 4096; 0 measures every search).
 # Needs a release build (swift build -c release) and wrk (apt-get install -y wrk, done if missing).
 # Prints wrk's summary per run and writes Benchmarks/results/load.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-index=${1:?index directory}; queries=${2:?query file}; duration=${3:-30}
+index=${1:?index directory}; queries=${2:?query file}; duration=${3:-30}; cache=${4:-4096}
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
 bin=.build/release/ipsearch
 [ -x "$bin" ] || swift build -c release --product ipsearch
@@ -36,12 +37,12 @@ done = function(summary, latency, requests)
 end
 LUA
 
-"$bin" serve --index "$index" --port 0 --quiet > Benchmarks/.work/serve.out 2> Benchmarks/.work/serve.err &
+"$bin" serve --index "$index" --port 0 --quiet --cache-size "$cache" > Benchmarks/.work/serve.out 2> Benchmarks/.work/serve.err &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s Benchmarks/.work/serve.out ] && break; sleep 0.1; done
 url=$(head -1 Benchmarks/.work/serve.out)
-echo "server: $url (index $index)"
+echo "server: $url (index $index, cache $cache)"
 results=()
 for c in 64 256; do
   out=$(wrk -t2 -c"$c" -d"${duration}s" --latency -s Benchmarks/.work/load.lua "$url")
@@ -49,6 +50,6 @@ for c in 64 256; do
   line=$(echo "$out" | grep RESULT)
   results+=("{\"connections\": $c, $(echo "$line" | sed -E 's/RESULT //; s/([a-z0-9_]+)=([0-9.]+)/"\1": \2,/g; s/,$//')}")
 done
-printf '{"date": "%s", "index": "%s", "duration_s": %s, "runs": [%s]}\n' "$(date -u +%FT%TZ)" "$index" "$duration" \
-  "$(IFS=,; echo "${results[*]}")" > Benchmarks/results/load.json
-cat Benchmarks/results/load.json
+printf '{"date": "%s", "index": "%s", "cache_size": %s, "duration_s": %s, "runs": [%s]}\n' "$(date -u +%FT%TZ)" "$index" "$cache" "$duration" \
+  "$(IFS=,; echo "${results[*]}")" > "Benchmarks/results/load-cache$cache.json"
+cat "Benchmarks/results/load-cache$cache.json"

@@ -9,7 +9,7 @@ public struct Snippet: Sendable, Equatable, Codable {
     public var highlights: [[Int]]
 }
 
-public struct SnippetOptions: Sendable, Equatable {
+public struct SnippetOptions: Sendable, Hashable {
     /// Window length in characters (Unicode scalars) of the original text.
     public var length: Int = 80
     /// At most this many windows per hit.

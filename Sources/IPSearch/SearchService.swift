@@ -30,8 +30,14 @@ public final class SearchService: @unchecked Sendable {
     private var manifestStamp: FileStamp?
     private var analyzers: [Analyzer] = []
 
-    public init(indexDirectory: String) {
+    private let cache: ResultCache?
+
+    /// `resultCacheSize`: how many recent results to keep (0: none). The server keeps some, so a
+    /// popular query is answered without searching again; entries are per generation, so a new
+    /// commit never serves stale results.
+    public init(indexDirectory: String, resultCacheSize: Int = 0) {
         self.indexDirectory = indexDirectory
+        cache = resultCacheSize > 0 ? ResultCache(capacity: resultCacheSize) : nil
     }
 
     /// The searcher of the newest committed generation.
@@ -51,8 +57,20 @@ public final class SearchService: @unchecked Sendable {
 
     /// Parses `text` and runs it.
     public func search(_ text: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResult {
+        let started = System.now()
+        // The query first: its mistakes are the client's, whatever state the index is in.
         let query = try parse(text)
-        do { return try current().search(query, options: options) } catch { throw .index(error) }
+        let searcher: Searcher
+        do { searcher = try current() } catch { throw .index(error) }
+        let key = ResultCache.Key(generation: searcher.reader.generation, text: text, options: options)
+        if var hit = cache?.get(key) {
+            hit.tookMilliseconds = (System.now() - started) * 1000
+            return hit
+        }
+        let result: SearchResult
+        do { result = try searcher.search(query, options: options) } catch { throw .index(error) }
+        cache?.put(key, result)
+        return result
     }
 
     public func parse(_ text: String) throws(SearchError) -> Query {
@@ -84,6 +102,41 @@ struct FileStamp: Equatable {
         inode = UInt64(st.st_ino)
         size = Int64(st.st_size)
         mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+}
+
+/// A small least-recently-used map of search results.
+final class ResultCache: @unchecked Sendable {
+    struct Key: Hashable {
+        var generation: Int
+        var text: String
+        var options: SearchOptions
+    }
+
+    private let capacity: Int
+    private let lock = Mutex()
+    private var entries: [Key: (result: SearchResult, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func get(_ key: Key) -> SearchResult? {
+        lock.withLock {
+            guard let e = entries[key] else { return nil }
+            clock += 1
+            entries[key] = (e.result, clock)
+            return e.result
+        }
+    }
+
+    func put(_ key: Key, _ result: SearchResult) {
+        lock.withLock {
+            if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+                entries[oldest] = nil
+            }
+            clock += 1
+            entries[key] = (result, clock)
+        }
     }
 }
 

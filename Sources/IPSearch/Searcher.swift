@@ -1,7 +1,7 @@
 import IPSearchAnalysis
 import IPSearchIndex
 
-public struct SearchOptions: Sendable, Equatable {
+public struct SearchOptions: Sendable, Hashable {
     public var limit = 10
     public var offset = 0
     public var snippets = SnippetOptions()

@@ -16,7 +16,7 @@ public func runServer(_ configuration: ServerConfiguration) async throws {
     let standard = ServerOutput.standard
     let bound = Flag()
     let output = ServerOutput(listening: { url in bound.set(); standard.listening(url) }, log: standard.log)
-    let service = SearchService(indexDirectory: configuration.indexDirectory)
+    let service = SearchService(indexDirectory: configuration.indexDirectory, resultCacheSize: configuration.resultCacheSize)
 
     do {
         let reader = try service.current().reader

@@ -6,11 +6,15 @@ public struct ServerConfiguration: Sendable {
     public var indexDirectory = "Index"
     /// No per-request log lines.
     public var quiet = false
+    /// Recent search results kept per index generation (0 disables the cache).
+    public var resultCacheSize = 4096
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, indexDirectory: String = "Index", quiet: Bool = false) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, indexDirectory: String = "Index", quiet: Bool = false,
+                resultCacheSize: Int = 4096) {
         self.host = host
         self.port = port
         self.indexDirectory = indexDirectory
         self.quiet = quiet
+        self.resultCacheSize = resultCacheSize
     }
 }

@@ -18,11 +18,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No per-request log lines.")
     var quiet = false
 
+    @Option(name: .customLong("cache-size"), help: "Recent search results to keep per index generation (0 disables).")
+    var cacheSize: Int = 4096
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (0...1_000_000).contains(cacheSize) else { throw ValidationError("--cache-size must be between 0 and 1000000") }
     }
 
     func run() async throws {
-        try await runServer(ServerConfiguration(host: host, port: port, indexDirectory: location.index, quiet: quiet))
+        try await runServer(ServerConfiguration(host: host, port: port, indexDirectory: location.index, quiet: quiet,
+                                              resultCacheSize: cacheSize))
     }
 }
