@@ -128,52 +128,59 @@ public enum Indexer {
             summary.removed += 1
         }
 
+        // Every worker thread analyses documents and inverts them into its own segment (Lucene's
+        // "documents writer per thread"): no single thread serializes the work. The lock guards
+        // only the bookkeeping shared between threads.
         var nextSegment = old.nextSegment
         var newSegments: [SegmentMeta] = []
-        var writer: SegmentWriter?
-        func currentWriter() throws(IndexError) -> SegmentWriter {
-            if let writer { return writer }
-            let w = try SegmentWriter(directory: dir, name: segmentName(nextSegment))
-            nextSegment += 1
-            writer = w
-            return w
-        }
-        func flush() throws(IndexError) {
-            if let w = writer, w.documentCount > 0 { newSegments.append(try w.finish()) }
-            writer = nil
-        }
-
+        let threads = max(1, options.threads)
+        let slots = (0..<threads).map { _ in WriterSlot() }
+        let shared = Lock()
         let total = work.count
         var done = 0
-        try process(work, threads: options.threads) { (item, result) throws(IndexError) in
-            done += 1
-            switch (item, result) {
-            case (.file(let file, let previousHash), .document(let doc, let bytes)):
-                if previousHash != nil, let e = existing[file.id] {
-                    delete(e.segment, e.doc)
-                    summary.updated += 1
-                } else {
-                    summary.added += 1
+        let flushBytes = max(1, options.flushBytes / threads)
+        try processOnWorkers(work, threads: threads) { (t, item, result) throws(IndexError) in
+            guard case .file(let file, let previousHash) = item else { return }
+            switch result {
+            case .document(let doc, let bytes):
+                let name: String? = shared.withLock {
+                    if previousHash != nil, let e = existing[file.id] {
+                        delete(e.segment, e.doc)
+                        summary.updated += 1
+                    } else {
+                        summary.added += 1
+                    }
+                    summary.bytes += bytes
+                    guard slots[t].writer == nil else { return String?.none }
+                    defer { nextSegment += 1 }
+                    return segmentName(nextSegment)
                 }
-                summary.bytes += bytes
-                let w = try currentWriter()
+                if let name { slots[t].writer = try SegmentWriter(directory: dir, name: name) }
+                let w = slots[t].writer!
                 try w.add(doc)
-                if w.bufferedBytes >= options.flushBytes { try flush() }
-            case (.file(let file, _), .unchanged):
+                if w.bufferedBytes >= flushBytes {
+                    let meta = try w.finish()
+                    slots[t].writer = nil
+                    shared.withLock { newSegments.append(meta) }
+                }
+            case .unchanged:
                 // Same content, new mtime: keep the committed document.
-                _ = file
-                summary.unchanged += 1
-            case (.file(let file, _), .failed(let reason)):
+                shared.withLock { summary.unchanged += 1 }
+            case .failed(let reason):
                 // The committed version (if any) stays: a bad file never loses what was indexed.
-                summary.skipped.append(.init(id: file.id, reason: reason))
-            case (.stored, _):
-                break
+                shared.withLock { summary.skipped.append(.init(id: file.id, reason: reason)) }
             }
-            if let progress, done % 64 == 0 || done == total {
-                progress(IndexProgress(done: done, total: total, bytes: summary.bytes))
+            shared.withLock {
+                done += 1
+                if let progress, done % 64 == 0 || done == total {
+                    progress(IndexProgress(done: done, total: total, bytes: summary.bytes))
+                }
             }
         }
-        try flush()
+        for slot in slots {
+            if let w = slot.writer, w.documentCount > 0 { newSegments.append(try w.finish()) }
+        }
+        newSegments.sort { $0.name < $1.name }
 
         // The new commit: surviving old segments (with updated deletions), then the new ones.
         var next = Manifest()
@@ -311,6 +318,73 @@ public enum Indexer {
         }
         for i in items.indices {
             try consume(items[i], pipeline.take(i))
+        }
+    }
+
+    /// Prepares and consumes items on `threads` worker threads, in no particular order: `body`
+    /// runs on the worker that prepared the item (with its thread number) and must synchronize
+    /// whatever it shares. The first error stops the other workers and is rethrown.
+    static func processOnWorkers(
+        _ items: [WorkItem], threads: Int,
+        body: @escaping (Int, WorkItem, WorkResult) throws(IndexError) -> Void
+    ) throws(IndexError) {
+        guard !items.isEmpty else { return }
+        var analyzers: [Analyzer] = []
+        do { for _ in 0..<threads { analyzers.append(try Analyzer()) } } catch {
+            throw IndexError.io(path: "ICU", operation: "open word break iterator", errno: ENOENT)
+        }
+        let lock = Lock()
+        var next = 0
+        var failure: IndexError?
+        let run: (Int) -> Void = { t in
+            while true {
+                let i: Int? = lock.withLock {
+                    guard failure == nil, next < items.count else { return nil }
+                    defer { next += 1 }
+                    return next
+                }
+                guard let i else { return }
+                let result = Indexer.prepare(items[i], analyzer: analyzers[t])
+                do throws(IndexError) { try body(t, items[i], result) } catch {
+                    lock.withLock { if failure == nil { failure = error } }
+                    return
+                }
+            }
+        }
+        var workers: [pthread_t] = []
+        for t in 1..<max(1, threads) {
+            let box = Unmanaged.passRetained(ThreadBody { run(t) })
+            var thread = pthread_t()
+            pthread_create(&thread, nil, { raw in
+                Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().body()
+                return nil
+            }, box.toOpaque())
+            workers.append(thread)
+        }
+        run(0)  // the calling thread is worker 0
+        for t in workers { pthread_join(t, nil) }
+        if let failure { throw failure }
+    }
+
+    final class ThreadBody {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    /// One worker's segment under construction.
+    final class WriterSlot: @unchecked Sendable {
+        var writer: SegmentWriter?
+    }
+
+    /// A pthread mutex.
+    final class Lock: @unchecked Sendable {
+        private var m = pthread_mutex_t()
+        init() { pthread_mutex_init(&m, nil) }
+        deinit { pthread_mutex_destroy(&m) }
+        func withLock<T>(_ body: () throws -> T) rethrows -> T {
+            pthread_mutex_lock(&m)
+            defer { pthread_mutex_unlock(&m) }
+            return try body()
         }
     }
 

@@ -52,67 +52,103 @@ struct PreparedDocument: Sendable {
 
 /// Builds one immutable segment: inverts documents in memory, streams stored records to disk, and
 /// on `finish()` writes the term dictionary, postings and document table.
+///
+/// In memory, every (gram, document) entry is appended to one flat `UInt32` pool — `next entry,
+/// doc, tf, positions…` — chained per gram, and a gram's slot is found through an open-addressing
+/// table keyed by the gram: no per-gram arrays, no per-entry allocation. Varints are written once,
+/// at `finish()`.
 final class SegmentWriter {
     let directory: String
     let name: String
-    private var slotOfKey: [UInt64: Int32] = [:]
+    /// Open addressing, linear probing: slot + 1, or 0 for empty. Capacity is a power of two.
+    private var table = [Int32](repeating: 0, count: 1 << 16)
     private var slotKeys: [UInt64] = []
-    private var slotPostings: [[UInt8]] = []
-    private var slotLastDoc: [Int32] = []
+    private var slotHead: [UInt32] = []
+    private var slotTail: [UInt32] = []
     private var slotDocFreq: [UInt32] = []
+    private var pool: [UInt32] = []
     private var documentTable: [UInt8] = []
     private let store: FileWriter
     private(set) var documentCount = 0
     private(set) var totalWords = 0
-    private(set) var bufferedBytes = 0
+
+    static let none = UInt32.max
 
     init(directory: String, name: String) throws(IndexError) {
         self.directory = directory
         self.name = name
         store = try FileWriter(path: directory + "/" + SegmentComponent.store.fileName(segment: name), component: .store)
+        pool.reserveCapacity(1 << 20)
+    }
+
+    /// Memory held by the in-memory postings (what the flush policy watches).
+    var bufferedBytes: Int { pool.count * 4 + slotKeys.count * 24 + table.count * 4 }
+
+    @inline(__always)
+    private static func hash(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    private func grow() {
+        var bigger = [Int32](repeating: 0, count: table.count * 2)
+        let mask = bigger.count - 1
+        for (slot, key) in slotKeys.enumerated() {
+            var h = SegmentWriter.hash(key, mask)
+            while bigger[h] != 0 { h = (h + 1) & mask }
+            bigger[h] = Int32(slot + 1)
+        }
+        table = bigger
     }
 
     func add(_ doc: PreparedDocument) throws(IndexError) {
-        let docID = Int32(documentCount)
+        let docID = UInt32(documentCount)
         let storeOffset = UInt64(store.offset)
         let storeCRC = doc.storedRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
         try store.append(doc.storedRecord)
 
+        if (slotKeys.count + doc.keys.count) * 2 > table.count {
+            while (slotKeys.count + doc.keys.count) * 2 > table.count { grow() }
+        }
+        // Work on local copies (moved out, so appends stay in place and skip exclusivity checks).
+        var table = self.table, keys = self.slotKeys, head = self.slotHead, tail = self.slotTail
+        var df = self.slotDocFreq, pool = self.pool
+        self.table = []; self.slotKeys = []; self.slotHead = []; self.slotTail = []; self.slotDocFreq = []; self.pool = []
+        defer {
+            self.table = table; self.slotKeys = keys; self.slotHead = head; self.slotTail = tail
+            self.slotDocFreq = df; self.pool = pool
+        }
+        let mask = table.count - 1
         var p = 0
         for k in doc.keys.indices {
             let key = doc.keys[k]
-            let slot: Int
-            if let s = slotOfKey[key] {
-                slot = Int(s)
-            } else {
-                slot = slotKeys.count
-                slotOfKey[key] = Int32(slot)
-                slotKeys.append(key)
-                slotPostings.append([])
-                slotLastDoc.append(0)
-                slotDocFreq.append(0)
-                bufferedBytes += 96
+            var h = SegmentWriter.hash(key, mask)
+            var slot = -1
+            while true {
+                let v = table[h]
+                if v == 0 {
+                    slot = keys.count
+                    table[h] = Int32(slot + 1)
+                    keys.append(key)
+                    head.append(SegmentWriter.none)
+                    tail.append(SegmentWriter.none)
+                    df.append(0)
+                    break
+                }
+                if keys[Int(v) - 1] == key { slot = Int(v) - 1; break }
+                h = (h + 1) & mask
             }
+            let entry = UInt32(pool.count)
             let tf = doc.freqs[k]
-            let before = slotPostings[slot].count
-            // Most grams occur once per document: the low bit of the doc delta says "tf = 1".
-            let delta = UInt64(docID - slotLastDoc[slot]) << 1
-            if tf == 1 {
-                VarInt.append(delta | 1, to: &slotPostings[slot])
-            } else {
-                VarInt.append(delta, to: &slotPostings[slot])
-                VarInt.append(tf, to: &slotPostings[slot])
-            }
-            var last: UInt32 = 0
+            pool.append(SegmentWriter.none)
+            pool.append(docID)
+            pool.append(tf)
             for _ in 0..<tf {
-                let position = doc.positions[p]
-                VarInt.append(position - last, to: &slotPostings[slot])
-                last = position
+                pool.append(doc.positions[p])
                 p += 1
             }
-            bufferedBytes += slotPostings[slot].count - before
-            slotLastDoc[slot] = docID
-            slotDocFreq[slot] += 1
+            if tail[slot] == SegmentWriter.none { head[slot] = entry } else { pool[Int(tail[slot])] = entry }
+            tail[slot] = entry
+            df[slot] += 1
         }
 
         var record: [UInt8] = []
@@ -138,8 +174,32 @@ final class SegmentWriter {
         let terms = try FileWriter(path: path(.terms), component: .terms)
         var entry: [UInt8] = []
         entry.reserveCapacity(TermInfo.entrySize)
+        var bytes: [UInt8] = []
         for slot in order {
-            let bytes = slotPostings[slot]
+            // Encode the gram's chain: most grams occur once per document, so the low bit of the
+            // doc delta says "tf = 1" and saves the tf byte.
+            bytes.removeAll(keepingCapacity: true)
+            var e = slotHead[slot]
+            var lastDoc: UInt32 = 0
+            while e != SegmentWriter.none {
+                let i = Int(e)
+                let doc = pool[i + 1], tf = pool[i + 2]
+                let delta = UInt64(doc - lastDoc) << 1
+                if tf == 1 {
+                    VarInt.append(delta | 1, to: &bytes)
+                } else {
+                    VarInt.append(delta, to: &bytes)
+                    VarInt.append(tf, to: &bytes)
+                }
+                var last: UInt32 = 0
+                for j in 0..<Int(tf) {
+                    let position = pool[i + 3 + j]
+                    VarInt.append(position - last, to: &bytes)
+                    last = position
+                }
+                lastDoc = doc
+                e = pool[i]
+            }
             let offset = UInt64(postings.offset)
             try postings.append(bytes)
             entry.removeAll(keepingCapacity: true)

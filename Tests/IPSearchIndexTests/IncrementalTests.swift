@@ -89,7 +89,8 @@ import Testing
         try expectGeneration(full, committed: true, "full")
         reader = try IndexReader(directory: box.index)
         #expect(reader.documentCount == 5)
-        #expect(reader.segments.count == 1)
+        // Fresh segments only: one per indexing thread (each thread writes its own segment).
+        #expect(reader.segments.count <= max(1, System.coreCount))
         #expect(reader.segments.allSatisfy { $0.meta.deleted == 0 })
         try reader.verify()
 
