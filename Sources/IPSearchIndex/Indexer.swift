@@ -11,11 +11,11 @@ public struct IndexOptions: Sendable {
     /// Rebuild from scratch instead of updating.
     public var full = false
     /// Flush the in-memory segment when its postings reach this many bytes (bounds peak memory).
-    public var flushBytes = 192 << 20
+    public var flushBytes = 256 << 20
     /// Analysis threads (ICU segmentation is the bottleneck; one per core).
     public var threads = max(1, System.coreCount)
     /// More live segments than this after a run triggers a merge of the smallest ones.
-    public var maxSegments = 8
+    public var maxSegments = 24
     /// Seconds to wait for another indexer's lock; nil waits as long as it takes.
     public var lockTimeout: Double? = nil
 

@@ -99,6 +99,8 @@ final class Sandbox: @unchecked Sendable {
         var o = IndexOptions(corpus: corpus, index: index)
         o.full = full
         o.threads = 2
+        // The merge tests assert a bound of 8 segments (the default allows more).
+        o.maxSegments = 8
         return o
     }
 
