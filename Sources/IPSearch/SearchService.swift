@@ -25,7 +25,7 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
 /// them ends. Thread-safe.
 public final class SearchService: @unchecked Sendable {
     public let indexDirectory: String
-    private let lock = Mutex()
+    private let lock = Lock()
     private var searcher: Searcher?
     private var manifestStamp: FileStamp?
     private var analyzers: [Analyzer] = []
@@ -114,7 +114,7 @@ final class ResultCache: @unchecked Sendable {
     }
 
     private let capacity: Int
-    private let lock = Mutex()
+    private let lock = Lock()
     private var entries: [Key: (result: SearchResult, used: UInt64)] = [:]
     private var clock: UInt64 = 0
 
@@ -137,17 +137,5 @@ final class ResultCache: @unchecked Sendable {
             clock += 1
             entries[key] = (result, clock)
         }
-    }
-}
-
-/// A pthread mutex (the Synchronization module's Mutex needs newer Apple platforms).
-final class Mutex: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
-        return try body()
     }
 }

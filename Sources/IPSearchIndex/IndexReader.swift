@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A consistent snapshot of one committed generation of the index.
 ///
 /// Opening reads `manifest.json` and maps the segment files it names (headers and footers checked,
@@ -24,7 +20,6 @@ public final class IndexReader: @unchecked Sendable {
                 for meta in manifest.segments { segments.append(try SegmentReader(directory: directory, meta: meta)) }
                 self.manifest = manifest
                 self.segments = segments
-                pthread_mutex_init(&idLock, nil)
                 return
             } catch {
                 attempt += 1
@@ -49,25 +44,31 @@ public final class IndexReader: @unchecked Sendable {
     /// Finds the live document with this id. The first call reads every stored id into a map
     /// (kept for this snapshot), later ones are a lookup.
     public func document(id: String) throws(IndexError) -> StoredDocument? {
-        pthread_mutex_lock(&idLock)
-        defer { pthread_mutex_unlock(&idLock) }
-        if idMap == nil {
-            var map: [String: (segment: Int, doc: Int)] = [:]
-            for (s, segment) in segments.enumerated() {
-                for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
-                    map[try segment.storedID(doc)] = (s, doc)
+        let location: (segment: Int, doc: Int)?
+        do {
+            location = try idLock.withLock {
+                if idMap == nil {
+                    var map: [String: (segment: Int, doc: Int)] = [:]
+                    for (s, segment) in segments.enumerated() {
+                        for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                            map[try segment.storedID(doc)] = (s, doc)
+                        }
+                    }
+                    idMap = map
                 }
+                return idMap![id]
             }
-            idMap = map
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw IndexError.corrupt(path: directory, reason: "\(error)")
         }
-        guard let location = idMap![id] else { return nil }
+        guard let location else { return nil }
         return try segments[location.segment].storedDocument(location.doc)
     }
 
-    private var idLock = pthread_mutex_t()
+    private let idLock = Lock()
     private var idMap: [String: (segment: Int, doc: Int)]?
-
-    deinit { pthread_mutex_destroy(&idLock) }
 
     /// Checks every file's full checksum (slow: reads the whole index).
     public func verify() throws(IndexError) {

@@ -376,18 +376,6 @@ public enum Indexer {
         var writer: SegmentWriter?
     }
 
-    /// A pthread mutex.
-    final class Lock: @unchecked Sendable {
-        private var m = pthread_mutex_t()
-        init() { pthread_mutex_init(&m, nil) }
-        deinit { pthread_mutex_destroy(&m) }
-        func withLock<T>(_ body: () throws -> T) rethrows -> T {
-            pthread_mutex_lock(&m)
-            defer { pthread_mutex_unlock(&m) }
-            return try body()
-        }
-    }
-
     final class WorkerContext {
         let pipeline: Pipeline
         let analyzer: Analyzer

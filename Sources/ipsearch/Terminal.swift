@@ -10,15 +10,7 @@ struct FileHandle {
     static let standardError = FileHandle(fd: 2)
 
     func write(_ s: String) {
-        var s = s
-        s.withUTF8 { buf in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
-                if n <= 0 { if errno == EINTR { continue }; return }
-                done += n
-            }
-        }
+        write(Data(s.utf8))
     }
 
     func write(_ data: Data) {

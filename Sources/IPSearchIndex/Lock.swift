@@ -1,0 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A pthread mutex (the Synchronization module's `Mutex` needs newer Apple platforms than the
+/// package declares). Shared by the indexer's worker threads and the search service.
+public final class Lock: @unchecked Sendable {
+    private var m = pthread_mutex_t()
+
+    public init() { pthread_mutex_init(&m, nil) }
+    deinit { pthread_mutex_destroy(&m) }
+
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&m)
+        defer { pthread_mutex_unlock(&m) }
+        return try body()
+    }
+}
