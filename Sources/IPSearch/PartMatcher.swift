@@ -180,14 +180,4 @@ struct PartMatcher {
         }
         return result
     }
-
-    @inline(__always)
-    static func contains(_ sorted: ArraySlice<Int32>, _ value: Int32) -> Bool {
-        var lo = sorted.startIndex, hi = sorted.endIndex
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < sorted.endIndex && sorted[lo] == value
-    }
 }

@@ -44,24 +44,17 @@ public final class IndexReader: @unchecked Sendable {
     /// Finds the live document with this id. The first call reads every stored id into a map
     /// (kept for this snapshot), later ones are a lookup.
     public func document(id: String) throws(IndexError) -> StoredDocument? {
-        let location: (segment: Int, doc: Int)?
-        do {
-            location = try idLock.withLock {
-                if idMap == nil {
-                    var map: [String: (segment: Int, doc: Int)] = [:]
-                    for (s, segment) in segments.enumerated() {
-                        for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
-                            map[try segment.storedID(doc)] = (s, doc)
-                        }
+        let location = try idLock.withLock { () throws(IndexError) -> (segment: Int, doc: Int)? in
+            if idMap == nil {
+                var map: [String: (segment: Int, doc: Int)] = [:]
+                for (s, segment) in segments.enumerated() {
+                    for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                        map[try segment.storedID(doc)] = (s, doc)
                     }
-                    idMap = map
                 }
-                return idMap![id]
+                idMap = map
             }
-        } catch let error as IndexError {
-            throw error
-        } catch {
-            throw IndexError.corrupt(path: directory, reason: "\(error)")
+            return idMap![id]
         }
         guard let location else { return nil }
         return try segments[location.segment].storedDocument(location.doc)

@@ -209,14 +209,13 @@ public enum Indexer {
         // that are mostly deleted) from their stored text into one new segment.
         let mostlyDeleted = survivors.indices.filter { survivors[$0].meta.deleted * 2 > survivors[$0].meta.documents }
         if survivors.count > options.maxSegments || !mostlyDeleted.isEmpty {
-            var order = survivors.indices.sorted { survivors[$0].meta.documents - survivors[$0].meta.deleted < survivors[$1].meta.documents - survivors[$1].meta.deleted }
+            let order = survivors.indices.sorted { survivors[$0].meta.documents - survivors[$0].meta.deleted < survivors[$1].meta.documents - survivors[$1].meta.deleted }
             let excess = max(0, survivors.count - options.maxSegments / 2)
             var chosen = Set(order.prefix(survivors.count > options.maxSegments ? excess : 0))
             chosen.formUnion(mostlyDeleted)
             if chosen.count == 1 && mostlyDeleted.isEmpty { chosen.removeAll() }
             if !chosen.isEmpty {
                 var items: [WorkItem] = []
-                var mergeReaders: [SegmentReader] = []
                 for i in chosen.sorted() {
                     let reader: SegmentReader
                     if let r = survivors[i].reader {
@@ -227,7 +226,6 @@ public enum Indexer {
                     }
                     try reader.verify()
                     let bits = readers.firstIndex(where: { $0 === reader }).map { deletions[$0] }
-                    mergeReaders.append(reader)
                     for doc in 0..<reader.documentCount {
                         let isDeleted = bits.map { $0[doc >> 6] & (1 << UInt64(doc & 63)) != 0 } ?? reader.isDeleted(doc)
                         if !isDeleted { items.append(.stored(reader, doc)) }
@@ -235,17 +233,27 @@ public enum Indexer {
                 }
                 let w = try SegmentWriter(directory: dir, name: segmentName(nextSegment))
                 nextSegment += 1
-                try process(items, threads: options.threads) { (_, result) throws(IndexError) in
-                    if case .document(let doc, _) = result {
-                        try w.add(doc)
-                        summary.merged += 1
+                // Analysis runs on every worker; the one merged segment takes documents in turn.
+                let writing = Lock()
+                try processOnWorkers(items, threads: threads) { (_, item, result) throws(IndexError) in
+                    switch result {
+                    case .document(let doc, _):
+                        try writing.withLock { () throws(IndexError) in
+                            try w.add(doc)
+                            summary.merged += 1
+                        }
+                    case .failed(let reason):
+                        // Checksums were verified above; never drop a committed document silently.
+                        guard case .stored(let reader, _) = item else { return }
+                        throw IndexError.corrupt(path: reader.storeFile.path, reason: reason)
+                    case .unchanged:
+                        break
                     }
                 }
                 var merged: [(SegmentMeta, SegmentReader?)] = []
                 for (i, s) in survivors.enumerated() where !chosen.contains(i) { merged.append(s) }
                 if w.documentCount > 0 { merged.append((try w.finish(), nil)) } else { w.discard() }
                 survivors = merged
-                order = []
             }
         }
         next.segments = survivors.map(\.meta)
@@ -285,40 +293,6 @@ public enum Indexer {
         case document(PreparedDocument, bytes: Int)
         case unchanged
         case failed(String)
-    }
-
-    /// Prepares items on `threads` worker threads while the calling thread consumes the results in
-    /// order (inverting them into the segment). Workers run at most `window` items ahead of the
-    /// consumer, which bounds memory. Plain pthreads: the work is CPU-bound and long-running, and
-    /// must not compete with Swift concurrency's cooperative pool that the caller may be running on.
-    static func process(
-        _ items: [WorkItem], threads: Int,
-        consume: (WorkItem, WorkResult) throws(IndexError) -> Void
-    ) throws(IndexError) {
-        guard !items.isEmpty else { return }
-        let pipeline = Pipeline(items: items, window: max(64, threads * 64))
-        var analyzers: [Analyzer] = []
-        do { for _ in 0..<threads { analyzers.append(try Analyzer()) } } catch {
-            throw IndexError.io(path: "ICU", operation: "open word break iterator", errno: ENOENT)
-        }
-        var workers: [pthread_t] = []
-        for t in 0..<threads {
-            let context = Unmanaged.passRetained(WorkerContext(pipeline: pipeline, analyzer: analyzers[t]))
-            var thread = pthread_t()
-            pthread_create(&thread, nil, { raw in
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
-                context.pipeline.work(context.analyzer)
-                return nil
-            }, context.toOpaque())
-            workers.append(thread)
-        }
-        defer {
-            pipeline.cancel()
-            for t in workers { pthread_join(t, nil) }
-        }
-        for i in items.indices {
-            try consume(items[i], pipeline.take(i))
-        }
     }
 
     /// Prepares and consumes items on `threads` worker threads, in no particular order: `body`
@@ -374,86 +348,6 @@ public enum Indexer {
     /// One worker's segment under construction.
     final class WriterSlot: @unchecked Sendable {
         var writer: SegmentWriter?
-    }
-
-    final class WorkerContext {
-        let pipeline: Pipeline
-        let analyzer: Analyzer
-        init(pipeline: Pipeline, analyzer: Analyzer) {
-            self.pipeline = pipeline
-            self.analyzer = analyzer
-        }
-    }
-
-    /// Ordered hand-off between worker threads and the consumer.
-    final class Pipeline: @unchecked Sendable {
-        private let items: [WorkItem]
-        private let window: Int
-        private var results: [WorkResult?]
-        private var nextToClaim = 0
-        private var consumed = 0
-        private var cancelled = false
-        private var mutex = pthread_mutex_t()
-        private var ready = pthread_cond_t()
-        private var space = pthread_cond_t()
-
-        init(items: [WorkItem], window: Int) {
-            self.items = items
-            self.window = window
-            results = Array(repeating: nil, count: items.count)
-            pthread_mutex_init(&mutex, nil)
-            pthread_cond_init(&ready, nil)
-            pthread_cond_init(&space, nil)
-        }
-
-        deinit {
-            pthread_cond_destroy(&ready)
-            pthread_cond_destroy(&space)
-            pthread_mutex_destroy(&mutex)
-        }
-
-        /// A worker's loop: claim the next item, prepare it, publish the result.
-        func work(_ analyzer: Analyzer) {
-            while true {
-                pthread_mutex_lock(&mutex)
-                while !cancelled && nextToClaim < items.count && nextToClaim >= consumed + window {
-                    pthread_cond_wait(&space, &mutex)
-                }
-                if cancelled || nextToClaim >= items.count {
-                    pthread_mutex_unlock(&mutex)
-                    return
-                }
-                let i = nextToClaim
-                nextToClaim += 1
-                pthread_mutex_unlock(&mutex)
-
-                let result = Indexer.prepare(items[i], analyzer: analyzer)
-
-                pthread_mutex_lock(&mutex)
-                results[i] = result
-                pthread_cond_broadcast(&ready)
-                pthread_mutex_unlock(&mutex)
-            }
-        }
-
-        /// The consumer: waits for item `i`'s result (items are taken in order).
-        func take(_ i: Int) -> WorkResult {
-            pthread_mutex_lock(&mutex)
-            while results[i] == nil { pthread_cond_wait(&ready, &mutex) }
-            let r = results[i]!
-            results[i] = nil
-            consumed = i + 1
-            pthread_cond_broadcast(&space)
-            pthread_mutex_unlock(&mutex)
-            return r
-        }
-
-        func cancel() {
-            pthread_mutex_lock(&mutex)
-            cancelled = true
-            pthread_cond_broadcast(&space)
-            pthread_mutex_unlock(&mutex)
-        }
     }
 
     static func prepare(_ item: WorkItem, analyzer: Analyzer) -> WorkResult {

@@ -10,7 +10,7 @@ public final class Lock: @unchecked Sendable {
     public init() { pthread_mutex_init(&m, nil) }
     deinit { pthread_mutex_destroy(&m) }
 
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(&m)
         defer { pthread_mutex_unlock(&m) }
         return try body()

@@ -155,24 +155,12 @@ public final class SegmentReader: @unchecked Sendable {
         list.positions = [Int32](unsafeUninitializedCapacity: info.postingsLength) { positions, initialized in
             list.docs = [Int32](unsafeUninitializedCapacity: df) { docs, docsInitialized in
                 list.positionStart = [Int32](unsafeUninitializedCapacity: df + 1) { starts, startsInitialized in
-                    var o = start
-                    @inline(__always) func varint() -> UInt64? {
-                        var result: UInt64 = 0, shift: UInt64 = 0
-                        while o < limit {
-                            let b = base.load(fromByteOffset: o, as: UInt8.self)
-                            o += 1
-                            result |= UInt64(b & 0x7F) << shift
-                            if b < 0x80 { return result }
-                            shift += 7
-                            if shift > 63 { return nil }
-                        }
-                        return nil
-                    }
+                    var r = ByteReader(base: base, range: start..<limit)
                     var doc: Int64 = 0
                     starts[0] = 0
                     var k = 0
                     while k < df {
-                        guard let code = varint(), let tf = code & 1 == 1 ? 1 : varint(), tf > 0, Int(tf) <= limit - o else {
+                        guard let code = r.varint(), let tf = code & 1 == 1 ? 1 : r.varint(), tf > 0, Int(tf) <= r.remaining else {
                             failed = true
                             break
                         }
@@ -183,7 +171,7 @@ public final class SegmentReader: @unchecked Sendable {
                         }
                         var position: Int64 = 0
                         for _ in 0..<tf {
-                            guard let d = varint() else { failed = true; break }
+                            guard let d = r.varint() else { failed = true; break }
                             position += Int64(d)
                             positions[positionCount] = Int32(truncatingIfNeeded: position)
                             positionCount += 1
