@@ -31,7 +31,11 @@ public struct BM25: Sendable, Equatable {
     }
 
     public func score(tf: Int, documentLength dl: Int, averageLength avgdl: Double, idf: Double) -> Double {
-        let t = Double(tf)
+        score(tf: Double(tf), documentLength: dl, averageLength: avgdl, idf: idf)
+    }
+
+    /// With a weighted (real-valued) term frequency, as BM25F feeds it.
+    public func score(tf t: Double, documentLength dl: Int, averageLength avgdl: Double, idf: Double) -> Double {
         let norm = avgdl > 0 ? 1 - b + b * Double(dl) / avgdl : 1
         return idf * t * (k1 + 1) / (t + k1 * norm)
     }

@@ -2,19 +2,30 @@ import FoundationEssentials
 import IPSearchIndex
 
 /// The JSON of a stored document (`ipsearch show --json`, `GET /documents/{id}`):
-/// `{"id", "title", "date", "source", "text"}`, with null for an unknown date or source.
+/// `{"id", "title", "date", "source", "url", "encoding", "spam_removed", "copies", "text"}`, null for
+/// an unknown date, source or url; with a query, `"highlights"`: `[start, end)` of every match in
+/// Unicode scalars of `text`.
 public struct DocumentResponse: Codable, Sendable, Equatable {
     public var id: String
     public var title: String
     public var date: String?
     public var source: String?
+    public var url: String?
+    public var encoding: String
+    public var spamRemoved: Int
+    public var copies: [DocumentCopy]
     public var text: String
+    public var highlights: [[Int]]?
 
-    public init(_ d: StoredDocument) {
-        id = d.id; title = d.title; date = d.date; source = d.source; text = d.text
+    public init(_ view: DocumentView) {
+        let d = view.document
+        id = d.id; title = d.title; date = d.date; source = d.source; url = d.url; encoding = d.encoding
+        spamRemoved = d.meta.spamRemoved; copies = view.copies; text = d.text; highlights = view.highlights
     }
 
-    enum CodingKeys: String, CodingKey { case id, title, date, source, text }
+    enum CodingKeys: String, CodingKey {
+        case id, title, date, source, url, encoding, spamRemoved = "spam_removed", copies, text, highlights
+    }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -22,14 +33,26 @@ public struct DocumentResponse: Codable, Sendable, Equatable {
         try c.encode(title, forKey: .title)
         try c.encode(date, forKey: .date)
         try c.encode(source, forKey: .source)
+        try c.encode(url, forKey: .url)
+        try c.encode(encoding, forKey: .encoding)
+        try c.encode(spamRemoved, forKey: .spamRemoved)
+        try c.encode(copies, forKey: .copies)
         try c.encode(text, forKey: .text)
+        try c.encodeIfPresent(highlights, forKey: .highlights)
     }
 
-    public func jsonData() -> Data {
+    public func jsonData() throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? e.encode(self)) ?? Data()
+        return try e.encode(self)
     }
+}
+
+/// A stored document with its near-duplicate copies and, for a query, where it matches.
+public struct DocumentView: Sendable, Equatable {
+    public var document: StoredDocument
+    public var copies: [DocumentCopy]
+    public var highlights: [[Int]]?
 }
 
 /// Counts and sizes of one index generation (`ipsearch stats`, `GET /stats`).

@@ -1,4 +1,5 @@
 import IPSearchAnalysis
+import IPSearchIndex
 
 /// A window of a document's original text with the matched characters marked.
 public struct Snippet: Sendable, Equatable, Codable {
@@ -37,12 +38,36 @@ public struct Highlighter: Sendable {
 
     struct Match {
         var part: Int
+        /// Matches in boilerplate make worse windows than matches in the title or body.
+        var boilerplate: Bool = false
         /// Unicode scalar range in the original text.
         var start: Int
         var end: Int
     }
 
-    public func snippets(text: String, parts: [QueryPart]) -> [Snippet] {
+    /// Windows of `text` showing `parts`; with `zones` (normalized offsets, from the index), windows
+    /// in the body or title win over windows in boilerplate.
+    public func snippets(text: String, parts: [QueryPart], zones: ZoneMap = ZoneMap()) -> [Snippet] {
+        let (scalars, matches) = locate(text: text, parts: parts, zones: zones)
+        return windows(scalars: scalars, matches: matches)
+    }
+
+    /// Every match of `parts` in `text` as `[start, end)` in Unicode scalars (merged where they
+    /// overlap): the document view marks them all.
+    public func highlights(text: String, parts: [QueryPart]) -> [[Int]] {
+        var result: [[Int]] = []
+        for m in locate(text: text, parts: parts, zones: ZoneMap()).matches {
+            if let last = result.last, m.start <= last[1] {
+                result[result.count - 1][1] = max(last[1], m.end)
+            } else {
+                result.append([m.start, m.end])
+            }
+        }
+        return result
+    }
+
+    /// The original text's scalars and every match in it, in text order.
+    func locate(text: String, parts: [QueryPart], zones: ZoneMap) -> (scalars: [Unicode.Scalar], matches: [Match]) {
         let source = Array(text.utf16)
         let norm = normalizer.normalize(source)
         let scalars = Array(text.unicodeScalars)
@@ -61,11 +86,12 @@ public struct Highlighter: Sendable {
         for (p, part) in parts.enumerated() {
             for r in occurrences(of: part, in: norm.units) {
                 let orig = norm.sourceRange(of: r)
-                matches.append(Match(part: p, start: Int(scalarAt[orig.lowerBound]), end: Int(scalarAt[orig.upperBound])))
+                matches.append(Match(part: p, boilerplate: zones.kind(at: Int32(r.lowerBound)) == .boilerplate,
+                                     start: Int(scalarAt[orig.lowerBound]), end: Int(scalarAt[orig.upperBound])))
             }
         }
         matches.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-        return windows(scalars: scalars, matches: matches)
+        return (scalars, matches)
     }
 
     /// Normalized ranges where `part` occurs (its runs at their relative offsets).
@@ -105,7 +131,7 @@ public struct Highlighter: Sendable {
             return n == 0 ? [] : [render(scalars, 0, min(n, length), [])]
         }
         // One candidate window per match, starting a little before it.
-        struct Candidate { var start: Int; var end: Int; var parts: Int; var hits: Int }
+        struct Candidate { var start: Int; var end: Int; var inBody: Int; var parts: Int; var hits: Int }
         var candidates: [Candidate] = []
         var seenStarts = Set<Int>()
         for m in matches {
@@ -119,18 +145,18 @@ public struct Highlighter: Sendable {
                 parts.insert(x.part)
                 hits += 1
             }
-            candidates.append(Candidate(start: start, end: end, parts: parts.count, hits: hits))
+            candidates.append(Candidate(start: start, end: end, inBody: m.boilerplate ? 0 : 1, parts: parts.count, hits: hits))
         }
-        candidates.sort { ($0.parts, $0.hits, -$0.start) > ($1.parts, $1.hits, -$1.start) }
+        candidates.sort { ($0.inBody, $0.parts, $0.hits, -$0.start) > ($1.inBody, $1.parts, $1.hits, -$1.start) }
         var chosen: [Candidate] = []
-        var coveredParts = Set<Int>()
         for c in candidates where chosen.count < options.count {
             if chosen.contains(where: { c.start < $0.end && $0.start < c.end }) { continue }
             let parts = Set(matches.filter { $0.start >= c.start && $0.end <= c.end }.map(\.part))
             // A second window is only worth it if it shows something, preferably something new.
             if !chosen.isEmpty && parts.isEmpty { continue }
+            // Once the body has given a window, boilerplate gives none.
+            if c.inBody == 0, chosen.contains(where: { $0.inBody == 1 }) { continue }
             chosen.append(c)
-            coveredParts.formUnion(parts)
         }
         chosen.sort { $0.start < $1.start }
         return chosen.map { c in

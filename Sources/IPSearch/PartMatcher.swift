@@ -19,10 +19,29 @@ struct PartMatcher {
         var lookup: Lookup
     }
 
-    /// Occurrence counts per document of a segment, ascending by document.
+    /// Occurrences per document of a segment, ascending by document: `counts[i]` occurrences of the
+    /// part in `docs[i]`, starting at the normalized offsets `positions[positionStart[i] ..<
+    /// positionStart[i + 1]]` (ascending), which ranking maps to zones and distances.
     struct Matches {
         var docs: [Int32] = []
         var counts: [Int32] = []
+        var positionStart: [Int32] = [0]
+        var positions: [Int32] = []
+
+        var count: Int { docs.count }
+
+        /// Where `docs[i]`'s occurrence starts are in `positions`.
+        @inline(__always)
+        func range(at i: Int) -> Range<Int> { Int(positionStart[i])..<Int(positionStart[i + 1]) }
+
+        mutating func append(doc: Int32, starts: some Sequence<Int32>) {
+            let before = positions.count
+            positions.append(contentsOf: starts)
+            guard positions.count > before else { return }
+            docs.append(doc)
+            counts.append(Int32(positions.count - before))
+            positionStart.append(Int32(positions.count))
+        }
     }
 
     static func elements(of part: QueryPart) -> [Element] {
@@ -76,7 +95,16 @@ struct PartMatcher {
     /// Occurrences of `part` in every live document of `segment`.
     static func match(_ part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Matches {
         let elements = elements(of: part)
-        if elements.count == 1 { return try count(elements[0].lookup, in: segment) }
+        if elements.count == 1 {
+            let list = try postings(elements[0].lookup, in: segment)
+            var result = Matches()
+            result.docs.reserveCapacity(list.count)
+            let base = elements[0].offset
+            for i in 0..<list.count where !segment.isDeleted(Int(list.docs[i])) {
+                result.append(doc: list.docs[i], starts: list.positions(at: i).lazy.map { $0 - base })
+            }
+            return result
+        }
         var lists: [PostingList] = []
         for e in elements {
             let list = try postings(e.lookup, in: segment)
@@ -105,8 +133,8 @@ struct PartMatcher {
                 if docsK[c] != doc { continue docs }
                 slot[k] = c
             }
-            // Count start positions p where every element sits at p + offset.
-            var count: Int32 = 0
+            // Start positions p where every element sits at p + offset.
+            let before = result.positions.count
             let base = offsets[driver]
             outer: for j in Int(d.starts[i])..<Int(d.starts[i + 1]) {
                 let start = d.positions[j] - base
@@ -115,11 +143,12 @@ struct PartMatcher {
                     let v = views[k]
                     if !contains(v.positions, Int(v.starts[slot[k]]), Int(v.starts[slot[k] + 1]), start + offsets[k]) { continue outer }
                 }
-                count += 1
+                result.positions.append(start)
             }
-            if count > 0 {
+            if result.positions.count > before {
                 result.docs.append(doc)
-                result.counts.append(count)
+                result.counts.append(Int32(result.positions.count - before))
+                result.positionStart.append(Int32(result.positions.count))
             }
         }
         return result
@@ -148,36 +177,5 @@ struct PartMatcher {
             if p[mid] < value { lo = mid + 1 } else { hi = mid }
         }
         return lo < to && p[lo] == value
-    }
-
-    /// A part that is one lookup (two or three characters, or one): its occurrence count in a
-    /// document is the gram's term frequency (summed over the grams for one character), so no
-    /// positions are decoded.
-    static func count(_ lookup: Lookup, in segment: SegmentReader) throws(IndexError) -> Matches {
-        var result = Matches()
-        switch lookup {
-        case .gram(let key):
-            guard let info = try segment.find(key) else { return result }
-            result.docs.reserveCapacity(info.docFreq)
-            result.counts.reserveCapacity(info.docFreq)
-            try segment.frequencies(info) { doc, tf in
-                if !segment.isDeleted(Int(doc)) {
-                    result.docs.append(doc)
-                    result.counts.append(tf)
-                }
-            }
-        case .prefix(let c):
-            let infos = try segment.terms(in: Gram.range(startingWith: c))
-            guard !infos.isEmpty else { return result }
-            var counts = [Int32](repeating: 0, count: segment.documentCount)
-            for info in infos {
-                try segment.frequencies(info) { doc, tf in counts[Int(doc)] += tf }
-            }
-            for doc in counts.indices where counts[doc] > 0 && !segment.isDeleted(doc) {
-                result.docs.append(Int32(doc))
-                result.counts.append(counts[doc])
-            }
-        }
-        return result
     }
 }

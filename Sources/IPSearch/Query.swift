@@ -1,14 +1,18 @@
 import IPSearchAnalysis
 
 /// A parsed query: every group must match (AND); a group matches when any of its parts does (OR);
-/// no excluded part may match.
+/// no excluded part may match. A query of more than `strictGroups` groups (a pasted line or
+/// paragraph) is read as "most should match": a document qualifies when it contains at least half
+/// of the groups, and documents with more of them rank first.
 ///
 /// Syntax (also in README and `ipsearch --help`):
 /// - `地理标志` — a contiguous string: matches wherever it occurs in a document's normalized text
 ///   (any script the analyzer folds, wherever ICU cut the document).
 /// - `专利 浙江` — space-separated parts must all match.
 /// - `"deep seek"` — an exact sequence, spaces and Latin included.
-/// - `-北京` / `-"deep seek"` — excludes documents that match.
+/// - `-北京` / `-"deep seek"` — excludes documents that match. A `-` is an exclusion only at the
+///   start of a piece and followed by a quote, a Han character or at least two letters; anything
+///   else (`uname -m`, `-2`, `Layer-1`, `2023-2025`) is text.
 /// - `专利 OR 商标` — alternatives.
 /// Latin is case-insensitive; full-width and Traditional forms fold like in documents.
 public struct Query: Sendable, Equatable {
@@ -17,12 +21,17 @@ public struct Query: Sendable, Equatable {
     public var excluded: [QueryPart]
 
     /// Queries longer than this (in characters) are refused.
-    public static let maxLength = 256
-    /// At most this many parts.
-    public static let maxParts = 16
+    public static let maxLength = 1_000
+    /// Up to this many groups every group must match; above it, most should match.
+    public static let strictGroups = 4
 
     /// All positive parts, in query order.
     public var positiveParts: [QueryPart] { groups.flatMap { $0 } }
+
+    /// How many groups a document must match to qualify (before the partial fallback).
+    public var minimumGroups: Int {
+        groups.count <= Query.strictGroups ? groups.count : (groups.count + 1) / 2
+    }
 }
 
 /// One contiguous piece of a query, normalized by the document analyzer.
@@ -34,6 +43,14 @@ public struct QueryPart: Sendable, Equatable, Hashable {
     /// The runs of word characters inside `normalized`: offset and code points. Punctuation between
     /// runs only fixes their distance.
     public var runs: [QueryRun]
+    /// Written in quotes.
+    public var quoted: Bool = false
+    /// Characters between this part's searchable text and the next part's in the query (spaces and
+    /// the punctuation trimmed from both): how far apart the two stand in the pasted text.
+    public var gapAfter: Int = 1
+    /// Normalized units of punctuation trimmed before and after the searchable text.
+    var trimmedBefore = 0
+    var trimmedAfter = 0
 
     public var displayText: String { String(decoding: normalized, as: UTF16.self) }
 }
@@ -52,7 +69,6 @@ public enum QueryError: Error, Equatable, CustomStringConvertible {
     case noSearchableText(String)
     case unbalancedQuote
     case tooLong(Int)
-    case tooManyParts(Int)
     case danglingOr
     case onlyExclusions
 
@@ -62,7 +78,6 @@ public enum QueryError: Error, Equatable, CustomStringConvertible {
         case .noSearchableText(let q): return "the query \"\(q)\" has no letters, digits or Chinese characters to search for"
         case .unbalancedQuote: return "the query has an unbalanced quote (\"): close the quoted phrase"
         case .tooLong(let n): return "the query is \(n) characters long; the limit is \(Query.maxLength)"
-        case .tooManyParts(let n): return "the query has \(n) parts; the limit is \(Query.maxParts)"
         case .danglingOr: return "OR must stand between two parts, e.g. 专利 OR 商标"
         case .onlyExclusions: return "the query only excludes (-part): add something to search for"
         }
@@ -76,29 +91,32 @@ extension Query {
         if length > maxLength { throw .tooLong(length) }
         if text.allSatisfy(\.isWhitespace) { throw .empty }
 
-        // Lex into items: (text, quoted, negated) and OR markers.
-        enum Item { case part(String, quoted: Bool, negated: Bool), or }
+        // Lex into items: (text, quoted, negated, where it starts and ends) and OR markers.
+        enum Item { case part(String, quoted: Bool, negated: Bool, start: Int, end: Int), or }
         var items: [Item] = []
         var chars = Array(text)
         chars = chars.map { $0 == "“" || $0 == "”" || $0 == "＂" ? "\"" : $0 }
         var i = 0
         while i < chars.count {
             if chars[i].isWhitespace { i += 1; continue }
+            let start = i
             var negated = false
-            if chars[i] == "-" || chars[i] == "－", i + 1 < chars.count, !chars[i + 1].isWhitespace {
+            if chars[i] == "-" || chars[i] == "－", isExclusion(chars, after: i) {
                 negated = true
                 i += 1
             }
             if chars[i] == "\"" {
                 guard let close = chars[(i + 1)...].firstIndex(of: "\"") else { throw .unbalancedQuote }
-                items.append(.part(String(chars[(i + 1)..<close]), quoted: true, negated: negated))
+                items.append(.part(String(chars[(i + 1)..<close]), quoted: true, negated: negated, start: start, end: close + 1))
                 i = close + 1
                 continue
             }
             var j = i
             while j < chars.count, !chars[j].isWhitespace, chars[j] != "\"" { j += 1 }
             let word = String(chars[i..<j])
-            if word == "OR" && !negated { items.append(.or) } else { items.append(.part(word, quoted: false, negated: negated)) }
+            if word == "OR" && !negated { items.append(.or) } else {
+                items.append(.part(word, quoted: false, negated: negated, start: start, end: j))
+            }
             i = j
         }
 
@@ -106,25 +124,35 @@ extension Query {
         var excluded: [QueryPart] = []
         var joinNext = false
         var sawSearchable = false
-        var partCount = 0
+        var previous: (index: (Int, Int), end: Int)?
         for (k, item) in items.enumerated() {
             switch item {
             case .or:
-                guard k > 0, k + 1 < items.count, case .part(_, _, false) = items[k - 1], case .part(_, _, false) = items[k + 1] else {
+                guard k > 0, k + 1 < items.count, case .part(_, _, false, _, _) = items[k - 1],
+                      case .part(_, _, false, _, _) = items[k + 1] else {
                     throw .danglingOr
                 }
                 joinNext = true
-            case .part(let raw, _, let negated):
-                partCount += 1
-                if partCount > maxParts { throw .tooManyParts(partCount) }
-                guard let part = QueryPart(raw, analyzer: analyzer) else { joinNext = false; continue }
+            case .part(let raw, let quoted, let negated, let start, let end):
+                guard var part = QueryPart(raw, analyzer: analyzer) else { joinNext = false; continue }
+                part.quoted = quoted
                 sawSearchable = true
                 if negated {
                     excluded.append(part)
-                } else if joinNext, !groups.isEmpty {
-                    groups[groups.count - 1].append(part)
                 } else {
-                    groups.append([part])
+                    if joinNext, !groups.isEmpty {
+                        groups[groups.count - 1].append(part)
+                    } else {
+                        groups.append([part])
+                    }
+                    let here = (groups.count - 1, groups[groups.count - 1].count - 1)
+                    if let previous {
+                        // Spaces between the pieces plus the punctuation trimmed off both.
+                        let before = groups[previous.index.0][previous.index.1]
+                        let gap = max(0, start - previous.end) + before.trimmedAfter + part.trimmedBefore
+                        groups[previous.index.0][previous.index.1].gapAfter = gap
+                    }
+                    previous = (here, end)
                 }
                 joinNext = false
             }
@@ -132,6 +160,24 @@ extension Query {
         if !sawSearchable { throw .noSearchableText(text) }
         if groups.isEmpty { throw .onlyExclusions }
         return Query(text: text, groups: groups, excluded: excluded)
+    }
+
+    /// Whether the `-` at `i` starts an exclusion: at the start of a piece, followed by a quote, a
+    /// Han character, or at least two letters (`-北京`, `-"deep seek"`, `-deepseek`); never `-m`,
+    /// `-2` or `--`.
+    static func isExclusion(_ chars: [Character], after i: Int) -> Bool {
+        guard i + 1 < chars.count else { return false }
+        let next = chars[i + 1]
+        if next == "\"" { return true }
+        if let scalar = next.unicodeScalars.first, Script.isHan(scalar.value) { return true }
+        var letters = 0
+        var j = i + 1
+        while j < chars.count, !chars[j].isWhitespace {
+            guard chars[j].isLetter else { return false }
+            letters += 1
+            j += 1
+        }
+        return letters >= 2
     }
 }
 
@@ -150,6 +196,8 @@ extension QueryPart {
         // Trim to the first..last run: punctuation around the part does not constrain anything.
         let base = first.lowerBound
         let end = partRuns.last!.upperBound
+        trimmedBefore = base
+        trimmedAfter = folded.count - end
         text = raw
         normalized = Array(units[base..<end])
         runs = partRuns.map { r in

@@ -3,63 +3,120 @@ import FoundationEssentials
 /// The JSON of `ipsearch search --json` and of `GET /search`: one schema for both.
 ///
 /// ```json
-/// {"query": "地理标志", "total": 3, "offset": 0, "limit": 10, "took_ms": 1.9, "partial": false,
-///  "hits": [{"id": "002_85d345060cabbe51.txt", "title": "…", "date": "2025-04-24", "score": 2.31,
-///            "snippets": [{"text": "…地理標志…", "highlights": [[1, 5]]}]}]}
+/// {"query": "地理标志", "parsed": {…}, "total": 3, "total_documents": 4, "offset": 0, "limit": 10,
+///  "took_ms": 1.9, "partial": false,
+///  "hits": [{"id": "002_85d345060cabbe51.txt", "title": "…", "date": "2025-04-24", "source": "中国网",
+///            "url": null, "score": 2.31, "snippets": [{"text": "…地理標志…", "highlights": [[1, 5]]}],
+///            "copies": [{"id": "…", "title": "…", "date": "…", "source": "…"}]}],
+///  "facets": {"year": {"2024": 12}, "month": {"2024-03": 2}, "source": {"中国网": 3}}}
 /// ```
-/// Highlights are `[start, end)` in Unicode scalars of the snippet's `text`. `date` is null when unknown.
-/// `explanation` is present only when asked for.
+/// Highlights are `[start, end)` in Unicode scalars of the snippet's `text`. `date`, `source` and
+/// `url` are null when unknown. `total` counts hits after near-duplicates are collapsed (groups),
+/// `total_documents` every matching document. `facets` is present when asked for, `explanation`
+/// per hit likewise.
 public struct SearchResponse: Codable, Sendable, Equatable {
     public var query: String
+    public var parsed: QueryReading
     public var total: Int
+    public var totalDocuments: Int
     public var offset: Int
     public var limit: Int
     public var tookMs: Double
     public var partial: Bool
     public var hits: [Hit]
+    public var facets: Facets?
 
     public struct Hit: Codable, Sendable, Equatable {
         public var id: String
         public var title: String
         public var date: String?
+        public var source: String?
+        public var url: String?
         public var score: Double
         public var snippets: [Snippet]
-        public var explanation: [BM25.Explanation]?
+        public var copies: [DocumentCopy]
+        public var explanation: Explanation?
 
-        enum CodingKeys: String, CodingKey { case id, title, date, score, snippets, explanation }
+        enum CodingKeys: String, CodingKey { case id, title, date, source, url, score, snippets, copies, explanation }
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(id, forKey: .id)
             try c.encode(title, forKey: .title)
             try c.encode(date, forKey: .date)  // null, not absent
+            try c.encode(source, forKey: .source)
+            try c.encode(url, forKey: .url)
             try c.encode(score, forKey: .score)
             try c.encode(snippets, forKey: .snippets)
+            try c.encode(copies, forKey: .copies)
             try c.encodeIfPresent(explanation, forKey: .explanation)
         }
     }
 
+    public struct Facets: Codable, Sendable, Equatable {
+        public var year: [String: Int]
+        public var month: [String: Int]
+        public var source: [String: Int]
+    }
+
     enum CodingKeys: String, CodingKey {
-        case query, total, offset, limit, tookMs = "took_ms", partial, hits
+        case query, parsed, total, totalDocuments = "total_documents", offset, limit, tookMs = "took_ms", partial,
+             hits, facets
     }
 
     public init(_ result: SearchResult) {
         query = result.query
+        parsed = result.reading
         total = result.total
+        totalDocuments = result.totalDocuments
         offset = result.offset
         limit = result.limit
         tookMs = (result.tookMilliseconds * 1000).rounded() / 1000
         partial = result.partial
         hits = result.hits.map {
-            Hit(id: $0.id, title: $0.title, date: $0.date, score: ($0.score * 1_000_000).rounded() / 1_000_000,
-                snippets: $0.snippets, explanation: $0.explanation.isEmpty ? nil : $0.explanation)
+            Hit(id: $0.id, title: $0.title, date: $0.date, source: $0.source, url: $0.url,
+                score: ($0.score * 1_000_000).rounded() / 1_000_000, snippets: $0.snippets, copies: $0.copies,
+                explanation: $0.explanation)
+        }
+        facets = result.facets.map { f in
+            Facets(year: Dictionary(f.year.map { ($0.key, $0.count) }, uniquingKeysWith: +),
+                   month: Dictionary(f.month.map { ($0.key, $0.count) }, uniquingKeysWith: +),
+                   source: Dictionary(f.source.map { ($0.key, $0.count) }, uniquingKeysWith: +))
         }
     }
 
-    /// Compact JSON (keys in schema order), UTF-8.
-    public func jsonData(pretty: Bool = false) -> Data {
+    /// Compact JSON (keys sorted), UTF-8.
+    public func jsonData(pretty: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return try encoder.encode(self)
+    }
+}
+
+/// How a query was read (`"parsed"` in JSON, and `--explain`): the groups of parts that must match
+/// (alternatives inside a group), the exclusions, and how many groups a document needs.
+public struct QueryReading: Codable, Sendable, Equatable {
+    public struct Part: Codable, Sendable, Equatable {
+        /// As typed.
+        public var text: String
+        /// What is searched (normalized; punctuation at the ends trimmed).
+        public var searched: String
+        public var quoted: Bool
+    }
+
+    public var groups: [[Part]]
+    public var excluded: [Part]
+    /// `all` (every group must match) or `most` (at least `minimum_groups`; more rank first).
+    public var mode: String
+    public var minimumGroups: Int
+
+    enum CodingKeys: String, CodingKey { case groups, excluded, mode, minimumGroups = "minimum_groups" }
+
+    public init(_ query: Query) {
+        func part(_ p: QueryPart) -> Part { Part(text: p.text, searched: p.displayText, quoted: p.quoted) }
+        groups = query.groups.map { $0.map(part) }
+        excluded = query.excluded.map(part)
+        minimumGroups = query.minimumGroups
+        mode = query.minimumGroups == query.groups.count ? "all" : "most"
     }
 }

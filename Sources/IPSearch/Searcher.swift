@@ -1,13 +1,30 @@
 import IPSearchAnalysis
 import IPSearchIndex
 
+public enum SortOrder: String, Sendable, Hashable, CaseIterable {
+    case relevance, newest, oldest
+}
+
 public struct SearchOptions: Sendable, Hashable {
     public var limit = 10
     public var offset = 0
     public var snippets = SnippetOptions()
     public var explain = false
+    /// Inclusive day numbers (see `DayNumber`); with either set, undated documents are left out.
+    public var since: Int32?
+    public var until: Int32?
+    /// Outlets to keep, folded like `DocumentPipeline.sourceKey` (empty: all).
+    public var sources: [String] = []
+    public var sort: SortOrder = .relevance
+    /// Count matches by year, month and source.
+    public var facets = false
+    /// One hit per near-duplicate group (the best copy), the others listed under it.
+    public var collapse = true
 
     public static let maxLimit = 1_000_000
+    /// The deepest page anyone can ask for (`offset + limit`): keeps a request from turning into a
+    /// sort of the whole index.
+    public static let maxOffset = 100_000
 
     public init(limit: Int = 10, offset: Int = 0, snippets: SnippetOptions = SnippetOptions(), explain: Bool = false) {
         self.limit = limit
@@ -17,54 +34,105 @@ public struct SearchOptions: Sendable, Hashable {
     }
 }
 
+/// Another copy of a hit's document (same near-duplicate group).
+public struct DocumentCopy: Sendable, Equatable, Codable {
+    public var id: String
+    public var title: String
+    public var date: String?
+    public var source: String?
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(title, forKey: .title)
+        try c.encode(date, forKey: .date)
+        try c.encode(source, forKey: .source)
+    }
+}
+
 public struct SearchHit: Sendable, Equatable {
     public var id: String
     public var title: String
     public var date: String?
+    public var source: String?
+    public var url: String?
     public var score: Double
     public var snippets: [Snippet]
-    /// Per-part BM25 factors (filled with `explain`).
-    public var explanation: [BM25.Explanation]
+    /// The other documents of its near-duplicate group (when results are collapsed).
+    public var copies: [DocumentCopy]
+    /// Filled with `explain`.
+    public var explanation: Explanation?
+}
+
+/// Counts over all matching documents (or groups, when collapsed), in display order.
+public struct FacetCounts: Sendable, Equatable {
+    public var year: [(key: String, count: Int)] = []
+    public var month: [(key: String, count: Int)] = []
+    public var source: [(key: String, count: Int)] = []
+
+    public static func == (a: FacetCounts, b: FacetCounts) -> Bool {
+        a.year.elementsEqual(b.year, by: ==) && a.month.elementsEqual(b.month, by: ==) && a.source.elementsEqual(b.source, by: ==)
+    }
 }
 
 public struct SearchResult: Sendable, Equatable {
     public var query: String
-    /// Documents that matched (all of them, not just this page).
+    public var reading: QueryReading
+    /// Hits that matched (groups when collapsed; all of them, not just this page).
     public var total: Int
+    /// Documents that matched (every copy counted).
+    public var totalDocuments: Int
     public var offset: Int
     public var limit: Int
-    /// True when no document matched every part and these hits match only some.
+    /// True when no document matched enough parts and these hits match only some.
     public var partial: Bool
     public var hits: [SearchHit]
+    public var facets: FacetCounts?
     public var tookMilliseconds: Double
 }
 
-/// Runs queries against one index snapshot: match parts with gram postings, score with BM25, keep the
-/// top `offset + limit` (ties broken by id), then load and highlight only the returned documents.
-/// Thread-safe: a `Searcher` holds no mutable state.
+/// Runs queries against one index snapshot (Lucene's `IndexSearcher`): match parts with gram
+/// postings, keep the documents that pass filters and match enough groups, score them (`Relevance`),
+/// collapse near-duplicates, sort, and load and highlight only the returned page. Thread-safe: a
+/// `Searcher` holds no mutable state. `SearchService` hands out the current one.
 public final class Searcher: Sendable {
     public let reader: IndexReader
-    public let bm25: BM25
+    public let relevance: Relevance
 
-    public init(reader: IndexReader, bm25: BM25 = BM25()) {
+    public init(reader: IndexReader, relevance: Relevance = Relevance()) {
         self.reader = reader
-        self.bm25 = bm25
+        self.relevance = relevance
     }
 
     struct Candidate {
         var segment: Int32
         var doc: Int32
+        var coord: Int32
         var score: Double
-        /// Where this candidate's occurrence counts (one per positive part) start in the flat array.
-        var tfStart: Int32
+        var date: Int32
+        var group: UInt32
+    }
+
+    /// The per-query state every document's scoring reads.
+    struct Plan {
+        var parts: [QueryPart]
+        /// Group of each part, and the parts of each group.
+        var groupOf: [Int]
+        var groups: [[Int]]
+        var minimumGroups: Int
+        var df: [Int]
+        var idf: [Double]
+        var documents: Int
+        var averageLength: Double
     }
 
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResult {
         let started = System.now()
         var parts: [QueryPart] = []
         for p in query.positiveParts where !parts.contains(p) { parts.append(p) }
-        // Group membership by index into `parts`.
-        let groups = query.groups.map { g in g.map { p in parts.firstIndex(of: p)! } }
+        let groups = query.groups.map { g in g.compactMap { p in parts.firstIndex(of: p) } }
+        var groupOf = [Int](repeating: 0, count: parts.count)
+        for (g, members) in groups.enumerated() { for p in members { groupOf[p] = g } }
 
         var perSegment: [[PartMatcher.Matches]] = []
         var excludedPerSegment: [Set<Int32>] = []
@@ -81,122 +149,376 @@ public final class Searcher: Sendable {
             perSegment.append(matches)
             excludedPerSegment.append(excluded)
         }
-
-        // Gather candidates: documents with at least one part, minus exclusions. Each part's
-        // matches are sorted by document, so one merge pass visits every candidate once.
         let n = reader.documentCount
-        let avgdl = reader.averageWordCount
-        let idf = df.map { bm25.idf(documents: n, containing: $0) }
-        var full: [Candidate] = [], fullTF: [Int32] = []
-        var some: [Candidate] = [], someTF: [Int32] = []
-        let most = perSegment.reduce(0) { $0 + ($1.map(\.docs.count).max() ?? 0) }
-        full.reserveCapacity(most)
-        fullTF.reserveCapacity(most * parts.count)
+        let bm25 = relevance.bm25
+        let plan = Plan(parts: parts, groupOf: groupOf, groups: groups, minimumGroups: query.minimumGroups, df: df,
+                        idf: df.map { bm25.idf(documents: n, containing: $0) }, documents: n,
+                        averageLength: reader.averageWordCount)
+
+        // Gather candidates: documents that pass the filters and match at least one part, minus
+        // exclusions. Each part's matches are sorted by document: one merge pass per segment.
+        let filterByDate = options.since != nil || options.until != nil
+        let since = options.since ?? Int32.min + 1, until = options.until ?? Int32.max
+        let wantedSources = Set(options.sources)
+        var full: [Candidate] = [], some: [Candidate] = []
         var cursor = [Int](repeating: 0, count: parts.count)
-        var tf = [Int32](repeating: 0, count: parts.count)
+        var slots = [Int](repeating: -1, count: parts.count)
         for (s, matches) in perSegment.enumerated() {
             let segment = reader.segments[s]
             let excluded = excludedPerSegment[s]
+            let columns = segment.columns
+            var allowedSources: Set<UInt32>?
+            if !wantedSources.isEmpty {
+                var allowed = Set<UInt32>()
+                for (i, name) in columns.sourceNames.enumerated() where wantedSources.contains(SourceKey.fold(name)) {
+                    allowed.insert(UInt32(i + 1))
+                }
+                allowedSources = allowed
+            }
             for p in cursor.indices { cursor[p] = 0 }
             while true {
                 var doc = Int32.max
-                for p in parts.indices where cursor[p] < matches[p].docs.count {
+                for p in parts.indices where cursor[p] < matches[p].count {
                     doc = min(doc, matches[p].docs[cursor[p]])
                 }
                 if doc == Int32.max { break }
                 for p in parts.indices {
-                    if cursor[p] < matches[p].docs.count, matches[p].docs[cursor[p]] == doc {
-                        tf[p] = matches[p].counts[cursor[p]]
+                    if cursor[p] < matches[p].count, matches[p].docs[cursor[p]] == doc {
+                        slots[p] = cursor[p]
                         cursor[p] += 1
                     } else {
-                        tf[p] = 0
+                        slots[p] = -1
                     }
                 }
                 if !excluded.isEmpty && excluded.contains(doc) { continue }
-                let dl = segment.wordCount(Int(doc))
-                var score = 0.0
-                for p in parts.indices where tf[p] > 0 {
-                    score += bm25.score(tf: Int(tf[p]), documentLength: dl, averageLength: avgdl, idf: idf[p])
-                }
-                var matchesAll = true
-                for g in groups {
-                    var any = false
-                    for p in g where tf[p] > 0 { any = true; break }
-                    if !any { matchesAll = false; break }
-                }
-                if matchesAll {
-                    full.append(Candidate(segment: Int32(s), doc: doc, score: score, tfStart: Int32(fullTF.count)))
-                    fullTF.append(contentsOf: tf)
+                let date = columns.dates[Int(doc)]
+                if filterByDate && (date == DayNumber.none || date < since || date > until) { continue }
+                if let allowedSources, !allowedSources.contains(columns.sources[Int(doc)]) { continue }
+                let coord = matchedGroups(plan, slots)
+                if coord >= plan.minimumGroups {
+                    let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: slots, explain: false).score
+                    full.append(Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), score: score, date: date,
+                                          group: reader.groups.groups[s][Int(doc)]))
                 } else if full.isEmpty {
-                    some.append(Candidate(segment: Int32(s), doc: doc, score: score, tfStart: Int32(someTF.count)))
-                    someTF.append(contentsOf: tf)
+                    let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: slots, explain: false).score
+                    some.append(Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), score: score, date: date,
+                                          group: reader.groups.groups[s][Int(doc)]))
                 }
             }
         }
         let partial = full.isEmpty && !some.isEmpty
-        let candidates = partial ? some : full
-        let tfs = partial ? someTF : fullTF
+        let matched = partial ? some : full
 
-        let page = try topK(candidates, k: options.offset + options.limit)
-        var hits: [SearchHit] = []
-        let highlighter = Highlighter(options: options.snippets)
-        for c in page.dropFirst(options.offset) {
-            let segment = reader.segments[Int(c.segment)]
-            let stored = try segment.storedDocument(Int(c.doc))
-            let ctf = tfs[Int(c.tfStart)..<(Int(c.tfStart) + parts.count)]
-            let matched = parts.indices.filter { ctf[ctf.startIndex + $0] > 0 }.map { parts[$0] }
-            var explanation: [BM25.Explanation] = []
-            if options.explain {
-                let dl = segment.wordCount(Int(c.doc))
-                for p in parts.indices where ctf[ctf.startIndex + p] > 0 {
-                    let t = Int(ctf[ctf.startIndex + p])
-                    explanation.append(BM25.Explanation(
-                        part: parts[p].displayText, tf: t, df: df[p], documents: n, documentLength: dl,
-                        averageLength: avgdl, idf: idf[p],
-                        score: bm25.score(tf: t, documentLength: dl, averageLength: avgdl, idf: idf[p])))
+        var ids = IDCache(reader: reader)
+        let order = Ordering(sort: options.sort)
+        // Collapse near-duplicates: each group is represented by its best document.
+        var shown = matched
+        if options.collapse {
+            var best: [UInt32: Int] = [:]
+            var kept: [Candidate] = []
+            kept.reserveCapacity(matched.count)
+            for c in matched {
+                if c.group == GroupTable.alone { kept.append(c); continue }
+                if let i = best[c.group] {
+                    if try order.precedes(c, kept[i], ids: &ids) { kept[i] = c }
+                } else {
+                    best[c.group] = kept.count
+                    kept.append(c)
                 }
             }
-            hits.append(SearchHit(id: stored.id, title: stored.title, date: stored.date, score: c.score,
-                                  snippets: highlighter.snippets(text: stored.text, parts: matched),
-                                  explanation: explanation))
+            shown = kept
         }
-        return SearchResult(query: query.text, total: candidates.count, offset: options.offset, limit: options.limit,
-                            partial: partial, hits: hits, tookMilliseconds: (System.now() - started) * 1000)
-    }
 
-    /// The best `k` candidates by score, ties broken by document id (deterministic across segments
-    /// and merges). Only candidates scoring at least the k-th best score have their ids read.
-    func topK(_ candidates: [Candidate], k: Int) throws(IndexError) -> [Candidate] {
-        guard k > 0, !candidates.isEmpty else { return [] }
-        var pool = candidates
-        if candidates.count > k {
-            var scores = candidates.map(\.score)
-            let threshold = Searcher.kthLargest(&scores, k)
-            pool = candidates.filter { $0.score >= threshold }
-        }
-        var ids: [String] = []
-        ids.reserveCapacity(pool.count)
-        for c in pool { ids.append(try reader.segments[Int(c.segment)].storedID(Int(c.doc))) }
-        let order = pool.indices.sorted { a, b in
-            pool[a].score != pool[b].score ? pool[a].score > pool[b].score : ids[a] < ids[b]
-        }
-        return order.prefix(k).map { pool[$0] }
-    }
-
-    /// The k-th largest value (1-based), by quickselect; reorders `values`.
-    static func kthLargest(_ values: inout [Double], _ k: Int) -> Double {
-        var lo = 0, hi = values.count - 1
-        let target = k - 1
-        while lo < hi {
-            let pivot = values[(lo + hi) / 2]
-            var i = lo, j = hi
-            while i <= j {
-                while values[i] > pivot { i += 1 }
-                while values[j] < pivot { j -= 1 }
-                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+        let (offset, limit) = (max(0, options.offset), max(0, options.limit))
+        let (k, overflow) = offset.addingReportingOverflow(limit)
+        let page = try top(shown, k: overflow ? Int.max : k, order: order, ids: &ids)
+        var hits: [SearchHit] = []
+        let highlighter = Highlighter(options: options.snippets)
+        for c in page.dropFirst(offset) {
+            let segment = reader.segments[Int(c.segment)]
+            let meta = try segment.meta(Int(c.doc))
+            var slotsHere = [Int](repeating: -1, count: parts.count)
+            for p in parts.indices {
+                slotsHere[p] = PartMatcher.index(of: c.doc, in: perSegment[Int(c.segment)][p])
             }
-            if target <= j { hi = j } else if target >= i { lo = i } else { break }
+            let matchedParts = parts.indices.filter { slotsHere[$0] >= 0 }.map { parts[$0] }
+            var snippets: [Snippet] = []
+            if options.snippets.count > 0 {
+                let stored = try segment.storedDocument(Int(c.doc))
+                snippets = highlighter.snippets(text: stored.text, parts: matchedParts,
+                                                zones: segment.columns.zones(Int(c.doc)))
+            }
+            let explanation = options.explain
+                ? score(plan, segment: segment, doc: c.doc, matches: perSegment[Int(c.segment)], slots: slotsHere, explain: true).explanation
+                : nil
+            var copies: [DocumentCopy] = []
+            if options.collapse, c.group != GroupTable.alone, let members = reader.groupMembers[c.group] {
+                for m in members where !(m.segment == Int(c.segment) && m.doc == Int(c.doc)) {
+                    let other = try reader.segments[m.segment].meta(m.doc)
+                    copies.append(DocumentCopy(id: other.id, title: other.title, date: other.date, source: other.source))
+                }
+                copies.sort { ($0.date ?? "", $0.id) < ($1.date ?? "", $1.id) }
+            }
+            hits.append(SearchHit(id: meta.id, title: meta.title, date: meta.date, source: meta.source, url: meta.url,
+                                  score: c.score, snippets: snippets, copies: copies, explanation: explanation))
         }
-        return values[target]
+        let facets = options.facets ? facetCounts(shown) : nil
+        return SearchResult(query: query.text, reading: QueryReading(query), total: shown.count, totalDocuments: matched.count, offset: offset,
+                            limit: limit, partial: partial, hits: hits, facets: facets,
+                            tookMilliseconds: (System.now() - started) * 1000)
+    }
+
+    /// The document with this id, its copies, and (for a query) every match in its text.
+    public func document(id: String, query: Query? = nil) throws(IndexError) -> DocumentView? {
+        guard let (s, doc) = try reader.locate(id: id) else { return nil }
+        let segment = reader.segments[s]
+        let stored = try segment.storedDocument(doc)
+        var copies: [DocumentCopy] = []
+        if let g = reader.group(segment: s, doc: doc), let members = reader.groupMembers[g] {
+            for m in members where !(m.segment == s && m.doc == doc) {
+                let other = try reader.segments[m.segment].meta(m.doc)
+                copies.append(DocumentCopy(id: other.id, title: other.title, date: other.date, source: other.source))
+            }
+            copies.sort { ($0.date ?? "", $0.id) < ($1.date ?? "", $1.id) }
+        }
+        let highlights = query.map { Highlighter().highlights(text: stored.text, parts: $0.positiveParts) }
+        return DocumentView(document: stored, copies: copies, highlights: highlights)
+    }
+
+    // MARK: Scoring
+
+    /// Groups with at least one matched part.
+    @inline(__always)
+    func matchedGroups(_ plan: Plan, _ slots: [Int]) -> Int {
+        var count = 0
+        for g in plan.groups {
+            for p in g where slots[p] >= 0 { count += 1; break }
+        }
+        return count
+    }
+
+    /// The score of one document: zone-weighted BM25 per matched part, proximity of consecutive
+    /// groups, and the whole-sequence bonus (see `Relevance`).
+    func score(_ plan: Plan, segment: SegmentReader, doc: Int32, matches: [PartMatcher.Matches], slots: [Int],
+               explain: Bool) -> (score: Double, explanation: Explanation?) {
+        let zones = segment.columns.zones(Int(doc))
+        let dl = segment.wordCount(Int(doc))
+        let bm25 = relevance.bm25
+        var total = 0.0
+        var partFactors: [Explanation.PartFactors] = []
+        for p in plan.parts.indices where slots[p] >= 0 {
+            let m = matches[p]
+            var weighted = 0.0
+            var byZone = [0, 0, 0]
+            for i in m.range(at: slots[p]) {
+                let z = zones.kind(at: m.positions[i])
+                weighted += relevance.weight(z)
+                byZone[Int(z.rawValue)] += 1
+            }
+            let s = bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength, idf: plan.idf[p])
+            total += s
+            if explain {
+                partFactors.append(.init(part: plan.parts[p].displayText, tf: Int(m.counts[slots[p]]), tfTitle: byZone[0],
+                                         tfBody: byZone[1], tfBoilerplate: byZone[2], weightedTF: weighted, df: plan.df[p],
+                                         documents: plan.documents, documentLength: dl, averageLength: plan.averageLength,
+                                         idf: plan.idf[p], score: s))
+            }
+        }
+        // Proximity: consecutive groups, each represented by its first matched part.
+        var pairFactors: [Explanation.PairFactors] = []
+        var sequence = true
+        var representatives: [Int] = []
+        for g in plan.groups {
+            if let p = g.first(where: { slots[$0] >= 0 }) { representatives.append(p) } else { representatives.append(-1) }
+        }
+        if representatives.count >= 2 {
+            for i in 0..<(representatives.count - 1) {
+                let a = representatives[i], b = representatives[i + 1]
+                guard a >= 0, b >= 0 else {
+                    sequence = false
+                    continue
+                }
+                let gap = plan.parts[a].gapAfter
+                let (d, inOrder) = Searcher.distance(matches[a], slots[a], length: plan.parts[a].normalized.count,
+                                                     matches[b], slots[b], length: plan.parts[b].normalized.count)
+                var s = 0.0
+                if let d {
+                    s = relevance.proximityWeight * min(plan.idf[a], plan.idf[b])
+                        * relevance.closeness(distance: d, gap: gap, inOrder: inOrder)
+                    if !(inOrder && d <= gap) { sequence = false }
+                } else {
+                    sequence = false
+                }
+                total += s
+                if explain {
+                    pairFactors.append(.init(first: plan.parts[a].displayText, second: plan.parts[b].displayText,
+                                             distance: d, gap: gap, inOrder: inOrder, score: s))
+                }
+            }
+        } else {
+            sequence = false
+        }
+        var bonus = 0.0
+        if sequence {
+            let idfs = representatives.map { plan.idf[$0] }
+            bonus = relevance.sequenceWeight * idfs.reduce(0, +) / Double(idfs.count)
+            total += bonus
+        }
+        guard explain else { return (total, nil) }
+        return (total, Explanation(matchedGroups: matchedGroups(plan, slots), groups: plan.groups.count,
+                                   parts: partFactors, proximity: pairFactors, sequenceBonus: bonus, score: total))
+    }
+
+    /// The smallest distance from the end of an occurrence of `a` to the start of one of `b` in that
+    /// order (preferred), else in reverse order; nil when every pair overlaps.
+    static func distance(_ a: PartMatcher.Matches, _ sa: Int, length la: Int,
+                         _ b: PartMatcher.Matches, _ sb: Int, length lb: Int) -> (Int?, Bool) {
+        let ra = a.range(at: sa), rb = b.range(at: sb)
+        var best: Int?
+        var j = rb.lowerBound
+        for i in ra {
+            let end = Int(a.positions[i]) + la
+            while j < rb.upperBound && Int(b.positions[j]) < end { j += 1 }
+            if j < rb.upperBound {
+                let d = Int(b.positions[j]) - end
+                if best == nil || d < best! { best = d }
+            }
+        }
+        if best != nil { return (best, true) }
+        var reverse: Int?
+        var i = ra.lowerBound
+        for k in rb {
+            let end = Int(b.positions[k]) + lb
+            while i < ra.upperBound && Int(a.positions[i]) < end { i += 1 }
+            if i < ra.upperBound {
+                let d = Int(a.positions[i]) - end
+                if reverse == nil || d < reverse! { reverse = d }
+            }
+        }
+        return (reverse, false)
+    }
+
+    // MARK: Ordering
+
+    /// Document ids read on demand, for tie-breaks (ids are in `.meta`, not in memory).
+    struct IDCache {
+        let reader: IndexReader
+        var ids: [Int64: String] = [:]
+
+        mutating func id(_ c: Candidate) throws(IndexError) -> String {
+            let key = Int64(c.segment) << 32 | Int64(c.doc)
+            if let id = ids[key] { return id }
+            let id = try reader.segments[Int(c.segment)].storedID(Int(c.doc))
+            ids[key] = id
+            return id
+        }
+    }
+
+    /// The order of hits: the chosen sort, then relevance (matched groups, score), then id.
+    struct Ordering {
+        var sort: SortOrder
+
+        /// Whether `a` comes before `b`.
+        func precedes(_ a: Candidate, _ b: Candidate, ids: inout IDCache) throws(IndexError) -> Bool {
+            switch sort {
+            case .relevance: break
+            case .newest, .oldest:
+                let da = a.date == DayNumber.none, db = b.date == DayNumber.none
+                if da != db { return db }  // dated first
+                if a.date != b.date { return sort == .newest ? a.date > b.date : a.date < b.date }
+            }
+            if a.coord != b.coord { return a.coord > b.coord }
+            if a.score != b.score { return a.score > b.score }
+            return try ids.id(a) < ids.id(b)
+        }
+    }
+
+    /// The first `k` candidates in `order`.
+    func top(_ candidates: [Candidate], k: Int, order: Ordering, ids: inout IDCache) throws(IndexError) -> [Candidate] {
+        guard k > 0, !candidates.isEmpty else { return [] }
+        if k >= candidates.count || k > 512 {
+            var all = candidates
+            try Searcher.sort(&all, order: order, ids: &ids)
+            return Array(all.prefix(k))
+        }
+        // Keep the best k in a sorted buffer: one comparison for most candidates.
+        var best: [Candidate] = []
+        best.reserveCapacity(k + 1)
+        for c in candidates {
+            if best.count == k, !(try order.precedes(c, best[k - 1], ids: &ids)) { continue }
+            var lo = 0, hi = best.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if try order.precedes(c, best[mid], ids: &ids) { hi = mid } else { lo = mid + 1 }
+            }
+            best.insert(c, at: lo)
+            if best.count > k { best.removeLast() }
+        }
+        return best
+    }
+
+    /// Merge sort with a throwing comparator (the standard library's sort cannot throw typed errors).
+    static func sort(_ a: inout [Candidate], order: Ordering, ids: inout IDCache) throws(IndexError) {
+        guard a.count > 1 else { return }
+        var buffer = a
+        var width = 1
+        while width < a.count {
+            var start = 0
+            while start < a.count {
+                let mid = min(start + width, a.count), end = min(start + 2 * width, a.count)
+                var i = start, j = mid, k = start
+                while i < mid && j < end {
+                    if try order.precedes(a[j], a[i], ids: &ids) { buffer[k] = a[j]; j += 1 } else { buffer[k] = a[i]; i += 1 }
+                    k += 1
+                }
+                while i < mid { buffer[k] = a[i]; i += 1; k += 1 }
+                while j < end { buffer[k] = a[j]; j += 1; k += 1 }
+                start = end
+            }
+            swap(&a, &buffer)
+            width *= 2
+        }
+    }
+
+    // MARK: Facets
+
+    /// Counts by year, by month (the last 24 months that have matches) and by source (top 20).
+    func facetCounts(_ candidates: [Candidate]) -> FacetCounts {
+        var years: [Int: Int] = [:]
+        var months: [Int: Int] = [:]
+        var sources: [String: (display: String, count: Int)] = [:]
+        var keyCache: [String: String] = [:]
+        for c in candidates {
+            if c.date != DayNumber.none {
+                let (y, m, _) = DayNumber.civil(c.date)
+                years[y, default: 0] += 1
+                months[y * 12 + (m - 1), default: 0] += 1
+            }
+            if let name = reader.segments[Int(c.segment)].columns.source(Int(c.doc)) {
+                let key: String
+                if let k = keyCache[name] { key = k } else { key = SourceKey.fold(name); keyCache[name] = key }
+                sources[key, default: (name, 0)].count += 1
+            }
+        }
+        var result = FacetCounts()
+        result.year = years.keys.sorted().map { (String($0), years[$0]!) }
+        result.month = months.keys.sorted().suffix(24).map { m in
+            let y = m / 12, mm = m % 12 + 1
+            return ((mm < 10 ? "\(y)-0\(mm)" : "\(y)-\(mm)"), months[m]!)
+        }
+        result.source = sources.values.sorted { ($0.count, $1.display) > ($1.count, $0.display) }.prefix(20).map { ($0.display, $0.count) }
+        return result
+    }
+}
+
+extension PartMatcher {
+    /// The slot of `doc` in `matches`, or −1.
+    static func index(of doc: Int32, in matches: Matches) -> Int {
+        var lo = 0, hi = matches.docs.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if matches.docs[mid] < doc { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < matches.docs.count && matches.docs[lo] == doc ? lo : -1
     }
 }

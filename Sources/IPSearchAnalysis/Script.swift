@@ -1,9 +1,9 @@
 /// Character classes the analyzer needs, by code point.
-enum Script {
+public enum Script {
     /// Han ideographs (CJK Unified Ideographs and extensions, compatibility ideographs, radicals,
     /// iteration marks). Pinyin annotations are only stripped after one of these.
     @inline(__always)
-    static func isHan(_ c: UInt32) -> Bool {
+    public static func isHan(_ c: UInt32) -> Bool {
         switch c {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x3134F, 0xF900...0xFAFF,
              0x2E80...0x2FDF, 0x3005...0x3007, 0x3021...0x3029, 0x3038...0x303B:

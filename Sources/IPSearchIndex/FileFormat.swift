@@ -21,6 +21,17 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
     case store
     /// Deletion bitsets, one file per deletion generation (`<segment>.<gen>.del`).
     case deletions
+    /// Per-document display fields: id, title, source, url, encoding, date, spam count.
+    case meta
+    /// Columns every query may read for any candidate: dates, source ordinals, zones.
+    case columns
+    /// Near-duplicate signatures (read by the indexer only).
+    case signatures
+    /// Near-duplicate groups of a whole commit (`groups.<gen>`, not per segment).
+    case groups
+
+    /// The files every segment has (deletions and groups come and go with generations).
+    public static let perSegment: [SegmentComponent] = [.terms, .postings, .documents, .store, .meta, .columns, .signatures]
 
     public var fileExtension: String {
         switch self {
@@ -29,6 +40,10 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
         case .documents: return "docs"
         case .store: return "store"
         case .deletions: return "del"
+        case .meta: return "meta"
+        case .columns: return "cols"
+        case .signatures: return "sig"
+        case .groups: return "groups"
         }
     }
 
@@ -39,10 +54,15 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
         case .documents: return 0x4344_5049  // "IPDC"
         case .store: return 0x5453_5049  // "IPST"
         case .deletions: return 0x4C44_5049  // "IPDL"
+        case .meta: return 0x544D_5049  // "IPMT"
+        case .columns: return 0x4C43_5049  // "IPCL"
+        case .signatures: return 0x4753_5049  // "IPSG"
+        case .groups: return 0x5247_5049  // "IPGR"
         }
     }
 
     public func fileName(segment: String, generation: Int? = nil) -> String {
+        if self == .groups { return GroupTable.fileName(generation: generation ?? 0) }
         if let generation { return "\(segment).\(generation).\(fileExtension)" }
         return "\(segment).\(fileExtension)"
     }
@@ -50,7 +70,7 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
 
 enum FileFormat {
     /// Bumped whenever any file's layout changes; readers refuse other versions.
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerSize = 8
     static let footerSize = 16
     static let footerMagic: UInt32 = 0x4553_5049  // "IPSE"

@@ -7,6 +7,8 @@ public final class IndexReader: @unchecked Sendable {
     public let directory: String
     public let manifest: Manifest
     public let segments: [SegmentReader]
+    /// Near-duplicate group of every document (`GroupTable.alone` for documents without copies).
+    public let groups: GroupTable
 
     public init(directory: String) throws(IndexError) {
         self.directory = directory
@@ -18,6 +20,7 @@ public final class IndexReader: @unchecked Sendable {
             do {
                 var segments: [SegmentReader] = []
                 for meta in manifest.segments { segments.append(try SegmentReader(directory: directory, meta: meta)) }
+                self.groups = try IndexReader.readGroups(directory: directory, manifest: manifest)
                 self.manifest = manifest
                 self.segments = segments
                 return
@@ -32,6 +35,44 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
+    static func readGroups(directory: String, manifest: Manifest) throws(IndexError) -> GroupTable {
+        let sizes = manifest.segments.map(\.documents)
+        guard let g = manifest.groupsGeneration else {
+            return GroupTable(groups: sizes.map { [UInt32](repeating: GroupTable.alone, count: $0) })
+        }
+        let file = try MappedFile(path: directory + "/" + GroupTable.fileName(generation: g), component: .groups, verifyChecksum: true)
+        guard let table = GroupTable.decode(UnsafeRawBufferPointer(rebasing: file.bytes[file.bodyRange]), segments: sizes) else {
+            throw IndexError.corrupt(path: file.path, reason: "the groups do not match the manifest's segments")
+        }
+        return table
+    }
+
+    /// The group number of a document, or nil when it has no copies.
+    @inline(__always)
+    public func group(segment: Int, doc: Int) -> UInt32? {
+        let g = groups.groups[segment][doc]
+        return g == GroupTable.alone ? nil : g
+    }
+
+    /// The live members of every group with copies, by group number (built once per snapshot).
+    public var groupMembers: [UInt32: [(segment: Int, doc: Int)]] {
+        idLock.withLock {
+            if let m = _groupMembers { return m }
+            var m: [UInt32: [(segment: Int, doc: Int)]] = [:]
+            for (s, g) in groups.groups.enumerated() {
+                for (d, v) in g.enumerated() where v != GroupTable.alone && !segments[s].isDeleted(d) {
+                    m[v, default: []].append((s, d))
+                }
+            }
+            _groupMembers = m
+            return m
+        }
+    }
+    private var _groupMembers: [UInt32: [(segment: Int, doc: Int)]]?
+
+    /// Number of groups with more than one live document.
+    public var groupsWithCopies: Int { groupMembers.values.filter { $0.count > 1 }.count }
+
     public var generation: Int { manifest.generation }
     public var documentCount: Int { manifest.documentCount }
 
@@ -44,7 +85,13 @@ public final class IndexReader: @unchecked Sendable {
     /// Finds the live document with this id. The first call reads every stored id into a map
     /// (kept for this snapshot), later ones are a lookup.
     public func document(id: String) throws(IndexError) -> StoredDocument? {
-        let location = try idLock.withLock { () throws(IndexError) -> (segment: Int, doc: Int)? in
+        guard let location = try locate(id: id) else { return nil }
+        return try segments[location.segment].storedDocument(location.doc)
+    }
+
+    /// Where the live document with this id is.
+    public func locate(id: String) throws(IndexError) -> (segment: Int, doc: Int)? {
+        try idLock.withLock { () throws(IndexError) -> (segment: Int, doc: Int)? in
             if idMap == nil {
                 var map: [String: (segment: Int, doc: Int)] = [:]
                 for (s, segment) in segments.enumerated() {
@@ -56,8 +103,6 @@ public final class IndexReader: @unchecked Sendable {
             }
             return idMap![id]
         }
-        guard let location else { return nil }
-        return try segments[location.segment].storedDocument(location.doc)
     }
 
     private let idLock = Lock()

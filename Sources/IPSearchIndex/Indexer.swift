@@ -98,7 +98,7 @@ public enum Indexer {
         }
         var deletions = readers.map { $0.deleted.isEmpty ? [UInt64](repeating: 0, count: ($0.documentCount + 63) / 64) : $0.deleted }
         var changedSegments = Set<Int>()
-        var existing: [String: (segment: Int, doc: Int, record: SegmentReader.DocumentRecord)] = [:]
+        var existing: [String: (segment: Int, doc: Int, record: DocumentRecord)] = [:]
         for (s, reader) in readers.enumerated() {
             for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
                 existing[try reader.storedID(doc)] = (s, doc, try reader.record(doc))
@@ -262,6 +262,15 @@ public enum Indexer {
         let changed = summary.added + summary.updated + summary.removed + summary.merged > 0 || options.full
             || old.generation == 0
         if changed {
+            // Near-duplicate groups are a function of the live documents alone (not of the order
+            // they were added in), so an incremental index groups exactly like a full rebuild.
+            if !next.segments.isEmpty {
+                let table = try regroup(directory: dir, segments: next.segments)
+                let w = try FileWriter(path: dir + "/" + GroupTable.fileName(generation: next.generation), component: .groups)
+                try w.append(table.encoded())
+                try w.finish()
+                next.groupsGeneration = next.generation
+            }
             // Everything the manifest will reference is already written and fsynced.
             try fsyncDirectory(dir)
             next.committedAt = System.wallClock()
@@ -280,6 +289,32 @@ public enum Indexer {
         }
         summary.seconds = System.now() - started
         return summary
+    }
+
+    // MARK: Groups
+
+    /// Groups the live documents of `segments` by their near-duplicate signatures.
+    static func regroup(directory: String, segments: [SegmentMeta]) throws(IndexError) -> GroupTable {
+        var keys: [(key: String, signature: [UInt32])] = []
+        var where_: [(segment: Int, doc: Int)] = []
+        var sizes: [Int] = []
+        for (s, meta) in segments.enumerated() {
+            let reader = try SegmentReader(directory: directory, meta: meta)
+            let signatures = try reader.signatures()
+            sizes.append(reader.documentCount)
+            for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
+                keys.append((try reader.storedID(doc), signatures[doc]))
+                where_.append((s, doc))
+            }
+        }
+        let leaders = NearDuplicateGrouping.leaders(keys)
+        var table = GroupTable(groups: sizes.map { [UInt32](repeating: GroupTable.alone, count: $0) })
+        var memberCount = [Int](repeating: 0, count: keys.count)
+        for l in leaders { memberCount[l] += 1 }
+        for (i, l) in leaders.enumerated() where memberCount[l] > 1 {
+            table.groups[where_[i].segment][where_[i].doc] = UInt32(truncatingIfNeeded: l)
+        }
+        return table
     }
 
     // MARK: Work
@@ -361,25 +396,15 @@ public enum Indexer {
             }
             let hash = ContentHash.of(bytes)
             if let previousHash, previousHash == hash { return .unchanged }
-            let decoded: TextDecoder.Decoded
-            do { decoded = try TextDecoder.decode(bytes) } catch { return .failed(error.description) }
-            let name = file.id.split(separator: "/").last.map(String.init) ?? file.id
-            let fallback = name.split(separator: ".").dropLast().joined(separator: ".")
-            let meta = DocumentMetadata.extract(from: decoded.text, fallbackTitle: fallback.isEmpty ? name : fallback)
-            let stored = StoredDocument(id: file.id, title: meta.title, date: meta.date, source: meta.source,
-                                        encoding: decoded.encoding, text: decoded.text)
-            let analysis = analyzer.analyze(decoded.text)
-            return .document(PreparedDocument(id: file.id, contentHash: hash, fileSize: file.size,
-                                              mtimeNanoseconds: file.mtimeNanoseconds, stored: stored,
-                                              analysis: analysis), bytes: bytes.count)
+            switch DocumentPipeline(analyzer: analyzer).prepare(file: file, bytes: bytes, contentHash: hash) {
+            case .success(let doc): return .document(doc, bytes: bytes.count)
+            case .failure(let failure): return .failed(failure.reason)
+            }
         case .stored(let reader, let doc):
             do {
                 let record = try reader.record(doc)
                 let stored = try reader.storedDocument(doc)
-                let analysis = analyzer.analyze(stored.text)
-                return .document(PreparedDocument(id: stored.id, contentHash: record.contentHash, fileSize: record.fileSize,
-                                                  mtimeNanoseconds: record.mtimeNanoseconds, stored: stored,
-                                                  analysis: analysis), bytes: 0)
+                return .document(DocumentPipeline(analyzer: analyzer).reprepare(stored, record: record), bytes: 0)
             } catch {
                 return .failed(error.description)
             }
@@ -397,6 +422,7 @@ public enum Indexer {
     /// manifest's temporary file.
     static func isIndexFile(_ name: String) -> Bool {
         if name == Manifest.fileName + ".tmp" { return true }
+        if name.hasPrefix("groups.") { return name.dropFirst(7).allSatisfy(\.isNumber) && name.count > 7 }
         guard name.hasPrefix("seg") else { return false }
         let parts = name.split(separator: ".")
         let exts = Set(SegmentComponent.allCases.map(\.fileExtension))

@@ -21,6 +21,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     /// Counter for naming new segments (`seg000001`, …).
     public var nextSegment: Int = 1
     public var segments: [SegmentMeta] = []
+    /// The generation whose `groups.G` file holds the near-duplicate groups of these segments (nil
+    /// when the index is empty).
+    public var groupsGeneration: Int?
 
     public init() {}
 
@@ -31,9 +34,10 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var referencedFiles: Set<String> {
         var files: Set<String> = [Manifest.fileName]
         for s in segments {
-            for c in SegmentComponent.allCases where c != .deletions { files.insert(c.fileName(segment: s.name)) }
+            for c in SegmentComponent.perSegment { files.insert(c.fileName(segment: s.name)) }
             if let g = s.deletionGeneration { files.insert(SegmentComponent.deletions.fileName(segment: s.name, generation: g)) }
         }
+        if let g = groupsGeneration { files.insert(GroupTable.fileName(generation: g)) }
         return files
     }
 

@@ -9,12 +9,16 @@ public final class SegmentReader: @unchecked Sendable {
     let postingsFile: MappedFile
     let documentsFile: MappedFile
     let storeFile: MappedFile
+    let metaFile: MappedFile
+    let signaturesFile: MappedFile
     let deleted: [UInt64]
     public let termCount: Int
     /// Word count of every document (BM25 lengths), read once at open.
     public let wordCounts: [UInt32]
+    /// Dates, sources and zones of every document, read once at open.
+    public let columns: DocumentColumns
 
-    static let documentRecordSize = 48
+    static let documentRecordSize = DocumentRecord.size
 
     init(directory: String, meta: SegmentMeta) throws(IndexError) {
         self.meta = meta
@@ -25,6 +29,14 @@ public final class SegmentReader: @unchecked Sendable {
         // check it whole once and keep the lengths.
         documentsFile = try MappedFile(path: path(.documents), component: .documents, verifyChecksum: true)
         storeFile = try MappedFile(path: path(.store), component: .store, verifyChecksum: false)
+        metaFile = try MappedFile(path: path(.meta), component: .meta, verifyChecksum: false)
+        signaturesFile = try MappedFile(path: path(.signatures), component: .signatures, verifyChecksum: false)
+        let columnsFile = try MappedFile(path: path(.columns), component: .columns, verifyChecksum: true)
+        guard let columns = DocumentColumns.decode(
+            UnsafeRawBufferPointer(rebasing: columnsFile.bytes[columnsFile.bodyRange]), documents: meta.documents) else {
+            throw IndexError.corrupt(path: columnsFile.path, reason: "the columns do not match the segment's \(meta.documents) documents")
+        }
+        self.columns = columns
         if termsFile.bodyRange.count % TermInfo.entrySize != 0 {
             throw IndexError.corrupt(path: termsFile.path, reason: "size is not a whole number of entries")
         }
@@ -35,7 +47,7 @@ public final class SegmentReader: @unchecked Sendable {
         var lengths = [UInt32](repeating: 0, count: meta.documents)
         let table = documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound
         for doc in 0..<meta.documents {
-            lengths[doc] = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: doc * SegmentReader.documentRecordSize + 40, as: UInt32.self))
+            lengths[doc] = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: doc * SegmentReader.documentRecordSize + DocumentRecord.wordCountOffset, as: UInt32.self))
         }
         wordCounts = lengths
         if termCount != meta.terms {
@@ -193,27 +205,15 @@ public final class SegmentReader: @unchecked Sendable {
 
     // MARK: Documents
 
-    public struct DocumentRecord: Sendable {
-        public var storeOffset: Int
-        public var storeLength: Int
-        var storeCRC: UInt32
-        public var contentHash: UInt64
-        public var fileSize: UInt64
-        public var mtimeNanoseconds: Int64
-        public var wordCount: Int
-    }
-
     public func record(_ doc: Int) throws(IndexError) -> DocumentRecord {
-        precondition(doc >= 0 && doc < meta.documents)
-        let size = SegmentReader.documentRecordSize
-        let base = documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound + doc * size
-        var r = ByteReader(base: base, range: 0..<size)
-        let so = r.u64()!, sl = r.u32()!, scrc = r.u32()!, hash = r.u64()!, fsize = r.u64()!, mtime = r.u64()!, words = r.u32()!, crc = r.u32()!
-        if cicu_crc32(0, base, size - 4) != crc {
+        guard doc >= 0 && doc < meta.documents else {
+            throw IndexError.corrupt(path: documentsFile.path, reason: "document number \(doc) out of range")
+        }
+        let base = documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound + doc * DocumentRecord.size
+        guard let record = DocumentRecord.decode(base) else {
             throw IndexError.corrupt(path: documentsFile.path, reason: "document record \(doc) fails its checksum")
         }
-        return DocumentRecord(storeOffset: Int(so), storeLength: Int(sl), storeCRC: scrc, contentHash: hash,
-                              fileSize: fsize, mtimeNanoseconds: Int64(bitPattern: mtime), wordCount: Int(words))
+        return record
     }
 
     /// Word count (BM25 document length) of `doc`.
@@ -233,20 +233,50 @@ public final class SegmentReader: @unchecked Sendable {
         return bytes
     }
 
+    private func metaBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
+        guard rec.metaOffset >= FileFormat.headerSize, rec.metaOffset + rec.metaLength <= metaFile.bodyRange.upperBound else {
+            throw IndexError.corrupt(path: metaFile.path, reason: "document meta record out of bounds")
+        }
+        let bytes = UnsafeRawBufferPointer(start: metaFile.bytes.baseAddress! + rec.metaOffset, count: rec.metaLength)
+        if cicu_crc32(0, bytes.baseAddress, bytes.count) != rec.metaCRC {
+            throw IndexError.corrupt(path: metaFile.path, reason: "a document meta record fails its checksum")
+        }
+        return bytes
+    }
+
+    /// The display fields of `doc` (id, title, source, url, date, …), without its text.
+    public func meta(_ doc: Int) throws(IndexError) -> DocumentMeta {
+        guard let m = DocumentMeta.decode(try metaBytes(try record(doc))) else {
+            throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
+        }
+        return m
+    }
+
     public func storedDocument(_ doc: Int) throws(IndexError) -> StoredDocument {
-        let bytes = try storedBytes(try record(doc))
-        guard let d = StoredDocument.decode(bytes) else {
+        let rec = try record(doc)
+        guard let m = DocumentMeta.decode(try metaBytes(rec)) else {
+            throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
+        }
+        guard let text = StoredText.decode(try storedBytes(rec)) else {
             throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
         }
-        return d
+        return StoredDocument(meta: m, text: text)
     }
 
     public func storedID(_ doc: Int) throws(IndexError) -> String {
-        let bytes = try storedBytes(try record(doc))
-        guard let id = StoredDocument.decodeID(bytes) else {
-            throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
+        guard let id = DocumentMeta.decodeID(try metaBytes(try record(doc))) else {
+            throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
         return id
+    }
+
+    /// Every document's near-duplicate signature (the indexer regroups with them).
+    func signatures() throws(IndexError) -> [[UInt32]] {
+        guard let s = SignatureTable.decode(
+            UnsafeRawBufferPointer(rebasing: signaturesFile.bytes[signaturesFile.bodyRange]), documents: meta.documents) else {
+            throw IndexError.corrupt(path: signaturesFile.path, reason: "signatures do not match the segment")
+        }
+        return s
     }
 
     /// Checks every file's full checksum.
@@ -256,10 +286,14 @@ public final class SegmentReader: @unchecked Sendable {
         try postingsFile.verifyChecksum()
         try documentsFile.verifyChecksum()
         try storeFile.verifyChecksum()
+        try metaFile.verifyChecksum()
+        try signaturesFile.verifyChecksum()
     }
 
     /// Bytes of the segment's files.
-    public var fileBytes: Int { termsFile.size + postingsFile.size + documentsFile.size + storeFile.size }
+    public var fileBytes: Int {
+        termsFile.size + postingsFile.size + documentsFile.size + storeFile.size + metaFile.size + signaturesFile.size
+    }
 }
 
 /// Deletion bitsets: `documents u32` then ⌈documents/64⌉ little-endian u64 words.

@@ -14,15 +14,27 @@ struct PreparedDocument: Sendable {
     var freqs: [UInt32]
     var positions: [UInt32]
     var storedRecord: [UInt8]
+    var metaRecord: [UInt8]
+    var date: Int32?
+    var sourceKey: String?
+    var sourceDisplay: String?
+    var zones: ZoneMap
+    var signature: [UInt32]
 
-    init(id: String, contentHash: UInt64, fileSize: UInt64, mtimeNanoseconds: Int64,
-         stored: StoredDocument, analysis: Analysis) {
-        self.id = id
+    init(contentHash: UInt64, fileSize: UInt64, mtimeNanoseconds: Int64, meta: DocumentMeta, text: String,
+         analysis: Analysis, sourceKey: String?, zones: ZoneMap, signature: [UInt32]) {
+        self.id = meta.id
         self.contentHash = contentHash
         self.fileSize = fileSize
         self.mtimeNanoseconds = mtimeNanoseconds
         wordCount = UInt32(clamping: analysis.wordCount)
-        storedRecord = stored.encoded()
+        storedRecord = StoredText.encode(text)
+        metaRecord = meta.encoded()
+        date = meta.date.flatMap(DayNumber.from(iso:))
+        self.sourceKey = sourceKey
+        sourceDisplay = meta.source
+        self.zones = zones
+        self.signature = signature
         (keys, freqs, positions) = PreparedDocument.invert(analysis.grams, analysis.gramPositions)
     }
 
@@ -69,6 +81,10 @@ final class SegmentWriter {
     private var pool: [UInt32] = []
     private var documentTable: [UInt8] = []
     private let store: FileWriter
+    private let metaFile: FileWriter
+    private let columns = DocumentColumns.Builder()
+    private var signatures: [[UInt32]] = []
+    private var signatureWidth = 0
     private(set) var documentCount = 0
     private(set) var totalWords = 0
 
@@ -78,6 +94,7 @@ final class SegmentWriter {
         self.directory = directory
         self.name = name
         store = try FileWriter(path: directory + "/" + SegmentComponent.store.fileName(segment: name), component: .store)
+        metaFile = try FileWriter(path: directory + "/" + SegmentComponent.meta.fileName(segment: name), component: .meta)
         pool.reserveCapacity(1 << 20)
     }
 
@@ -104,7 +121,17 @@ final class SegmentWriter {
         let docID = UInt32(documentCount)
         let storeOffset = UInt64(store.offset)
         let storeCRC = doc.storedRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
+        guard doc.storedRecord.count < Int(UInt32.max), doc.metaRecord.count < Int(UInt32.max),
+              metaFile.offset + doc.metaRecord.count < Int(UInt32.max) else {
+            throw IndexError.io(path: directory + "/" + name, operation: "add \(doc.id) (too large for the index format)", errno: EFBIG)
+        }
         try store.append(doc.storedRecord)
+        let metaOffset = metaFile.offset
+        let metaCRC = doc.metaRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
+        try metaFile.append(doc.metaRecord)
+        columns.add(date: doc.date, sourceKey: doc.sourceKey, sourceDisplay: doc.sourceDisplay, zones: doc.zones)
+        signatures.append(doc.signature)
+        signatureWidth = max(signatureWidth, doc.signature.count)
 
         if (slotKeys.count + doc.keys.count) * 2 > table.count {
             while (slotKeys.count + doc.keys.count) * 2 > table.count { grow() }
@@ -151,17 +178,11 @@ final class SegmentWriter {
             df[slot] += 1
         }
 
-        var record: [UInt8] = []
-        record.reserveCapacity(48)
-        record.appendLE(storeOffset)
-        record.appendLE(UInt32(doc.storedRecord.count))
-        record.appendLE(storeCRC)
-        record.appendLE(doc.contentHash)
-        record.appendLE(doc.fileSize)
-        record.appendLE(UInt64(bitPattern: doc.mtimeNanoseconds))
-        record.appendLE(doc.wordCount)
-        record.appendLE(record.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) })
-        documentTable.append(contentsOf: record)
+        let record = DocumentRecord(
+            storeOffset: Int(storeOffset), storeLength: doc.storedRecord.count, storeCRC: storeCRC,
+            contentHash: doc.contentHash, fileSize: doc.fileSize, mtimeNanoseconds: doc.mtimeNanoseconds,
+            wordCount: Int(doc.wordCount), metaOffset: metaOffset, metaLength: doc.metaRecord.count, metaCRC: metaCRC)
+        record.append(to: &documentTable)
         documentCount += 1
         totalWords += Int(doc.wordCount)
     }
@@ -169,6 +190,13 @@ final class SegmentWriter {
     /// Writes the remaining files, fsyncs them all and returns the segment's manifest entry.
     func finish() throws(IndexError) -> SegmentMeta {
         try store.finish()
+        try metaFile.finish()
+        let cols = try FileWriter(path: path(.columns), component: .columns)
+        try cols.append(columns.columns.encoded())
+        try cols.finish()
+        let sig = try FileWriter(path: path(.signatures), component: .signatures)
+        try sig.append(SignatureTable.encode(signatures, width: signatureWidth))
+        try sig.finish()
         let order = slotKeys.indices.sorted { slotKeys[$0] < slotKeys[$1] }
         let postings = try FileWriter(path: path(.postings), component: .postings)
         let terms = try FileWriter(path: path(.terms), component: .terms)
@@ -216,14 +244,15 @@ final class SegmentWriter {
         let docs = try FileWriter(path: path(.documents), component: .documents)
         try docs.append(documentTable)
         try docs.finish()
-        let sizes = [store.offset, postings.offset, terms.offset, docs.offset].reduce(0, +) + 4 * FileFormat.footerSize
+        let sizes = [store.offset, postings.offset, terms.offset, docs.offset, metaFile.offset, cols.offset, sig.offset].reduce(0, +)
+            + 7 * FileFormat.footerSize
         return SegmentMeta(name: name, documents: documentCount, words: totalWords, terms: slotKeys.count,
                            bytes: sizes, storedBytes: store.offset + FileFormat.footerSize)
     }
 
     /// Removes the files written so far (an aborted segment).
     func discard() {
-        for c in SegmentComponent.allCases where c != .deletions { unlink(path(c)) }
+        for c in SegmentComponent.perSegment { unlink(path(c)) }
     }
 
     private func path(_ c: SegmentComponent) -> String {

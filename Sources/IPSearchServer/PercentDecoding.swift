@@ -94,6 +94,9 @@ struct QueryParameters: Equatable {
         return v[0]
     }
 
+    /// Every value of a repeatable parameter (`source=a&source=b`).
+    func all(_ name: String) -> [String] { values[name] ?? [] }
+
     /// An integer parameter in `range`, `defaultValue` when absent.
     func integer(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int) throws(APIError) -> Int {
         guard let text = try single(name) else { return defaultValue }

@@ -33,7 +33,7 @@ struct SearchController<Context: RequestContext>: Sendable {
         guard let q = try parameters.single("q") else { throw APIError.missingQuery() }
         if q.allSatisfy(\.isWhitespace) { throw APIError.emptyQuery() }
         if q.count > Query.maxLength { throw APIError.queryTooLong(q.count) }
-        let options = SearchOptions(
+        var options = SearchOptions(
             limit: try parameters.integer("limit", in: Self.limitRange, default: 10),
             offset: try parameters.integer("offset", in: Self.offsetRange, default: 0),
             snippets: SnippetOptions(
@@ -42,9 +42,18 @@ struct SearchController<Context: RequestContext>: Sendable {
             ),
             explain: try parameters.boolean("explain", default: false)
         )
+        options.facets = try parameters.boolean("facets", default: false)
+        options.collapse = try parameters.boolean("collapse", default: true)
+        let filters = SearchRequest(since: try parameters.single("since"), until: try parameters.single("until"),
+                                    sources: parameters.all("source"), sort: try parameters.single("sort"))
+        do throws(SearchRequest.Invalid) {
+            try filters.apply(to: &options, spelling: .http, today: SearchRequest.today)
+        } catch {
+            throw APIError.invalidParameter(error.description)
+        }
         let result: SearchResult
         do { result = try service.search(q, options: options) } catch { throw APIError.from(error) }
-        return JSONResponse.make(data: SearchResponse(result).jsonData())
+        return JSONResponse.make(data: try SearchResponse(result).jsonData())
     }
 
     /// `GET /documents/{id}` → DocumentResponse. The id is a corpus-relative path: its `/` may be sent
@@ -53,10 +62,15 @@ struct SearchController<Context: RequestContext>: Sendable {
         let id = try Self.documentID(fromPath: request.uri.path)
         let searcher: Searcher
         do { searcher = try service.current() } catch { throw APIError.indexUnavailable(error) }
-        let stored: StoredDocument?
-        do { stored = try searcher.reader.document(id: id) } catch { throw APIError.indexUnavailable(error) }
-        guard let stored else { throw APIError.documentNotFound(id) }
-        return JSONResponse.make(data: DocumentResponse(stored).jsonData())
+        let parameters = try QueryParameters(request.uri.query)
+        var query: Query?
+        if let q = try parameters.single("q"), !q.allSatisfy(\.isWhitespace) {
+            do { query = try service.parse(q) } catch { throw APIError.from(error) }
+        }
+        let view: DocumentView?
+        do { view = try searcher.document(id: id, query: query) } catch { throw APIError.indexUnavailable(error) }
+        guard let view else { throw APIError.documentNotFound(id) }
+        return JSONResponse.make(data: try DocumentResponse(view).jsonData())
     }
 
     /// The decoded id of `/documents/<raw id>` (components after `documents`, joined with `/`).

@@ -34,6 +34,24 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Snippet windows per hit.")
     var snippets: Int = 2
 
+    @Option(help: "Only documents dated on or after D (YYYY, YYYY-MM, YYYY-MM-DD, or 30d, 12m, 2y back from today).")
+    var since: String?
+
+    @Option(help: "Only documents dated on or before D (YYYY, YYYY-MM, YYYY-MM-DD, or 30d, 12m, 2y).")
+    var until: String?
+
+    @Option(help: "Only documents from this outlet (repeatable; 中國網 = 中国网).")
+    var source: [String] = []
+
+    @Option(help: "relevance (default), newest or oldest.")
+    var sort: String?
+
+    @Flag(help: "Count the matches by year, month and source.")
+    var facets = false
+
+    @Flag(name: .customLong("all-copies"), help: "Show every copy of a republished release as its own hit.")
+    var allCopies = false
+
     @Argument(parsing: .allUnrecognized, help: "The query (see `ipsearch --help` for the syntax).")
     var query: [String] = []
 
@@ -49,12 +67,20 @@ struct SearchCommand: ParsableCommand {
         let text = query.joined(separator: " ")
         try ensureIndex()
         let service = SearchService(indexDirectory: location.index)
-        let options = SearchOptions(limit: limit, offset: offset,
+        var options = SearchOptions(limit: limit, offset: offset,
                                     snippets: SnippetOptions(length: snippetLength, count: snippets), explain: explain)
+        options.facets = facets
+        options.collapse = !allCopies
+        do {
+            try SearchRequest(since: since, until: until, sources: source, sort: sort)
+                .apply(to: &options, spelling: .commandLine, today: SearchRequest.today)
+        } catch {
+            throw ValidationError(error.description)
+        }
         let result: SearchResult
         do { result = try service.search(text, options: options) } catch { throw CLIError(error.description) }
         if json {
-            FileHandle.standardOutput.write(SearchResponse(result).jsonData())
+            FileHandle.standardOutput.write(try SearchResponse(result).jsonData())
             FileHandle.standardOutput.write("\n")
         } else {
             print(result, color: ColorMode(rawValue: color)!.enabled(for: .standardOutput))
@@ -93,21 +119,46 @@ struct SearchCommand: ParsableCommand {
             out.write(style("No document matches every part of the query; showing documents that match some parts (partial).", ANSI.dim) + "\n\n")
         }
         let last = result.offset + result.hits.count
-        out.write(style("\(result.total) document\(result.total == 1 ? "" : "s") match; showing \(result.hits.isEmpty ? 0 : result.offset + 1)–\(last) (\(formatMilliseconds(result.tookMilliseconds)))", ANSI.dim) + "\n\n")
+        let copies = result.totalDocuments > result.total ? " (\(result.totalDocuments) with copies)" : ""
+        out.write(style("\(result.total) document\(result.total == 1 ? "" : "s") match\(copies); showing \(result.hits.isEmpty ? 0 : result.offset + 1)–\(last) (\(formatMilliseconds(result.tookMilliseconds)))", ANSI.dim) + "\n\n")
         for (i, hit) in result.hits.enumerated() {
             out.write("\(result.offset + i + 1). " + style(hit.title, ANSI.bold) + "\n")
             var line = "   \(hit.id)"
             if let date = hit.date { line += " · \(date)" }
+            if let source = hit.source { line += " · \(source)" }
             line += " · score \(formatScore(hit.score))"
             out.write(style(line, ANSI.dim) + "\n")
             for snippet in hit.snippets {
                 out.write("   " + render(snippet, color: color) + "\n")
             }
-            for e in hit.explanation {
-                out.write(style("     \(e.part): tf=\(e.tf) df=\(e.df) N=\(e.documents) dl=\(e.documentLength) avgdl=\(formatScore(e.averageLength)) idf=\(formatScore(e.idf)) → \(formatScore(e.score))", ANSI.dim) + "\n")
+            if !hit.copies.isEmpty {
+                let list = hit.copies.map { c in [c.source ?? c.id, c.date].compactMap { $0 }.joined(separator: " ") }
+                out.write(style("   also: " + list.joined(separator: ", "), ANSI.dim) + "\n")
+            }
+            if let e = hit.explanation {
+                for line in explanationLines(e) { out.write(style("     " + line, ANSI.dim) + "\n") }
             }
             out.write("\n")
         }
+        if let facets = result.facets {
+            out.write(style("By year:", ANSI.bold) + " " + facets.year.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
+            out.write(style("By month:", ANSI.bold) + " " + facets.month.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
+            out.write(style("By source:", ANSI.bold) + " " + facets.source.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
+        }
+    }
+
+    /// Every factor of a hit's score, one line each.
+    private func explanationLines(_ e: Explanation) -> [String] {
+        var lines = ["matches \(e.matchedGroups) of \(e.groups) groups · score \(formatScore(e.score))"]
+        for p in e.parts {
+            lines.append("\(p.part): tf=\(p.tf) (title \(p.tfTitle), body \(p.tfBody), boilerplate \(p.tfBoilerplate)) weighted tf=\(formatScore(p.weightedTF)) df=\(p.df) N=\(p.documents) dl=\(p.documentLength) avgdl=\(formatScore(p.averageLength)) idf=\(formatScore(p.idf)) → \(formatScore(p.score))")
+        }
+        for q in e.proximity {
+            let d = q.distance.map(String.init) ?? "–"
+            lines.append("proximity \(q.first) → \(q.second): distance \(d), query gap \(q.gap)\(q.inOrder ? "" : " (reversed)") → \(formatScore(q.score))")
+        }
+        if e.sequenceBonus > 0 { lines.append("whole query in sequence → \(formatScore(e.sequenceBonus))") }
+        return lines
     }
 
     private func render(_ snippet: Snippet, color: Bool) -> String {

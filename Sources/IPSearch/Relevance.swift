@@ -1,0 +1,94 @@
+import IPSearchIndex
+
+/// The ranking model: BM25 over zone-weighted occurrence counts (BM25F in the form of Robertson et
+/// al. 2004: each occurrence counts with the weight of the field it lies in, and the weighted count
+/// goes through BM25's saturation once), plus a proximity score for parts that stand close together
+/// in query order, plus a bonus when the whole query occurs as one sequence. Every factor is
+/// reported by `--explain`.
+///
+/// Defaults:
+/// - zone weights: title 3, body 1, boilerplate 0.15 (navigation, `来源/编辑/分享到` lines,
+///   related-link lists, comment boxes, disclaimers);
+/// - proximity: for each pair of consecutive query groups, `proximityWeight × min(idf) × f(d)` where
+///   `d` is the smallest distance (in normalized characters) from the end of an occurrence of the
+///   first part to the start of an occurrence of the second, `g` the gap the two have in the query,
+///   and `f(d) = 1 / (1 + max(0, d − g) / 8)` in query order (half of it in reverse order);
+/// - sequence: when every pair stands within its query gap in order, `sequenceWeight × Σ idf / n`.
+public struct Relevance: Sendable, Equatable, Hashable {
+    public var k1 = 1.2
+    public var b = 0.75
+    public var titleWeight = 3.0
+    public var bodyWeight = 1.0
+    public var boilerplateWeight = 0.15
+    public var proximityWeight = 1.0
+    public var sequenceWeight = 1.0
+
+    public init() {}
+
+    public var bm25: BM25 { BM25(k1: k1, b: b) }
+
+    @inline(__always)
+    public func weight(_ zone: ZoneKind) -> Double {
+        switch zone {
+        case .title: return titleWeight
+        case .body: return bodyWeight
+        case .boilerplate: return boilerplateWeight
+        }
+    }
+
+    /// Closeness of two parts `d` characters apart whose query gap is `g`.
+    @inline(__always)
+    public func closeness(distance d: Int, gap g: Int, inOrder: Bool) -> Double {
+        let f = 1 / (1 + Double(max(0, d - g)) / 8)
+        return inOrder ? f : f / 2
+    }
+}
+
+/// Why a hit scored what it did (`--explain`, `"explanation"` in JSON).
+public struct Explanation: Sendable, Equatable, Codable {
+    /// Groups of the query the document matches, and how many there are.
+    public var matchedGroups: Int
+    public var groups: Int
+    public var parts: [PartFactors]
+    public var proximity: [PairFactors]
+    public var sequenceBonus: Double
+    public var score: Double
+
+    public struct PartFactors: Sendable, Equatable, Codable {
+        public var part: String
+        /// Occurrences by zone and their weighted sum (the tf that BM25 saturates).
+        public var tf: Int
+        public var tfTitle: Int
+        public var tfBody: Int
+        public var tfBoilerplate: Int
+        public var weightedTF: Double
+        public var df: Int
+        public var documents: Int
+        public var documentLength: Int
+        public var averageLength: Double
+        public var idf: Double
+        public var score: Double
+
+        enum CodingKeys: String, CodingKey {
+            case part, tf, tfTitle = "tf_title", tfBody = "tf_body", tfBoilerplate = "tf_boilerplate",
+                 weightedTF = "weighted_tf", df, documents = "n_docs", documentLength = "doc_len",
+                 averageLength = "avg_doc_len", idf, score
+        }
+    }
+
+    public struct PairFactors: Sendable, Equatable, Codable {
+        public var first: String
+        public var second: String
+        /// Characters between them (nil when one of them is missing).
+        public var distance: Int?
+        public var gap: Int
+        public var inOrder: Bool
+        public var score: Double
+
+        enum CodingKeys: String, CodingKey { case first, second, distance, gap, inOrder = "in_order", score }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case matchedGroups = "matched_groups", groups, parts, proximity, sequenceBonus = "sequence_bonus", score
+    }
+}

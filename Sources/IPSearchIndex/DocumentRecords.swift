@@ -1,0 +1,414 @@
+import CICU
+
+// The per-document records of format version 2, each with its encoder and decoder side by side.
+// `Index/README.md` documents the same bytes.
+
+/// Where a document's zones start: title, body and boilerplate (navigation, source/editor lines,
+/// related-link lists, comment boxes, disclaimers). Ranking weighs a match by the zone it lies in.
+public enum ZoneKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case title = 0
+    case body = 1
+    case boilerplate = 2
+
+    public var description: String {
+        switch self {
+        case .title: return "title"
+        case .body: return "body"
+        case .boilerplate: return "boilerplate"
+        }
+    }
+}
+
+/// A document's zones as sorted boundaries in its **normalized** UTF-16 text: zone `i` runs from
+/// `starts[i]` to `starts[i + 1]` (the last one to the end). An empty list means "all body".
+public struct ZoneMap: Sendable, Equatable {
+    public var starts: [UInt32] = []
+    public var kinds: [ZoneKind] = []
+
+    public init() {}
+
+    public init(starts: [UInt32], kinds: [ZoneKind]) {
+        self.starts = starts
+        self.kinds = kinds
+    }
+
+    /// The zone of normalized offset `position`.
+    @inline(__always)
+    public func kind(at position: Int32) -> ZoneKind {
+        guard !starts.isEmpty else { return .body }
+        var lo = 0, hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if Int64(starts[mid]) <= Int64(position) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? .body : kinds[lo - 1]
+    }
+
+    /// `count varint`, then per zone `start delta varint | kind u8`.
+    func append(to out: inout [UInt8]) {
+        VarInt.append(UInt64(starts.count), to: &out)
+        var last: UInt32 = 0
+        for (s, k) in zip(starts, kinds) {
+            VarInt.append(UInt64(s &- last), to: &out)
+            out.append(k.rawValue)
+            last = s
+        }
+    }
+
+    static func decode(_ r: inout ByteReader) -> ZoneMap? {
+        guard let n = r.varint(), n <= UInt64(r.remaining) else { return nil }
+        var map = ZoneMap()
+        map.starts.reserveCapacity(Int(n))
+        map.kinds.reserveCapacity(Int(n))
+        var last: UInt64 = 0
+        for _ in 0..<Int(n) {
+            guard let d = r.varint(), let kb = r.bytes(1), let kind = ZoneKind(rawValue: kb[0]) else { return nil }
+            last += d
+            guard last <= UInt64(UInt32.max) else { return nil }
+            map.starts.append(UInt32(last))
+            map.kinds.append(kind)
+        }
+        return map
+    }
+}
+
+/// Days since 1970-01-01 (proleptic Gregorian), the form dates take in the index.
+public enum DayNumber {
+    /// "No date" in the columns file.
+    public static let none = Int32.min
+
+    /// `YYYY-MM-DD` → day number; nil for anything else.
+    public static func from(iso s: String) -> Int32? {
+        let u = Array(s.utf8)
+        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r { guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }; v = v * 10 + Int(u[i] - 0x30) }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m) else { return nil }
+        guard d >= 1, d <= daysIn(month: m, year: y) else { return nil }
+        return Int32(from(year: y, month: m, day: d))
+    }
+
+    public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+    public static func daysIn(month m: Int, year y: Int) -> Int {
+        switch m {
+        case 2: return isLeap(y) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Howard Hinnant's days_from_civil.
+    public static func from(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Day number → (year, month, day).
+    public static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) {
+        let z = Int(days) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public static func iso(_ days: Int32) -> String {
+        let (y, m, d) = civil(days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d))"
+    }
+}
+
+/// One document's entry in `.docs`: fixed 64 bytes, so document `n` is at `n × 64`.
+///
+/// ```
+/// store offset u64 | store length u32 | store crc32 u32 | content hash u64 | file size u64 |
+/// mtime ns i64 | word count u32 | meta offset u32 | meta length u32 | meta crc32 u32 |
+/// reserved u32 (0) | record crc32 u32 (of the previous 60 bytes)
+/// ```
+public struct DocumentRecord: Sendable, Equatable {
+    public static let size = 64
+
+    public var storeOffset: Int
+    public var storeLength: Int
+    var storeCRC: UInt32
+    public var contentHash: UInt64
+    public var fileSize: UInt64
+    public var mtimeNanoseconds: Int64
+    public var wordCount: Int
+    var metaOffset: Int
+    var metaLength: Int
+    var metaCRC: UInt32
+
+    func append(to out: inout [UInt8]) {
+        let start = out.count
+        out.appendLE(UInt64(storeOffset))
+        out.appendLE(UInt32(truncatingIfNeeded: storeLength))
+        out.appendLE(storeCRC)
+        out.appendLE(contentHash)
+        out.appendLE(fileSize)
+        out.appendLE(UInt64(bitPattern: mtimeNanoseconds))
+        out.appendLE(UInt32(clamping: wordCount))
+        out.appendLE(UInt32(truncatingIfNeeded: metaOffset))
+        out.appendLE(UInt32(truncatingIfNeeded: metaLength))
+        out.appendLE(metaCRC)
+        out.appendLE(UInt32(0))
+        let crc = out.withUnsafeBytes { cicu_crc32(0, $0.baseAddress! + start, DocumentRecord.size - 4) }
+        out.appendLE(crc)
+    }
+
+    /// Decodes the record at `base`; nil when its checksum fails.
+    static func decode(_ base: UnsafeRawPointer) -> DocumentRecord? {
+        var r = ByteReader(base: base, range: 0..<size)
+        let so = r.u64()!, sl = r.u32()!, scrc = r.u32()!, hash = r.u64()!, fsize = r.u64()!, mtime = r.u64()!
+        let words = r.u32()!, mo = r.u32()!, ml = r.u32()!, mcrc = r.u32()!
+        _ = r.u32()!
+        let crc = r.u32()!
+        guard cicu_crc32(0, base, size - 4) == crc, so <= UInt64(Int.max) else { return nil }
+        return DocumentRecord(storeOffset: Int(so), storeLength: Int(sl), storeCRC: scrc, contentHash: hash,
+                              fileSize: fsize, mtimeNanoseconds: Int64(bitPattern: mtime), wordCount: Int(words),
+                              metaOffset: Int(mo), metaLength: Int(ml), metaCRC: mcrc)
+    }
+
+    /// Byte offset of the word count inside a record (read for every document at open).
+    static let wordCountOffset = 40
+}
+
+/// What a hit needs to be shown, without touching the stored text (`.meta` records, addressed by
+/// the document's `DocumentRecord`):
+///
+/// ```
+/// id | title | source | url | encoding   (each: varint byte length + UTF-8; "" = none)
+/// date (varint byte length + "YYYY-MM-DD" or "") | spam spans removed varint
+/// ```
+public struct DocumentMeta: Sendable, Equatable {
+    /// Path relative to the corpus directory, `/`-separated.
+    public var id: String
+    /// The clean headline (spam and converter pinyin removed, site suffix dropped).
+    public var title: String
+    /// The outlet as found (display form); `DocumentColumns` keeps the folded key for filtering.
+    public var source: String?
+    public var url: String?
+    /// The encoding the file was decoded from (`UTF-8`, `GB18030`, `HTML/UTF-8`, …).
+    public var encoding: String
+    public var date: String?
+    /// How many injected spam spans were removed from the searchable text.
+    public var spamRemoved: Int
+
+    public init(id: String, title: String, source: String? = nil, url: String? = nil, encoding: String,
+                date: String? = nil, spamRemoved: Int = 0) {
+        self.id = id
+        self.title = title
+        self.source = source
+        self.url = url
+        self.encoding = encoding
+        self.date = date
+        self.spamRemoved = spamRemoved
+    }
+
+    func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        out.appendString(id)
+        out.appendString(title)
+        out.appendString(source ?? "")
+        out.appendString(url ?? "")
+        out.appendString(encoding)
+        out.appendString(date ?? "")
+        VarInt.append(UInt64(max(0, spamRemoved)), to: &out)
+        return out
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> DocumentMeta? {
+        var r = ByteReader(bytes)
+        guard let id = r.string(), let title = r.string(), let source = r.string(), let url = r.string(),
+              let encoding = r.string(), let date = r.string(), let spam = r.varint(), spam < 1 << 32 else { return nil }
+        return DocumentMeta(id: id, title: title, source: source.isEmpty ? nil : source, url: url.isEmpty ? nil : url,
+                            encoding: encoding, date: date.isEmpty ? nil : date, spamRemoved: Int(spam))
+    }
+
+    /// Only the id (the first field).
+    static func decodeID(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var r = ByteReader(bytes)
+        return r.string()
+    }
+}
+
+/// The columns a query reads for every candidate, loaded whole when a segment opens (`.cols`):
+///
+/// ```
+/// documents u32
+/// dates:        documents × i32   (day number, i32.min = none)
+/// sources:      documents × u32   (0 = none, k = dictionary entry k − 1)
+/// zone offsets: (documents + 1) × u32, relative to the zone bytes
+/// zone bytes:   per document a ZoneMap (count varint, then start delta varint | kind u8 …)
+/// dictionary:   count u32, then per source: varint byte length + UTF-8 (the display form of the
+///               first document with that folded key)
+/// ```
+public struct DocumentColumns: Sendable {
+    public internal(set) var dates: [Int32] = []
+    public internal(set) var sources: [UInt32] = []
+    public internal(set) var sourceNames: [String] = []
+    var zoneOffsets: [UInt32] = [0]
+    var zoneBytes: [UInt8] = []
+
+    public init() {}
+
+    public var count: Int { dates.count }
+
+    public func zones(_ doc: Int) -> ZoneMap {
+        guard doc >= 0, doc + 1 < zoneOffsets.count else { return ZoneMap() }
+        let a = Int(zoneOffsets[doc]), b = Int(zoneOffsets[doc + 1])
+        guard a <= b, b <= zoneBytes.count else { return ZoneMap() }
+        return zoneBytes.withUnsafeBytes { raw in
+            var r = ByteReader(base: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, range: a..<b)
+            return ZoneMap.decode(&r) ?? ZoneMap()
+        }
+    }
+
+    public func source(_ doc: Int) -> String? {
+        let s = Int(sources[doc])
+        return s == 0 ? nil : sourceNames[s - 1]
+    }
+
+    /// Builder state: folded key → dictionary entry (1-based).
+    final class Builder {
+        var columns = DocumentColumns()
+        private var byKey: [String: UInt32] = [:]
+
+        func add(date: Int32?, sourceKey: String?, sourceDisplay: String?, zones: ZoneMap) {
+            columns.dates.append(date ?? DayNumber.none)
+            var ordinal: UInt32 = 0
+            if let sourceKey, !sourceKey.isEmpty {
+                if let o = byKey[sourceKey] { ordinal = o } else {
+                    columns.sourceNames.append(sourceDisplay ?? sourceKey)
+                    ordinal = UInt32(columns.sourceNames.count)
+                    byKey[sourceKey] = ordinal
+                }
+            }
+            columns.sources.append(ordinal)
+            zones.append(to: &columns.zoneBytes)
+            columns.zoneOffsets.append(UInt32(truncatingIfNeeded: columns.zoneBytes.count))
+        }
+    }
+
+    func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 12 + zoneBytes.count + 64)
+        out.appendLE(UInt32(count))
+        for d in dates { out.appendLE(UInt32(bitPattern: d)) }
+        for s in sources { out.appendLE(s) }
+        for o in zoneOffsets { out.appendLE(o) }
+        out.append(contentsOf: zoneBytes)
+        out.appendLE(UInt32(sourceNames.count))
+        for n in sourceNames { out.appendString(n) }
+        return out
+    }
+
+    static func decode(_ body: UnsafeRawBufferPointer, documents: Int) -> DocumentColumns? {
+        var r = ByteReader(body)
+        guard let n = r.u32(), Int(n) == documents, r.remaining >= documents * 12 + 4 else { return nil }
+        var c = DocumentColumns()
+        c.dates.reserveCapacity(documents)
+        c.sources.reserveCapacity(documents)
+        for _ in 0..<documents { c.dates.append(Int32(bitPattern: r.u32()!)) }
+        for _ in 0..<documents { c.sources.append(r.u32()!) }
+        c.zoneOffsets = []
+        c.zoneOffsets.reserveCapacity(documents + 1)
+        for _ in 0...documents { c.zoneOffsets.append(r.u32()!) }
+        guard let zoneLength = c.zoneOffsets.last, let zb = r.bytes(Int(zoneLength)) else { return nil }
+        c.zoneBytes = Array(zb)
+        guard let names = r.u32(), Int(names) <= r.remaining else { return nil }
+        for _ in 0..<Int(names) {
+            guard let s = r.string() else { return nil }
+            c.sourceNames.append(s)
+        }
+        for s in c.sources where Int(s) > c.sourceNames.count { return nil }
+        for i in 0..<documents where c.zoneOffsets[i] > c.zoneOffsets[i + 1] { return nil }
+        return c
+    }
+}
+
+/// Near-duplicate signatures (`.sig`), read only by the indexer when it regroups documents:
+///
+/// ```
+/// documents u32 | values per signature u32 (K) | documents × K × u32
+/// ```
+struct SignatureTable {
+    static func encode(_ signatures: [[UInt32]], width: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + signatures.count * width * 4)
+        out.appendLE(UInt32(signatures.count))
+        out.appendLE(UInt32(width))
+        for s in signatures {
+            for i in 0..<width { out.appendLE(i < s.count ? s[i] : 0) }
+        }
+        return out
+    }
+
+    /// The signatures of all documents; nil when the body does not match `documents`.
+    static func decode(_ body: UnsafeRawBufferPointer, documents: Int) -> [[UInt32]]? {
+        var r = ByteReader(body)
+        guard let n = r.u32(), Int(n) == documents, let k = r.u32(), k <= 1024,
+              r.remaining == documents * Int(k) * 4 else { return nil }
+        var result: [[UInt32]] = []
+        result.reserveCapacity(documents)
+        for _ in 0..<documents {
+            var s = [UInt32](repeating: 0, count: Int(k))
+            for i in 0..<Int(k) { s[i] = r.u32()! }
+            result.append(s)
+        }
+        return result
+    }
+}
+
+/// Near-duplicate groups of one commit (`groups.G`, written at generation G):
+///
+/// ```
+/// segment count u32 | per segment in manifest order: documents u32, then documents × u32 group
+/// ```
+/// Documents with the same group number are copies of one another; `GroupTable.alone` marks a
+/// document without copies (and deleted ones).
+public struct GroupTable: Sendable, Equatable {
+    public static let alone = UInt32.max
+    public var groups: [[UInt32]]
+
+    public init(groups: [[UInt32]]) { self.groups = groups }
+
+    public static func fileName(generation: Int) -> String { "groups.\(generation)" }
+
+    func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        out.appendLE(UInt32(groups.count))
+        for g in groups {
+            out.appendLE(UInt32(g.count))
+            for v in g { out.appendLE(v) }
+        }
+        return out
+    }
+
+    static func decode(_ body: UnsafeRawBufferPointer, segments: [Int]) -> GroupTable? {
+        var r = ByteReader(body)
+        guard let n = r.u32(), Int(n) == segments.count else { return nil }
+        var groups: [[UInt32]] = []
+        for documents in segments {
+            guard let d = r.u32(), Int(d) == documents, r.remaining >= documents * 4 else { return nil }
+            var g = [UInt32](repeating: 0, count: documents)
+            for i in 0..<documents { g[i] = r.u32()! }
+            groups.append(g)
+        }
+        return r.remaining == 0 ? GroupTable(groups: groups) : nil
+    }
+}
