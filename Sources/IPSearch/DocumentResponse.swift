@@ -53,6 +53,12 @@ public struct DocumentView: Sendable, Equatable {
     public var document: StoredDocument
     public var copies: [DocumentCopy]
     public var highlights: [[Int]]?
+
+    public init(document: StoredDocument, copies: [DocumentCopy] = [], highlights: [[Int]]? = nil) {
+        self.document = document
+        self.copies = copies
+        self.highlights = highlights
+    }
 }
 
 /// Counts and sizes of one index generation (`ipsearch stats`, `GET /stats`).

@@ -95,7 +95,9 @@ extension Query {
         enum Item { case part(String, quoted: Bool, negated: Bool, start: Int, end: Int), or }
         var items: [Item] = []
         var chars = Array(text)
-        chars = chars.map { $0 == "“" || $0 == "”" || $0 == "＂" ? "\"" : $0 }
+        // ASCII and full-width double quotes delimit phrases; Chinese curly quotes (“”) are text, as
+        // they are in pasted sentences (a pasted piece often holds only one of them).
+        chars = chars.map { $0 == "＂" ? "\"" : $0 }
         var i = 0
         while i < chars.count {
             if chars[i].isWhitespace { i += 1; continue }

@@ -29,8 +29,8 @@ import Testing
         let b = idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 2 / avgdl))
         #expect(abs(result.hits[0].score - a) < 1e-9)
         #expect(abs(result.hits[1].score - b) < 1e-9)
-        #expect(result.hits[0].explanation.first?.documentLength == 3)
-        #expect(result.hits[0].explanation.first?.tf == 2)
+        #expect(result.hits[0].explanation?.parts.first?.documentLength == 3)
+        #expect(result.hits[0].explanation?.parts.first?.tf == 2)
     }
 
     @Test func tiesAreBrokenByID() throws {
