@@ -275,7 +275,7 @@ enum OpenAPI {
       },
       "IndexStatistics": {
         "type": "object",
-        "required": ["generation", "committed_at", "documents", "deleted_documents", "words", "average_words", "terms", "segments", "index_bytes", "stored_bytes"],
+        "required": ["generation", "committed_at", "documents", "deleted_documents", "words", "average_words", "terms", "segments", "index_bytes", "stored_bytes", "groups_with_copies", "documents_in_groups", "spam_spans_removed", "documents_with_spam", "segment_list"],
         "properties": {
           "generation": {"type": "integer"},
           "committed_at": {"type": "number", "description": "Seconds since 1970."},
@@ -286,7 +286,12 @@ enum OpenAPI {
           "terms": {"type": "integer"},
           "segments": {"type": "integer"},
           "index_bytes": {"type": "integer"},
-          "stored_bytes": {"type": "integer"}
+          "stored_bytes": {"type": "integer"},
+          "groups_with_copies": {"type": "integer", "description": "Groups of near-duplicate copies with more than one live document."},
+          "documents_in_groups": {"type": "integer"},
+          "spam_spans_removed": {"type": "integer", "description": "Injected spam spans removed from the searchable text."},
+          "documents_with_spam": {"type": "integer"},
+          "segment_list": {"type": "array", "items": {"type": "object", "required": ["name", "documents", "terms", "bytes"], "properties": {"name": {"type": "string"}, "documents": {"type": "integer"}, "terms": {"type": "integer"}, "bytes": {"type": "integer"}}}}
         }
       }
     }

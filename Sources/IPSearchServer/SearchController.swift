@@ -99,9 +99,9 @@ struct SearchController<Context: RequestContext>: Sendable {
 
     /// `GET /stats` → IndexStatistics of the current generation.
     @Sendable func stats(_ request: Request, context: Context) async throws -> Response {
-        let reader: IndexReader
-        do { reader = try service.current().reader } catch { throw APIError.indexUnavailable(error) }
-        return JSONResponse.make(body: IndexStatistics(reader))
+        let stats: IndexStatistics
+        do { stats = try IndexStatistics(try service.current().reader) } catch { throw APIError.indexUnavailable(error) }
+        return JSONResponse.make(body: stats)
     }
 
     /// `GET /openapi.json` → the description of this API.

@@ -117,7 +117,7 @@ import Testing
 
             let stats = try await client.execute(uri: "/stats", method: .get)
             #expect(stats.status == .ok)
-            #expect(try stats.decode(IndexStatistics.self) == IndexStatistics(reader))
+            #expect(try stats.decode(IndexStatistics.self) == (try IndexStatistics(reader)))
             #expect(try stats.decode(IndexStatistics.self).documents == 3)
         }
     }
