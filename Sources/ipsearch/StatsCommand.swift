@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import IPSearch
 import IPSearchIndex
 
 struct StatsCommand: ParsableCommand {
