@@ -301,7 +301,7 @@ public final class Searcher: Sendable {
     /// groups, and the whole-sequence bonus (see `Relevance`).
     func score(_ plan: Plan, segment: SegmentReader, doc: Int32, matches: [PartMatcher.Matches], slots: [Int],
                explain: Bool) -> (score: Double, explanation: Explanation?) {
-        let zones = segment.columns.zones(Int(doc))
+        let columns = segment.columns
         let dl = segment.wordCount(Int(doc))
         let bm25 = relevance.bm25
         var total = 0.0
@@ -311,7 +311,7 @@ public final class Searcher: Sendable {
             var weighted = 0.0
             var byZone = [0, 0, 0]
             for i in m.range(at: slots[p]) {
-                let z = zones.kind(at: m.positions[i])
+                let z = columns.zone(Int(doc), at: m.positions[i])
                 weighted += relevance.weight(z)
                 byZone[Int(z.rawValue)] += 1
             }

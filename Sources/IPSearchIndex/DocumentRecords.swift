@@ -263,19 +263,33 @@ public struct DocumentColumns: Sendable {
     public internal(set) var sourceNames: [String] = []
     var zoneOffsets: [UInt32] = [0]
     var zoneBytes: [UInt8] = []
+    /// The zones decoded once: document `d`'s zones are `zoneStarts/zoneKinds[zoneIndex[d] ..<
+    /// zoneIndex[d + 1]]`, so ranking looks a position up without decoding or allocating.
+    var zoneIndex: [UInt32] = [0]
+    var zoneStarts: [UInt32] = []
+    var zoneKinds: [ZoneKind] = []
 
     public init() {}
 
     public var count: Int { dates.count }
 
     public func zones(_ doc: Int) -> ZoneMap {
-        guard doc >= 0, doc + 1 < zoneOffsets.count else { return ZoneMap() }
-        let a = Int(zoneOffsets[doc]), b = Int(zoneOffsets[doc + 1])
-        guard a <= b, b <= zoneBytes.count else { return ZoneMap() }
-        return zoneBytes.withUnsafeBytes { raw in
-            var r = ByteReader(base: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, range: a..<b)
-            return ZoneMap.decode(&r) ?? ZoneMap()
+        guard doc >= 0, doc + 1 < zoneIndex.count else { return ZoneMap() }
+        let r = Int(zoneIndex[doc])..<Int(zoneIndex[doc + 1])
+        return ZoneMap(starts: Array(zoneStarts[r]), kinds: Array(zoneKinds[r]))
+    }
+
+    /// The zone of normalized offset `position` in `doc`.
+    @inline(__always)
+    public func zone(_ doc: Int, at position: Int32) -> ZoneKind {
+        let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
+        guard a < b else { return .body }
+        var lo = a, hi = b
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if Int64(zoneStarts[mid]) <= Int64(position) { lo = mid + 1 } else { hi = mid }
         }
+        return lo == a ? .body : zoneKinds[lo - 1]
     }
 
     public func source(_ doc: Int) -> String? {
@@ -337,7 +351,19 @@ public struct DocumentColumns: Sendable {
         }
         for s in c.sources where Int(s) > c.sourceNames.count { return nil }
         for i in 0..<documents where c.zoneOffsets[i] > c.zoneOffsets[i + 1] { return nil }
-        return c
+        c.zoneIndex.reserveCapacity(documents + 1)
+        let ok = c.zoneBytes.withUnsafeBytes { raw -> Bool in
+            for i in 0..<documents {
+                var r = ByteReader(base: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
+                                   range: Int(c.zoneOffsets[i])..<Int(c.zoneOffsets[i + 1]))
+                guard let map = ZoneMap.decode(&r) else { return false }
+                c.zoneStarts.append(contentsOf: map.starts)
+                c.zoneKinds.append(contentsOf: map.kinds)
+                c.zoneIndex.append(UInt32(c.zoneStarts.count))
+            }
+            return true
+        }
+        return ok ? c : nil
     }
 }
 
