@@ -14,7 +14,7 @@ struct DocumentPipeline {
         let stem = name.split(separator: ".").dropLast().joined(separator: ".")
         let extracted = DocumentMetadata.extract(from: decoded.text, fallbackTitle: stem.isEmpty ? name : stem)
         let meta = DocumentMeta(id: file.id, title: extracted.title, source: extracted.source, url: nil,
-                                encoding: decoded.encoding, date: extracted.date, spamRemoved: 0)
+                                encoding: decoded.encoding, date: extracted.date)
         return .success(build(meta: meta, text: decoded.text, contentHash: contentHash, fileSize: file.size,
                               mtimeNanoseconds: file.mtimeNanoseconds))
     }

@@ -192,8 +192,10 @@ public struct DocumentRecord: Sendable, Equatable {
 ///
 /// ```
 /// id | title | source | url | encoding   (each: varint byte length + UTF-8; "" = none)
-/// date (varint byte length + "YYYY-MM-DD" or "") | spam spans removed varint
+/// date (varint byte length + "YYYY-MM-DD" or "")
+/// spam span count varint | per span: start delta varint | length varint  (original UTF-16 offsets)
 /// ```
+/// The spam spans let snippets and the document view leave out exactly what indexing left out.
 public struct DocumentMeta: Sendable, Equatable {
     /// Path relative to the corpus directory, `/`-separated.
     public var id: String
@@ -205,18 +207,20 @@ public struct DocumentMeta: Sendable, Equatable {
     /// The encoding the file was decoded from (`UTF-8`, `GB18030`, `HTML/UTF-8`, …).
     public var encoding: String
     public var date: String?
-    /// How many injected spam spans were removed from the searchable text.
-    public var spamRemoved: Int
+    /// Injected spam removed from the searchable text: ranges of the stored text in UTF-16 units.
+    public var spamSpans: [Range<Int>]
+
+    public var spamRemoved: Int { spamSpans.count }
 
     public init(id: String, title: String, source: String? = nil, url: String? = nil, encoding: String,
-                date: String? = nil, spamRemoved: Int = 0) {
+                date: String? = nil, spamSpans: [Range<Int>] = []) {
         self.id = id
         self.title = title
         self.source = source
         self.url = url
         self.encoding = encoding
         self.date = date
-        self.spamRemoved = spamRemoved
+        self.spamSpans = spamSpans
     }
 
     func encoded() -> [UInt8] {
@@ -227,16 +231,30 @@ public struct DocumentMeta: Sendable, Equatable {
         out.appendString(url ?? "")
         out.appendString(encoding)
         out.appendString(date ?? "")
-        VarInt.append(UInt64(max(0, spamRemoved)), to: &out)
+        VarInt.append(UInt64(spamSpans.count), to: &out)
+        var last = 0
+        for r in spamSpans {
+            VarInt.append(UInt64(max(0, r.lowerBound - last)), to: &out)
+            VarInt.append(UInt64(r.count), to: &out)
+            last = r.lowerBound
+        }
         return out
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) -> DocumentMeta? {
         var r = ByteReader(bytes)
         guard let id = r.string(), let title = r.string(), let source = r.string(), let url = r.string(),
-              let encoding = r.string(), let date = r.string(), let spam = r.varint(), spam < 1 << 32 else { return nil }
+              let encoding = r.string(), let date = r.string(), let n = r.varint(), n <= UInt64(r.remaining) else { return nil }
+        var spans: [Range<Int>] = []
+        var last: UInt64 = 0
+        for _ in 0..<Int(n) {
+            guard let d = r.varint(), let length = r.varint(), d < 1 << 32, length < 1 << 32 else { return nil }
+            last += d
+            guard last < 1 << 40 else { return nil }
+            spans.append(Int(last)..<(Int(last) + Int(length)))
+        }
         return DocumentMeta(id: id, title: title, source: source.isEmpty ? nil : source, url: url.isEmpty ? nil : url,
-                            encoding: encoding, date: date.isEmpty ? nil : date, spamRemoved: Int(spam))
+                            encoding: encoding, date: date.isEmpty ? nil : date, spamSpans: spans)
     }
 
     /// Only the id (the first field).
