@@ -30,9 +30,10 @@ public enum SpamKeywords {
         "代孕", "援交",
     ]
 
-    /// Spam phrases: spam wherever they stand as a word (brand-like names of spam sites).
+    /// Spam phrases: spam wherever they stand as a word (brand-like names of spam sites). Not
+    /// `包養網`: it is a keyword with an affix, so `打击包养网站` can keep its 网站.
     public static let phrases: [String] = [
-        "甜心花園", "甜心花园", "甜心寶貝", "甜心宝贝", "甜心網", "甜心网", "包養網", "包养网",
+        "甜心花園", "甜心花园", "甜心寶貝", "甜心宝贝",
         "娛樂城註冊", "娱乐城注册", "百家樂技巧", "百家乐技巧",
     ]
 
