@@ -21,6 +21,17 @@ public struct Normalizer: Sendable {
         source.withUnsafeBufferPointer { normalize($0) }
     }
 
+    /// Normalizes `source` without the original ranges `spans` (injected spam, see `SpamFilter`):
+    /// their characters are not in the normalized text, and their source range is merged into the
+    /// preceding normalized unit's (at the start of the text: the following one's), as converter
+    /// pinyin is, so a phrase interrupted by a span is found and maps back to the original
+    /// characters including the span. A unit whose source is only partly inside a span is kept.
+    public func normalize(_ source: [UInt16], removing spans: [Range<Int>]) -> NormalizedText {
+        let full = normalize(source)
+        if spans.isEmpty { return full }
+        return full.removing(full.ranges(coveredBy: spans))
+    }
+
     public func normalize(_ src: UnsafeBufferPointer<UInt16>) -> NormalizedText {
         var out = NormalizedText()
         out.reserve(src.count)
