@@ -1,3 +1,4 @@
+import IPSearchAnalysis
 import IPSearchIndex
 
 /// The ranking model: BM25 over zone-weighted occurrence counts (BM25F in the form of Robertson et

@@ -246,7 +246,7 @@ public final class Searcher: Sendable {
             if options.snippets.count > 0 {
                 let stored = try segment.storedDocument(Int(c.doc))
                 snippets = highlighter.snippets(text: stored.text, parts: matchedParts,
-                                                zones: segment.columns.zones(Int(c.doc)))
+                                                zones: segment.columns.zones(Int(c.doc)), removed: stored.meta.spamSpans)
             }
             let explanation = options.explain
                 ? score(plan, segment: segment, doc: c.doc, matches: perSegment[Int(c.segment)], slots: slotsHere, explain: true).explanation
@@ -281,7 +281,9 @@ public final class Searcher: Sendable {
             }
             copies.sort { ($0.date ?? "", $0.id) < ($1.date ?? "", $1.id) }
         }
-        let highlights = query.map { Highlighter().highlights(text: stored.text, parts: $0.positiveParts) }
+        let highlights = query.map {
+            Highlighter().highlights(text: stored.text, parts: $0.positiveParts, removed: stored.meta.spamSpans)
+        }
         return DocumentView(document: stored, copies: copies, highlights: highlights)
     }
 

@@ -86,6 +86,9 @@ public struct SpamFilter: Sendable {
         firstUnits = bits
     }
 
+    /// The user's keyword file, at the top of the corpus folder (not indexed as a document).
+    public static let keywordFileName = "spam-keywords.txt"
+
     /// The built-in vocabulary plus the entries of the keyword file at `path` (nil: none).
     public init(extraKeywordsFile path: String?) throws(KeywordFileError) {
         self.init(extraKeywords: try path.map { p throws(KeywordFileError) in try SpamFilter.loadKeywords(file: p) } ?? [])

@@ -5,6 +5,7 @@ import IPSearchAnalysis
 /// Every step is the same for a new file and for a merge, so a merged segment equals a rebuilt one.
 struct DocumentPipeline {
     let analyzer: Analyzer
+    let spamFilter: SpamFilter
 
     /// A corpus file's bytes → a prepared document, or the reason it cannot be indexed.
     func prepare(file: CorpusFile, bytes: [UInt8], contentHash: UInt64) -> Result<PreparedDocument, PipelineFailure> {
@@ -12,26 +13,33 @@ struct DocumentPipeline {
         do { decoded = try TextDecoder.decode(bytes) } catch { return .failure(PipelineFailure(reason: error.description)) }
         let name = file.id.split(separator: "/").last.map(String.init) ?? file.id
         let stem = name.split(separator: ".").dropLast().joined(separator: ".")
+        let document = analyzer.analyzeDocument(decoded.text, spamFilter: spamFilter)
         let extracted = DocumentMetadata.extract(from: decoded.text, fallbackTitle: stem.isEmpty ? name : stem)
-        let meta = DocumentMeta(id: file.id, title: extracted.title, source: extracted.source, url: nil,
-                                encoding: decoded.encoding, date: extracted.date)
-        return .success(build(meta: meta, text: decoded.text, contentHash: contentHash, fileSize: file.size,
-                              mtimeNanoseconds: file.mtimeNanoseconds))
+        // Front matter names the title outright; otherwise the zoner's headline (spam removed).
+        let frontMatterTitle = DocumentMetadata.frontMatter(decoded.text)?.fields["title"].map { !$0.isEmpty } ?? false
+        let title = frontMatterTitle ? extracted.title : (document.title ?? extracted.title)
+        let meta = DocumentMeta(id: file.id, title: title, source: extracted.source, url: nil,
+                                encoding: decoded.encoding, date: extracted.date, spamSpans: document.spamSpans)
+        return .success(build(meta: meta, text: decoded.text, document: document, contentHash: contentHash,
+                              fileSize: file.size, mtimeNanoseconds: file.mtimeNanoseconds))
     }
 
     /// A stored document re-analysed for a merge: its metadata is kept as extracted when it was
     /// indexed (an HTML file's `<meta>` fields are not in its stored text).
     func reprepare(_ stored: StoredDocument, record: DocumentRecord) -> PreparedDocument {
-        build(meta: stored.meta, text: stored.text, contentHash: record.contentHash, fileSize: record.fileSize,
-              mtimeNanoseconds: record.mtimeNanoseconds)
+        let document = analyzer.analyzeDocument(stored.text, spamFilter: spamFilter)
+        var meta = stored.meta
+        meta.spamSpans = document.spamSpans
+        return build(meta: meta, text: stored.text, document: document, contentHash: record.contentHash,
+                     fileSize: record.fileSize, mtimeNanoseconds: record.mtimeNanoseconds)
     }
 
-    private func build(meta: DocumentMeta, text: String, contentHash: UInt64, fileSize: UInt64,
-                       mtimeNanoseconds: Int64) -> PreparedDocument {
-        let analysis = analyzer.analyze(text)
+    private func build(meta: DocumentMeta, text: String, document: DocumentAnalysis, contentHash: UInt64,
+                       fileSize: UInt64, mtimeNanoseconds: Int64) -> PreparedDocument {
+        let zones = ZoneMap(starts: document.zoneStarts.map { UInt32(clamping: $0) }, kinds: document.zoneKinds)
         return PreparedDocument(contentHash: contentHash, fileSize: fileSize, mtimeNanoseconds: mtimeNanoseconds,
-                                meta: meta, text: text, analysis: analysis,
-                                sourceKey: meta.source.map(SourceKey.fold), zones: ZoneMap(), signature: [])
+                                meta: meta, text: text, analysis: document.analysis,
+                                sourceKey: meta.source.map(SourceKey.fold), zones: zones, signature: [])
     }
 
 }

@@ -1,23 +1,8 @@
 import CICU
+import IPSearchAnalysis
 
 // The per-document records of format version 2, each with its encoder and decoder side by side.
 // `Index/README.md` documents the same bytes.
-
-/// Where a document's zones start: title, body and boilerplate (navigation, source/editor lines,
-/// related-link lists, comment boxes, disclaimers). Ranking weighs a match by the zone it lies in.
-public enum ZoneKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
-    case title = 0
-    case body = 1
-    case boilerplate = 2
-
-    public var description: String {
-        switch self {
-        case .title: return "title"
-        case .body: return "body"
-        case .boilerplate: return "boilerplate"
-        }
-    }
-}
 
 /// A document's zones as sorted boundaries in its **normalized** UTF-16 text: zone `i` runs from
 /// `starts[i]` to `starts[i + 1]` (the last one to the end). An empty list means "all body".

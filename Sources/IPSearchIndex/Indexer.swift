@@ -90,6 +90,15 @@ public enum Indexer {
 
         var summary = IndexSummary()
         let corpus = try Corpus.scan(options.corpus, problems: &summary.skipped)
+        // Injected spam: the built-in keywords plus the user's `spam-keywords.txt` at the top of the
+        // corpus. A broken keyword file is reported and the built-in list still applies.
+        var spamFilter = SpamFilter()
+        let keywordFile = options.corpus + "/" + SpamFilter.keywordFileName
+        if access(keywordFile, F_OK) == 0 {
+            do { spamFilter = try SpamFilter(extraKeywordsFile: keywordFile) } catch {
+                summary.skipped.append(.init(id: SpamFilter.keywordFileName, reason: error.description))
+            }
+        }
 
         // The committed documents, by id.
         var readers: [SegmentReader] = []
@@ -139,7 +148,7 @@ public enum Indexer {
         let total = work.count
         var done = 0
         let flushBytes = max(1, options.flushBytes / threads)
-        try processOnWorkers(work, threads: threads) { (t, item, result) throws(IndexError) in
+        try processOnWorkers(work, threads: threads, spamFilter: spamFilter) { (t, item, result) throws(IndexError) in
             guard case .file(let file, let previousHash) = item else { return }
             switch result {
             case .document(let doc, let bytes):
@@ -235,7 +244,7 @@ public enum Indexer {
                 nextSegment += 1
                 // Analysis runs on every worker; the one merged segment takes documents in turn.
                 let writing = Lock()
-                try processOnWorkers(items, threads: threads) { (_, item, result) throws(IndexError) in
+                try processOnWorkers(items, threads: threads, spamFilter: spamFilter) { (_, item, result) throws(IndexError) in
                     switch result {
                     case .document(let doc, _):
                         try writing.withLock { () throws(IndexError) in
@@ -334,7 +343,7 @@ public enum Indexer {
     /// runs on the worker that prepared the item (with its thread number) and must synchronize
     /// whatever it shares. The first error stops the other workers and is rethrown.
     static func processOnWorkers(
-        _ items: [WorkItem], threads: Int,
+        _ items: [WorkItem], threads: Int, spamFilter: SpamFilter,
         body: @escaping (Int, WorkItem, WorkResult) throws(IndexError) -> Void
     ) throws(IndexError) {
         guard !items.isEmpty else { return }
@@ -353,7 +362,7 @@ public enum Indexer {
                     return next
                 }
                 guard let i else { return }
-                let result = Indexer.prepare(items[i], analyzer: analyzers[t])
+                let result = Indexer.prepare(items[i], analyzer: analyzers[t], spamFilter: spamFilter)
                 do throws(IndexError) { try body(t, items[i], result) } catch {
                     lock.withLock { if failure == nil { failure = error } }
                     return
@@ -385,7 +394,7 @@ public enum Indexer {
         var writer: SegmentWriter?
     }
 
-    static func prepare(_ item: WorkItem, analyzer: Analyzer) -> WorkResult {
+    static func prepare(_ item: WorkItem, analyzer: Analyzer, spamFilter: SpamFilter) -> WorkResult {
         switch item {
         case .file(let file, let previousHash):
             let bytes: [UInt8]
@@ -396,7 +405,7 @@ public enum Indexer {
             }
             let hash = ContentHash.of(bytes)
             if let previousHash, previousHash == hash { return .unchanged }
-            switch DocumentPipeline(analyzer: analyzer).prepare(file: file, bytes: bytes, contentHash: hash) {
+            switch DocumentPipeline(analyzer: analyzer, spamFilter: spamFilter).prepare(file: file, bytes: bytes, contentHash: hash) {
             case .success(let doc): return .document(doc, bytes: bytes.count)
             case .failure(let failure): return .failed(failure.reason)
             }
@@ -404,7 +413,7 @@ public enum Indexer {
             do {
                 let record = try reader.record(doc)
                 let stored = try reader.storedDocument(doc)
-                return .document(DocumentPipeline(analyzer: analyzer).reprepare(stored, record: record), bytes: 0)
+                return .document(DocumentPipeline(analyzer: analyzer, spamFilter: spamFilter).reprepare(stored, record: record), bytes: 0)
             } catch {
                 return .failed(error.description)
             }
