@@ -113,7 +113,7 @@ public struct DateFilter: Equatable, Sendable {
     static func absolute(_ text: String, bound: Bound) -> Int32? {
         let u = Array(text.utf8)
         var fields: [ArraySlice<UInt8>]
-        if u.count == 8, digits(u[...]) != nil {
+        if u.count == 8, u.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             fields = [u[0..<4], u[4..<6], u[6..<8]]
         } else {
             fields = u.split(omittingEmptySubsequences: false) { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ".") }
