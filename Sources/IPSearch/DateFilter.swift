@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import IPSearchIndex
 
 /// A bad `--since` / `--until` value (or the HTTP `since` / `until` parameter), naming the option.
 public enum DateFilterError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -174,58 +175,27 @@ public struct DateFilter: Equatable, Sendable {
 
     // MARK: Day numbers
 
-    public static func isLeapYear(_ year: Int) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
+    // The calendar arithmetic itself lives in `DayNumber` (the index stores dates as day numbers).
 
-    public static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    public static func isLeapYear(_ year: Int) -> Bool { DayNumber.isLeap(year) }
+
+    public static func daysInMonth(year: Int, month: Int) -> Int { DayNumber.daysIn(month: month, year: year) }
 
     /// The day number of a valid date (year 1…9999), else nil.
     public static func days(year: Int, month: Int, day: Int) -> Int32? {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
               day <= daysInMonth(year: year, month: month) else { return nil }
-        // Days from civil: years counted from March so that the leap day ends the year.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return Int32(era * 146_097 + dayOfEra - 719_468)
+        return Int32(DayNumber.from(year: year, month: month, day: day))
     }
 
     /// The day number of `YYYY-MM-DD` (exactly that form), else nil.
-    public static func days(fromISO text: String) -> Int32? {
-        let u = Array(text.utf8)
-        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
-              let y = digits(u[0..<4]), let m = digits(u[5..<7]), let d = digits(u[8..<10])
-        else { return nil }
-        return days(year: y, month: m, day: d)
-    }
+    public static func days(fromISO text: String) -> Int32? { DayNumber.from(iso: text) }
 
     /// Year, month (1–12) and day (1–31) of a day number.
-    public static func civil(days: Int32) -> (year: Int, month: Int, day: Int) {
-        let z = Int(days) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    public static func civil(days: Int32) -> (year: Int, month: Int, day: Int) { DayNumber.civil(days) }
 
     /// `YYYY-MM-DD` of a day number.
-    public static func iso(days: Int32) -> String {
-        let c = civil(days: days)
-        return "\(pad4(c.year))-\(pad2(c.month))-\(pad2(c.day))"
-    }
+    public static func iso(days: Int32) -> String { DayNumber.iso(days) }
 
     public static func year(of days: Int32) -> Int { civil(days: days).year }
 

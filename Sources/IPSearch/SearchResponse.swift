@@ -24,7 +24,7 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var tookMs: Double
     public var partial: Bool
     public var hits: [Hit]
-    public var facets: Facets?
+    public var facets: FacetsJSON?
 
     public struct Hit: Codable, Sendable, Equatable {
         public var id: String
@@ -53,7 +53,7 @@ public struct SearchResponse: Codable, Sendable, Equatable {
         }
     }
 
-    public struct Facets: Codable, Sendable, Equatable {
+    public struct FacetsJSON: Codable, Sendable, Equatable {
         public var year: [String: Int]
         public var month: [String: Int]
         public var source: [String: Int]
@@ -79,9 +79,9 @@ public struct SearchResponse: Codable, Sendable, Equatable {
                 explanation: $0.explanation)
         }
         facets = result.facets.map { f in
-            Facets(year: Dictionary(f.year.map { ($0.key, $0.count) }, uniquingKeysWith: +),
-                   month: Dictionary(f.month.map { ($0.key, $0.count) }, uniquingKeysWith: +),
-                   source: Dictionary(f.source.map { ($0.key, $0.count) }, uniquingKeysWith: +))
+            FacetsJSON(year: Dictionary(f.years.map { ($0.label, $0.count) }, uniquingKeysWith: +),
+                       month: Dictionary(f.months.map { ($0.label, $0.count) }, uniquingKeysWith: +),
+                       source: Dictionary(f.sources.map { ($0.label, $0.count) }, uniquingKeysWith: +))
         }
     }
 

@@ -18,6 +18,8 @@ public struct SearchOptions: Sendable, Hashable {
     public var sort: SortOrder = .relevance
     /// Count matches by year, month and source.
     public var facets = false
+    /// Count matches for a timeline (every month with matches).
+    public var timeline = false
     /// One hit per near-duplicate group (the best copy), the others listed under it.
     public var collapse = true
 
@@ -64,17 +66,6 @@ public struct SearchHit: Sendable, Equatable {
     public var explanation: Explanation?
 }
 
-/// Counts over all matching documents (or groups, when collapsed), in display order.
-public struct FacetCounts: Sendable, Equatable {
-    public var year: [(key: String, count: Int)] = []
-    public var month: [(key: String, count: Int)] = []
-    public var source: [(key: String, count: Int)] = []
-
-    public static func == (a: FacetCounts, b: FacetCounts) -> Bool {
-        a.year.elementsEqual(b.year, by: ==) && a.month.elementsEqual(b.month, by: ==) && a.source.elementsEqual(b.source, by: ==)
-    }
-}
-
 public struct SearchResult: Sendable, Equatable {
     public var query: String
     public var reading: QueryReading
@@ -87,7 +78,10 @@ public struct SearchResult: Sendable, Equatable {
     /// True when no document matched enough parts and these hits match only some.
     public var partial: Bool
     public var hits: [SearchHit]
-    public var facets: FacetCounts?
+    /// Counts over all matching documents (groups, when collapsed), with `facets`.
+    public var facets: Facets?
+    /// Bars per year, or per month when the matches span two years or less (with `timeline`).
+    public var timeline: [TimelineChart.Bar]?
     public var tookMilliseconds: Double
 }
 
@@ -262,9 +256,11 @@ public final class Searcher: Sendable {
             hits.append(SearchHit(id: meta.id, title: meta.title, date: meta.date, source: meta.source, url: meta.url,
                                   score: c.score, snippets: snippets, copies: copies, explanation: explanation))
         }
-        let facets = options.facets ? facetCounts(shown) : nil
+        let counted = options.facets || options.timeline ? facetCounts(shown) : nil
+        let facets = options.facets ? counted?.facets : nil
+        let timeline = options.timeline ? counted.map { TimelineChart.bars(monthly: $0.monthly) } : nil
         return SearchResult(query: query.text, reading: QueryReading(query), total: shown.count, totalDocuments: matched.count, offset: offset,
-                            limit: limit, partial: partial, hits: hits, facets: facets,
+                            limit: limit, partial: partial, hits: hits, facets: facets, timeline: timeline,
                             tookMilliseconds: (System.now() - started) * 1000)
     }
 
@@ -484,32 +480,24 @@ public final class Searcher: Sendable {
 
     // MARK: Facets
 
-    /// Counts by year, by month (the last 24 months that have matches) and by source (top 20).
-    func facetCounts(_ candidates: [Candidate]) -> FacetCounts {
-        var years: [Int: Int] = [:]
-        var months: [Int: Int] = [:]
-        var sources: [String: (display: String, count: Int)] = [:]
-        var keyCache: [String: String] = [:]
+    /// Counts by year, by month (the last 24 months that have matches) and by source (top 20);
+    /// outlets that fold alike are one, shown as first seen.
+    func facetCounts(_ candidates: [Candidate]) -> (facets: Facets, monthly: [(month: YearMonth, count: Int)]) {
+        var counter = FacetCounter()
+        var display: [String: String] = [:]  // folded key → first display form
+        var keyOf: [String: String] = [:]  // display form → folded key
         for c in candidates {
-            if c.date != DayNumber.none {
-                let (y, m, _) = DayNumber.civil(c.date)
-                years[y, default: 0] += 1
-                months[y * 12 + (m - 1), default: 0] += 1
-            }
+            let day: Int32? = c.date == DayNumber.none ? nil : c.date
+            var source: String?
             if let name = reader.segments[Int(c.segment)].columns.source(Int(c.doc)) {
                 let key: String
-                if let k = keyCache[name] { key = k } else { key = SourceKey.fold(name); keyCache[name] = key }
-                sources[key, default: (name, 0)].count += 1
+                if let k = keyOf[name] { key = k } else { key = SourceKey.fold(name); keyOf[name] = key }
+                if display[key] == nil { display[key] = name }
+                source = display[key]
             }
+            counter.add(day: day, source: source)
         }
-        var result = FacetCounts()
-        result.year = years.keys.sorted().map { (String($0), years[$0]!) }
-        result.month = months.keys.sorted().suffix(24).map { m in
-            let y = m / 12, mm = m % 12 + 1
-            return ((mm < 10 ? "\(y)-0\(mm)" : "\(y)-\(mm)"), months[m]!)
-        }
-        result.source = sources.values.sorted { ($0.count, $1.display) > ($1.count, $0.display) }.prefix(20).map { ($0.display, $0.count) }
-        return result
+        return (counter.facets(), counter.monthly)
     }
 }
 

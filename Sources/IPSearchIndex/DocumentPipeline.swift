@@ -39,7 +39,23 @@ struct DocumentPipeline {
         let zones = ZoneMap(starts: document.zoneStarts.map { UInt32(clamping: $0) }, kinds: document.zoneKinds)
         return PreparedDocument(contentHash: contentHash, fileSize: fileSize, mtimeNanoseconds: mtimeNanoseconds,
                                 meta: meta, text: text, analysis: document.analysis,
-                                sourceKey: meta.source.map(SourceKey.fold), zones: zones, signature: [])
+                                sourceKey: meta.source.map(SourceKey.fold), zones: zones,
+                                signature: DocumentPipeline.signature(document).values)
+    }
+
+    /// The near-duplicate signature of the body: folded text (so a Traditional copy of a Simplified
+    /// release looks the same) without title, crumbs, related links and spam, which republishers
+    /// change; a document without a body zone is signed whole.
+    static func signature(_ document: DocumentAnalysis) -> NearDuplicates.Signature {
+        let units = document.analysis.normalized.units
+        var body: [UInt16] = []
+        body.reserveCapacity(units.count)
+        for k in document.zoneKinds.indices where document.zoneKinds[k] == .body {
+            let start = Int(document.zoneStarts[k])
+            let end = k + 1 < document.zoneStarts.count ? Int(document.zoneStarts[k + 1]) : units.count
+            if start < end, end <= units.count { body.append(contentsOf: units[start..<end]) }
+        }
+        return NearDuplicates.signature(of: body.isEmpty ? units : body)
     }
 
 }

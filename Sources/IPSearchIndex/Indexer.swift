@@ -304,24 +304,24 @@ public enum Indexer {
 
     /// Groups the live documents of `segments` by their near-duplicate signatures.
     static func regroup(directory: String, segments: [SegmentMeta]) throws(IndexError) -> GroupTable {
-        var keys: [(key: String, signature: [UInt32])] = []
-        var where_: [(segment: Int, doc: Int)] = []
+        var keys: [(key: String, signature: NearDuplicates.Signature)] = []
+        var places: [(segment: Int, doc: Int)] = []
         var sizes: [Int] = []
         for (s, meta) in segments.enumerated() {
             let reader = try SegmentReader(directory: directory, meta: meta)
             let signatures = try reader.signatures()
             sizes.append(reader.documentCount)
             for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
-                keys.append((try reader.storedID(doc), signatures[doc]))
-                where_.append((s, doc))
+                keys.append((try reader.storedID(doc), NearDuplicates.Signature(values: signatures[doc])))
+                places.append((s, doc))
             }
         }
-        let leaders = NearDuplicateGrouping.leaders(keys)
+        let leaders = NearDuplicates.group(keys)
         var table = GroupTable(groups: sizes.map { [UInt32](repeating: GroupTable.alone, count: $0) })
         var memberCount = [Int](repeating: 0, count: keys.count)
         for l in leaders { memberCount[l] += 1 }
         for (i, l) in leaders.enumerated() where memberCount[l] > 1 {
-            table.groups[where_[i].segment][where_[i].doc] = UInt32(truncatingIfNeeded: l)
+            table.groups[places[i].segment][places[i].doc] = UInt32(truncatingIfNeeded: l)
         }
         return table
     }

@@ -49,6 +49,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Count the matches by year, month and source.")
     var facets = false
 
+    @Flag(help: "Draw a bar chart of the matches per year (per month when they span two years or less).")
+    var timeline = false
+
     @Flag(name: .customLong("all-copies"), help: "Show every copy of a republished release as its own hit.")
     var allCopies = false
 
@@ -70,6 +73,7 @@ struct SearchCommand: ParsableCommand {
         var options = SearchOptions(limit: limit, offset: offset,
                                     snippets: SnippetOptions(length: snippetLength, count: snippets), explain: explain)
         options.facets = facets
+        options.timeline = timeline
         options.collapse = !allCopies
         do {
             try SearchRequest(since: since, until: until, sources: source, sort: sort)
@@ -140,10 +144,20 @@ struct SearchCommand: ParsableCommand {
             }
             out.write("\n")
         }
+        if let bars = result.timeline {
+            let fd = FileHandle.standardOutput.fd
+            let tty = isatty(fd) == 1
+            var env: [String: String] = [:]
+            for name in ["COLUMNS", "NO_COLOR"] { if let v = getenv(name) { env[name] = String(cString: v) } }
+            let lines = TimelineChart.render(
+                bars, width: Timeline.width(fd: fd, isTerminal: tty, environment: env),
+                unicode: Timeline.unicode(isTerminal: tty, colorNever: ColorMode(rawValue: self.color) == .never, environment: env))
+            out.write(lines.joined(separator: "\n") + "\n")
+        }
         if let facets = result.facets {
-            out.write(style("By year:", ANSI.bold) + " " + facets.year.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
-            out.write(style("By month:", ANSI.bold) + " " + facets.month.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
-            out.write(style("By source:", ANSI.bold) + " " + facets.source.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
+            out.write(style("By year:", ANSI.bold) + " " + facets.years.map { "\($0.label) \($0.count)" }.joined(separator: " · ") + "\n")
+            out.write(style("By month:", ANSI.bold) + " " + facets.months.map { "\($0.label) \($0.count)" }.joined(separator: " · ") + "\n")
+            out.write(style("By source:", ANSI.bold) + " " + facets.sources.map { "\($0.label) \($0.count)" }.joined(separator: " · ") + "\n")
         }
     }
 

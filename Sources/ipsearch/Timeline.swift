@@ -5,19 +5,6 @@ import Glibc
 
 /// `--timeline`: draws `TimelineChart` for the terminal the output goes to.
 enum Timeline {
-    /// The chart's lines for `monthly` counts, sized and styled for output on `fd`.
-    /// `colorNever`: `--color never` was given. `environment` is consulted for COLUMNS and NO_COLOR.
-    static func lines(
-        monthly: [(month: YearMonth, count: Int)], fd: Int32, colorNever: Bool,
-        environment: [String: String]
-    ) -> [String] {
-        let tty = isatty(fd) == 1
-        return TimelineChart.render(
-            TimelineChart.bars(monthly: monthly),
-            width: width(fd: fd, isTerminal: tty, environment: environment),
-            unicode: unicode(isTerminal: tty, colorNever: colorNever, environment: environment))
-    }
-
     /// The terminal's width (TIOCGWINSZ), else COLUMNS, else 80.
     static func width(fd: Int32, isTerminal: Bool, environment: [String: String]) -> Int {
         if isTerminal {
