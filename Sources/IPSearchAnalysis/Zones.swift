@@ -216,7 +216,10 @@ public enum Zones {
 
     static func frontMatter(_ text: [UInt16], _ lines: [Line]) -> (endLine: Int, titleValue: Range<Int>?)? {
         guard let firstLine = lines.first, lines.count >= 2 else { return nil }
-        func isRule(_ l: Line) -> Bool { l.string(text) == "---" }
+        func isRule(_ l: Line) -> Bool {
+            l.content.count == 3 && text[l.content.lowerBound] == 0x2D && text[l.content.lowerBound + 1] == 0x2D
+                && text[l.content.lowerBound + 2] == 0x2D
+        }
         guard isRule(firstLine) else { return nil }
         var titleValue: Range<Int>?
         for k in 1..<min(lines.count, 80) {

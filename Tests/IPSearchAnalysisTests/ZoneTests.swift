@@ -186,3 +186,59 @@ import Testing
         }
     }
 }
+
+/// No input traps the document analysis, and its invariants hold on any text: random mixes of
+/// spam keywords, affixes, boilerplate markers, bullets, front-matter rules, pinyin, surrogates
+/// and line breaks.
+@Suite struct DocumentAnalysisRobustnessTests {
+    static let pieces: [String] = [
+        "包養", "包养", "網", "甜心", "VIP", "ptt", "一", "統", "先", "生", "20", "25", "-", "“", "”", "「", "」",
+        "來源:", "分享到:", "More>>", "·", "•", "...", "…", "免責聲明", "版权所有", "---", "title: ", "\n", "\n\n",
+        " ", "\u{00A0}", "\u{3000}", "。", "，", "產(chǎn)", "(", ")", "𠀀", "e\u{301}", "ＡＢＣ", "2024-01-02",
+        "國新辦", "知识产权", "承包养殖", "#", "_中國網", "\r\n", "\u{FEFF}",
+    ]
+
+    @Test func randomDocuments() throws {
+        let analyzer = try Analyzer()
+        let filter = SpamFilter()
+        var rng = SplitMix64(seed: 0x5A4D)
+        var failures: [String] = []
+        for _ in 0..<400 {
+            var units: [UInt16] = []
+            for _ in 0..<Int.random(in: 0...60, using: &rng) {
+                let k = Int.random(in: 0...DocumentAnalysisRobustnessTests.pieces.count, using: &rng)
+                if k == DocumentAnalysisRobustnessTests.pieces.count {
+                    units.append(Bool.random(using: &rng) ? 0xD83D : 0xDC00)  // a lone surrogate
+                } else {
+                    units += DocumentAnalysisRobustnessTests.pieces[k].utf16
+                }
+            }
+            let text = String(decoding: units, as: UTF16.self)
+            let d = analyzer.analyzeDocument(utf16: units, spamFilter: filter)
+            let covered = d.zones.map(\.range.count).reduce(0, +)
+            if covered != units.count || (d.zones.first.map { $0.range.lowerBound != 0 } ?? false) {
+                failures.append("zones do not cover \(text.debugDescription)")
+            }
+            for k in d.zones.indices.dropFirst() where d.zones[k].range.lowerBound != d.zones[k - 1].range.upperBound {
+                failures.append("zones not contiguous in \(text.debugDescription)")
+            }
+            let n = d.analysis.normalized
+            for i in 0..<n.count where n.sourceStart[i] >= n.sourceEnd[i] || Int(n.sourceEnd[i]) > units.count {
+                failures.append("bad source range at \(i) in \(text.debugDescription)")
+                break
+            }
+            for r in d.spamSpans where r.isEmpty || r.upperBound > units.count {
+                failures.append("bad span \(r) in \(text.debugDescription)")
+            }
+            if let r = d.titleRange, r.upperBound > units.count || r.isEmpty {
+                failures.append("bad title range in \(text.debugDescription)")
+            }
+            if let t = d.title, t.isEmpty { failures.append("empty title for \(text.debugDescription)") }
+            if filter.spans(in: units) != d.spamSpans
+                || analyzer.normalizer.normalize(units, removing: d.spamSpans).units != n.units {
+                failures.append("the two-step API disagrees on \(text.debugDescription)")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
+    }
+}
