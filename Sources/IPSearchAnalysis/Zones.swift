@@ -91,10 +91,19 @@ public enum Zones {
             break
         }
         var bodyFrom = first
+        // A page whose top holds no headline, only a paragraph (a wire story), often names its
+        // headline in a `本文链接:` / `原标题:` line: that is the better title.
+        let top = titleLine.flatMap { TitleCleaner.extract(text, lines[$0].content, spamSpans: spamSpans) }
+        if titleRange == nil, top == nil || top?.datelineDropped == true || top?.sentenceCut == true,
+           let (j, ex) = linkedTitle(text, lines, from: first, spamSpans: spamSpans) {
+            title = ex.title
+            titleRange = ex.range
+            lines[j].kind = .title
+            lines[j].split = (ex.range, .boilerplate, .boilerplate)
+        }
         if let t = titleLine {
             for j in first..<t where lines[j].kind == nil { lines[j].kind = .boilerplate }
-            let line = lines[t]
-            if let ex = TitleCleaner.extract(text, line.content, spamSpans: spamSpans) {
+            if let ex = top {
                 if titleRange == nil {
                     title = ex.title
                     titleRange = ex.range
@@ -210,6 +219,33 @@ public enum Zones {
         }
         if out.isEmpty, count > 0 { out.append(Zone(kind: .body, range: 0..<count)) }
         return out
+    }
+
+    /// Line prefixes that name the page's own headline, followed by a colon.
+    static let linkedTitlePrefixes: [[UInt16]] = ["本文链接", "本文鏈接", "原标题", "原標題", "原文标题", "原文標題"].map { Array($0.utf16) }
+
+    /// The headline named by a `本文链接:` line (its text up to the URL) or an `原标题:` line.
+    static func linkedTitle(_ text: [UInt16], _ lines: [Line], from first: Int, spamSpans: [Range<Int>]) -> (Int, TitleCleaner.Extracted)? {
+        for j in first..<lines.count where lines[j].isField || lines[j].visible < 200 {
+            let c = lines[j].content
+            for prefix in linkedTitlePrefixes where c.count > prefix.count + 1 {
+                guard text[c.lowerBound..<(c.lowerBound + prefix.count)].elementsEqual(prefix) else { continue }
+                var a = c.lowerBound + prefix.count
+                while a < c.upperBound, Line.isSpace(text[a]) { a += 1 }
+                guard a < c.upperBound, text[a] == 0x3A || text[a] == 0xFF1A else { continue }
+                a += 1
+                // Up to a URL.
+                var b = a
+                while b < c.upperBound {
+                    if b + 4 <= c.upperBound, text[b] == 0x68, text[b + 1] == 0x74, text[b + 2] == 0x74, text[b + 3] == 0x70 { break }
+                    b += 1
+                }
+                if let ex = TitleCleaner.extract(text, a..<b, spamSpans: spamSpans), ex.title.count >= 6 {
+                    return (j, ex)
+                }
+            }
+        }
+        return nil
     }
 
     // MARK: Front matter

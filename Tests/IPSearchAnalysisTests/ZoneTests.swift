@@ -111,10 +111,12 @@ import Testing
     @Test func otherDocuments() throws {
         let analyzer = try Analyzer()
         let d0 = analyzer.analyzeDocument(try Corpus.document("000").text, spamFilter: SpamFilter())
-        let t0 = try #require(d0.title)
-        #expect(t0.hasPrefix("國家知識產權局新聞發言人"))  // no dateline, no pinyin
-        #expect(t0.count <= TitleCleaner.maxLength)
+        // The lead paragraph has no headline; the `本文鏈接:` line names it (pinyin and URL dropped).
+        #expect(d0.title == "國家知識產權局:前三季度知識產權使用費進出口額創新高")
         let doc0 = try Corpus.document("000")
+        #expect(ZoneTests.kind(d0.zones, at: 0) == .body)  // the dateline and lead are body
+        #expect(ZoneTests.kind(d0.zones, at: try #require(d0.titleRange).lowerBound) == .title)
+        #expect(d0.zoneKinds.contains(.title))
         for (o, line) in ZoneTests.lineOffsets(doc0, where: { $0.hasPrefix("本文鏈接") || $0.hasPrefix("聲明") }) {
             #expect(ZoneTests.kind(d0.zones, at: o) == .boilerplate, "\(line.prefix(10))")
         }
