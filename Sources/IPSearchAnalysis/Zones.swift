@@ -33,6 +33,9 @@ public struct Zone: Equatable, Sendable, CustomStringConvertible {
 ///   a short date line (`2022-09-21 10:11:37 杭州网`). Of that line, the title is what `TitleCleaner`
 ///   keeps (spam, pinyin, dateline and site suffix left out; a paragraph cut at its first sentence):
 ///   the rest of a paragraph is body, a site suffix is boilerplate. The crumbs above it are boilerplate.
+///   When that line is only a paragraph (a wire story's lead: dateline dropped or cut at a sentence)
+///   and the page names its headline in a `本文链接:`/`原标题:` line, that text (up to a URL) is the
+///   title instead, and the lead paragraph is body.
 /// - **Boilerplate** after the title:
 ///   - field lines: `来源/作者/编辑/责任编辑/字号/打印/发布时间/声明/本文链接…:` at the start of a line,
 ///     or `来源:`/`作者:`/`编辑:` anywhere in a short line (`2022-08-09 来源:中国知识产权报`);
