@@ -10,6 +10,8 @@ import CICU
 ///    and the same character folds identically in a document and in a query).
 /// 3. **Converter debris**: a pinyin annotation directly after a Han character (`產(chǎn)`) is dropped and
 ///    its source range is merged into that character's, so `产` maps back to `產(chǎn)`.
+/// 4. **Injected spam** (only through `normalize(_:removing:)` and `Analyzer.analyzeDocument`): the
+///    spans `SpamFilter` found are dropped the same way, merged into the preceding unit's source.
 ///
 /// Folding happens **before** segmentation, so ICU segments the Simplified text and Traditional and
 /// Simplified spellings of a phrase produce the same words and grams.

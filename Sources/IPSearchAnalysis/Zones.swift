@@ -33,6 +33,9 @@ public struct Zone: Equatable, Sendable, CustomStringConvertible {
 ///   a short date line (`2022-09-21 10:11:37 杭州网`). Of that line, the title is what `TitleCleaner`
 ///   keeps (spam, pinyin, dateline and site suffix left out; a paragraph cut at its first sentence):
 ///   the rest of a paragraph is body, a site suffix is boilerplate. The crumbs above it are boilerplate.
+///   When that line is only a paragraph (a wire story's lead: dateline dropped or cut at a sentence)
+///   and the page names its headline in a `本文链接:`/`原标题:` line, that text (up to a URL) is the
+///   title instead, and the lead paragraph is body.
 /// - **Boilerplate** after the title:
 ///   - field lines: `来源/作者/编辑/责任编辑/字号/打印/发布时间/声明/本文链接…:` at the start of a line,
 ///     or `来源:`/`作者:`/`编辑:` anywhere in a short line (`2022-08-09 来源:中国知识产权报`);
@@ -91,10 +94,19 @@ public enum Zones {
             break
         }
         var bodyFrom = first
+        // A page whose top holds no headline, only a paragraph (a wire story), often names its
+        // headline in a `本文链接:` / `原标题:` line: that is the better title.
+        let top = titleLine.flatMap { TitleCleaner.extract(text, lines[$0].content, spamSpans: spamSpans) }
+        if titleRange == nil, top == nil || top?.datelineDropped == true || top?.sentenceCut == true,
+           let (j, ex) = linkedTitle(text, lines, from: first, spamSpans: spamSpans) {
+            title = ex.title
+            titleRange = ex.range
+            lines[j].kind = .title
+            lines[j].split = (ex.range, .boilerplate, .boilerplate)
+        }
         if let t = titleLine {
             for j in first..<t where lines[j].kind == nil { lines[j].kind = .boilerplate }
-            let line = lines[t]
-            if let ex = TitleCleaner.extract(text, line.content, spamSpans: spamSpans) {
+            if let ex = top {
                 if titleRange == nil {
                     title = ex.title
                     titleRange = ex.range
@@ -212,11 +224,41 @@ public enum Zones {
         return out
     }
 
+    /// Line prefixes that name the page's own headline, followed by a colon.
+    static let linkedTitlePrefixes: [[UInt16]] = ["本文链接", "本文鏈接", "原标题", "原標題", "原文标题", "原文標題"].map { Array($0.utf16) }
+
+    /// The headline named by a `本文链接:` line (its text up to the URL) or an `原标题:` line.
+    static func linkedTitle(_ text: [UInt16], _ lines: [Line], from first: Int, spamSpans: [Range<Int>]) -> (Int, TitleCleaner.Extracted)? {
+        for j in first..<lines.count where lines[j].isField || lines[j].visible < 200 {
+            let c = lines[j].content
+            for prefix in linkedTitlePrefixes where c.count > prefix.count + 1 {
+                guard text[c.lowerBound..<(c.lowerBound + prefix.count)].elementsEqual(prefix) else { continue }
+                var a = c.lowerBound + prefix.count
+                while a < c.upperBound, Line.isSpace(text[a]) { a += 1 }
+                guard a < c.upperBound, text[a] == 0x3A || text[a] == 0xFF1A else { continue }
+                a += 1
+                // Up to a URL.
+                var b = a
+                while b < c.upperBound {
+                    if b + 4 <= c.upperBound, text[b] == 0x68, text[b + 1] == 0x74, text[b + 2] == 0x74, text[b + 3] == 0x70 { break }
+                    b += 1
+                }
+                if let ex = TitleCleaner.extract(text, a..<b, spamSpans: spamSpans), ex.title.count >= 6 {
+                    return (j, ex)
+                }
+            }
+        }
+        return nil
+    }
+
     // MARK: Front matter
 
     static func frontMatter(_ text: [UInt16], _ lines: [Line]) -> (endLine: Int, titleValue: Range<Int>?)? {
         guard let firstLine = lines.first, lines.count >= 2 else { return nil }
-        func isRule(_ l: Line) -> Bool { l.string(text) == "---" }
+        func isRule(_ l: Line) -> Bool {
+            l.content.count == 3 && text[l.content.lowerBound] == 0x2D && text[l.content.lowerBound + 1] == 0x2D
+                && text[l.content.lowerBound + 2] == 0x2D
+        }
         guard isRule(firstLine) else { return nil }
         var titleValue: Range<Int>?
         for k in 1..<min(lines.count, 80) {
@@ -247,6 +289,7 @@ struct Line {
     var range: Range<Int>
     /// The line without surrounding white space and without the break.
     var content: Range<Int>
+    /// Visible (non-space) characters; beyond the first `headWidth` units, every unit counts.
     var visible = 0
     var isBlank: Bool { visible == 0 }
     var hasDate = false
@@ -261,8 +304,10 @@ struct Line {
 
     func string(_ text: [UInt16]) -> String { String(decoding: text[content], as: UTF16.self) }
 
+    @inline(__always)
     static func isSpace(_ u: UInt16) -> Bool {
-        u == 0x20 || u == 0x09 || u == 0x0D || u == 0x0A || u == 0x0B || u == 0x0C || u == 0xA0
+        if u > 0x20 && u < 0x7F { return false }
+        return u == 0x20 || u == 0x09 || u == 0x0D || u == 0x0A || u == 0x0B || u == 0x0C || u == 0xA0
             || u == 0x3000 || u == 0xFEFF || (u >= 0x2000 && u <= 0x200B) || u == 0x202F || u == 0x205F
     }
 
@@ -286,7 +331,11 @@ struct Line {
     }
 
     static let bullets: Set<UInt16> = Set("·•●▪◆■□○◇►▶◎※・".utf16)
-    static let sentenceEnds: Set<UInt16> = Set("。！？!?；;".utf16)
+    @inline(__always)
+    static func isSentenceEnd(_ u: UInt16) -> Bool {
+        // 。！？!?；;
+        u == 0x3002 || u == 0xFF01 || u == 0xFF1F || u == 0x21 || u == 0x3F || u == 0xFF1B || u == 0x3B
+    }
     /// Field names: a field line starts with one, then a colon.
     static let fieldNames: [[UInt16]] = [
         "来源", "來源", "作者", "编辑", "編輯", "责任编辑", "責任編輯", "责编", "責編", "分类", "分類", "字号", "字號",
@@ -314,64 +363,101 @@ struct Line {
     static let inlineMarkers: [[UInt16]] = [
         "版权所有", "版權所有", "copyright", "icp备", "icp證", "icp证", "免责声明", "免責聲明", "公网安备", "公網安備",
     ].map { Array($0.utf16) }
+    /// Units of a line examined one by one (see `analyze`).
+    static let headWidth = 160
+
+    /// Bit `u` set when a field name or a start-of-line marker starts with unit `u`.
+    static let nameStarts: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for w in fieldNames + markers + shortMarkers { if let u = w.first { bits[Int(u >> 6)] |= 1 << UInt64(u & 63) } }
+        return bits
+    }()
     /// Leading decoration skipped before matching a field or marker.
     static let openers: Set<UInt16> = Set("『「【[〔(（<《\"“".utf16)
 
     mutating func analyze(_ text: [UInt16]) {
-        var head: [UInt16] = []  // lowercased ASCII, first 48 units after leading decoration
+        // Names are matched from `headStart` on, after leading decoration, ASCII lowercased.
         var i = content.lowerBound
         while i < content.upperBound, Line.openers.contains(text[i]) || Line.isSpace(text[i]) { i += 1 }
-        var digits = 0, han = 0
-        var k = content.lowerBound
-        while k < content.upperBound {
-            let u = text[k]
-            if !Line.isSpace(u), !UTF16.isTrailSurrogate(u) { visible += 1 }
-            if Line.sentenceEnds.contains(u) { sentenceEnd = true }
-            if u >= 0x4E00 && u <= 0x9FFF { han += 1 }
-            if u >= 0x30 && u <= 0x39 {
-                digits += 1
-                // YYYY-M / YYYY年M / YYYY/M / YYYY.M
-                if digits == 4, k + 2 < content.upperBound, [0x2D, 0x2F, 0x2E, 0x5E74].contains(text[k + 1]),
-                   text[k + 2] >= 0x30 && text[k + 2] <= 0x39,
-                   k < content.lowerBound + 4 || !(text[k - 4] >= 0x30 && text[k - 4] <= 0x39) {
-                    let y = text[(k - 3)...k].reduce(0) { $0 * 10 + Int($1) - 0x30 }
-                    if y >= 1900 && y <= 2100 { hasDate = true }
+        var digits = 0, han = 0, visible = 0
+        var sentenceEnd = false, hasDate = false
+        let range = content
+        // The rules look closely only at short lines: of a long line (a paragraph) the head tells
+        // everything but whether a sentence ends somewhere.
+        let scanned = range.lowerBound..<min(range.upperBound, range.lowerBound + Line.headWidth)
+        text.withUnsafeBufferPointer { t in
+            var k = scanned.lowerBound
+            while k < scanned.upperBound {
+                let u = t[k]
+                if !Line.isSpace(u), !UTF16.isTrailSurrogate(u) { visible += 1 }
+                if Line.isSentenceEnd(u) { sentenceEnd = true }
+                if u >= 0x4E00 && u <= 0x9FFF { han += 1 }
+                if u >= 0x30 && u <= 0x39 {
+                    digits += 1
+                    // YYYY-M / YYYY年M / YYYY/M / YYYY.M
+                    if digits == 4, k + 2 < range.upperBound, !hasDate {
+                        let sep = t[k + 1], next = t[k + 2]
+                        if sep == 0x2D || sep == 0x2F || sep == 0x2E || sep == 0x5E74, next >= 0x30 && next <= 0x39,
+                           k < range.lowerBound + 4 || !(t[k - 4] >= 0x30 && t[k - 4] <= 0x39) {
+                            var y = 0
+                            for d in (k - 3)...k { y = y * 10 + Int(t[d]) - 0x30 }
+                            if y >= 1900 && y <= 2100 { hasDate = true }
+                        }
+                    }
+                } else {
+                    digits = 0
                 }
-            } else {
-                digits = 0
+                k += 1
             }
-            k += 1
+            visible += range.upperBound - scanned.upperBound
+            if !sentenceEnd {
+                var k = scanned.upperBound
+                while k < range.upperBound, !Line.isSentenceEnd(t[k]) { k += 1 }
+                sentenceEnd = k < range.upperBound
+            }
         }
-        while i < content.upperBound, head.count < 48 {
-            let u = text[i]
-            head.append(u >= 0x41 && u <= 0x5A ? u + 0x20 : u)
-            i += 1
-        }
+        self.visible = visible
+        self.sentenceEnd = sentenceEnd
+        self.hasDate = hasDate
+        let headStart = i
         if visible == 0 { return }
-        func starts(_ word: [UInt16]) -> Bool { head.count >= word.count && Array(head[0..<word.count]) == word }
+        let end = content.upperBound
+        @inline(__always) func lower(_ u: UInt16) -> UInt16 { u >= 0x41 && u <= 0x5A ? u + 0x20 : u }
+        func starts(_ word: [UInt16]) -> Bool {
+            guard end - headStart >= word.count else { return false }
+            for k in word.indices where lower(text[headStart + k]) != word[k] { return false }
+            return true
+        }
         func contains(_ word: [UInt16]) -> Bool {
-            var lower: [UInt16] = []
-            lower.reserveCapacity(content.count)
-            for u in text[content] { lower.append(u >= 0x41 && u <= 0x5A ? u + 0x20 : u) }
-            guard lower.count >= word.count else { return false }
-            for s in 0...(lower.count - word.count) where lower[s] == word[0] && Array(lower[s..<(s + word.count)]) == word {
-                return true
+            guard let first = word.first, content.count >= word.count else { return false }
+            var s = content.lowerBound
+            while s <= end - word.count {
+                if lower(text[s]) == first {
+                    var k = 1
+                    while k < word.count, lower(text[s + k]) == word[k] { k += 1 }
+                    if k == word.count { return true }
+                }
+                s += 1
             }
             return false
         }
-        for name in Line.fieldNames where starts(name) {
-            var j = name.count
-            while j < head.count, Line.isSpace(head[j]) { j += 1 }
-            if j == head.count || head[j] == 0x3A || head[j] == 0xFF1A { isField = true; break }
+        // Most lines start with no field or marker name: one bitmap test decides it.
+        let h = headStart < end ? lower(text[headStart]) : 0
+        let named = Line.nameStarts[Int(h >> 6)] & (1 << UInt64(h & 63)) != 0
+        for name in Line.fieldNames where named && starts(name) {
+            var j = headStart + name.count
+            while j < end, Line.isSpace(text[j]) { j += 1 }
+            if j == end || text[j] == 0x3A || text[j] == 0xFF1A { isField = true; break }
         }
         if !isField, visible <= 60, Line.inlineFields.contains(where: contains) { isField = true }
-        isMarker = Line.markers.contains(where: starts)
-            || (visible <= 20 && Line.shortMarkers.contains(where: starts))
+        isMarker = (named && Line.markers.contains(where: starts))
+            || (named && visible <= 20 && Line.shortMarkers.contains(where: starts))
             || (visible <= 120 && Line.inlineMarkers.contains(where: contains))
         isCrumb = visible < 8 && content.count < 32
         let bullet = Line.bullets.contains(text[content.lowerBound])
         let last = text[content.upperBound - 1]
-        let ellipsis = last == 0x2026 || (content.count >= 3 && text[(content.upperBound - 3)..<content.upperBound].elementsEqual([0x2E, 0x2E, 0x2E]))
+        let ellipsis = last == 0x2026
+            || (content.count >= 3 && last == 0x2E && text[end - 2] == 0x2E && text[end - 3] == 0x2E)
         let fullStop = last == 0x3002
         listItem = visible <= 50 && !fullStop && (bullet || ellipsis || (hasDate && han >= 4 && !sentenceEnd))
     }

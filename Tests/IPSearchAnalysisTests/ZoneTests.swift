@@ -111,10 +111,12 @@ import Testing
     @Test func otherDocuments() throws {
         let analyzer = try Analyzer()
         let d0 = analyzer.analyzeDocument(try Corpus.document("000").text, spamFilter: SpamFilter())
-        let t0 = try #require(d0.title)
-        #expect(t0.hasPrefix("國家知識產權局新聞發言人"))  // no dateline, no pinyin
-        #expect(t0.count <= TitleCleaner.maxLength)
+        // The lead paragraph has no headline; the `本文鏈接:` line names it (pinyin and URL dropped).
+        #expect(d0.title == "國家知識產權局:前三季度知識產權使用費進出口額創新高")
         let doc0 = try Corpus.document("000")
+        #expect(ZoneTests.kind(d0.zones, at: 0) == .body)  // the dateline and lead are body
+        #expect(ZoneTests.kind(d0.zones, at: try #require(d0.titleRange).lowerBound) == .title)
+        #expect(d0.zoneKinds.contains(.title))
         for (o, line) in ZoneTests.lineOffsets(doc0, where: { $0.hasPrefix("本文鏈接") || $0.hasPrefix("聲明") }) {
             #expect(ZoneTests.kind(d0.zones, at: o) == .boilerplate, "\(line.prefix(10))")
         }
@@ -184,5 +186,61 @@ import Testing
             #expect((d.zones.last?.range.upperBound ?? 0) == n)
             #expect(d.zones.map(\.range.count).reduce(0, +) == n)
         }
+    }
+}
+
+/// No input traps the document analysis, and its invariants hold on any text: random mixes of
+/// spam keywords, affixes, boilerplate markers, bullets, front-matter rules, pinyin, surrogates
+/// and line breaks.
+@Suite struct DocumentAnalysisRobustnessTests {
+    static let pieces: [String] = [
+        "包養", "包养", "網", "甜心", "VIP", "ptt", "一", "統", "先", "生", "20", "25", "-", "“", "”", "「", "」",
+        "來源:", "分享到:", "More>>", "·", "•", "...", "…", "免責聲明", "版权所有", "---", "title: ", "\n", "\n\n",
+        " ", "\u{00A0}", "\u{3000}", "。", "，", "產(chǎn)", "(", ")", "𠀀", "e\u{301}", "ＡＢＣ", "2024-01-02",
+        "國新辦", "知识产权", "承包养殖", "#", "_中國網", "\r\n", "\u{FEFF}",
+    ]
+
+    @Test func randomDocuments() throws {
+        let analyzer = try Analyzer()
+        let filter = SpamFilter()
+        var rng = SplitMix64(seed: 0x5A4D)
+        var failures: [String] = []
+        for _ in 0..<400 {
+            var units: [UInt16] = []
+            for _ in 0..<Int.random(in: 0...60, using: &rng) {
+                let k = Int.random(in: 0...DocumentAnalysisRobustnessTests.pieces.count, using: &rng)
+                if k == DocumentAnalysisRobustnessTests.pieces.count {
+                    units.append(Bool.random(using: &rng) ? 0xD83D : 0xDC00)  // a lone surrogate
+                } else {
+                    units += DocumentAnalysisRobustnessTests.pieces[k].utf16
+                }
+            }
+            let text = String(decoding: units, as: UTF16.self)
+            let d = analyzer.analyzeDocument(utf16: units, spamFilter: filter)
+            let covered = d.zones.map(\.range.count).reduce(0, +)
+            if covered != units.count || (d.zones.first.map { $0.range.lowerBound != 0 } ?? false) {
+                failures.append("zones do not cover \(text.debugDescription)")
+            }
+            for k in d.zones.indices.dropFirst() where d.zones[k].range.lowerBound != d.zones[k - 1].range.upperBound {
+                failures.append("zones not contiguous in \(text.debugDescription)")
+            }
+            let n = d.analysis.normalized
+            for i in 0..<n.count where n.sourceStart[i] >= n.sourceEnd[i] || Int(n.sourceEnd[i]) > units.count {
+                failures.append("bad source range at \(i) in \(text.debugDescription)")
+                break
+            }
+            for r in d.spamSpans where r.isEmpty || r.upperBound > units.count {
+                failures.append("bad span \(r) in \(text.debugDescription)")
+            }
+            if let r = d.titleRange, r.upperBound > units.count || r.isEmpty {
+                failures.append("bad title range in \(text.debugDescription)")
+            }
+            if let t = d.title, t.isEmpty { failures.append("empty title for \(text.debugDescription)") }
+            if filter.spans(in: units) != d.spamSpans
+                || analyzer.normalizer.normalize(units, removing: d.spamSpans).units != n.units {
+                failures.append("the two-step API disagrees on \(text.debugDescription)")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
     }
 }
