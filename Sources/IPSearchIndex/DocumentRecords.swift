@@ -113,7 +113,8 @@ public enum DayNumber {
     public static func iso(_ days: Int32) -> String {
         let (y, m, d) = civil(days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(y)-\(two(m))-\(two(d))"
+        let year = y >= 0 && y < 1000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
+        return "\(year)-\(two(m))-\(two(d))"
     }
 }
 

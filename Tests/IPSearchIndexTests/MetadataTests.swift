@@ -12,19 +12,19 @@ import IPSearchAnalysis
     }
 
     /// Titles and dates of the five real press releases, as read from the files:
-    /// - 000 has no headline: its first line is the lead paragraph (with converter pinyin such as
-    ///   `經(jīng)緯`) starting with the dateline `中新經緯11月29日電 29日,`; the title is that paragraph
-    ///   without pinyin and dateline, cut to 60 characters. It has no full date (only `11月29日`).
+    /// - 000 has no headline line at the top: its first line is the lead paragraph (dateline
+    ///   `中新經緯11月29日電`); the headline is taken from its `本文鏈接:` line. No full date.
     /// - 001 starts with navigation crumbs (`检索方式`, `特色专利数据`, …) before the headline.
-    /// - 002's headline carries the site suffix `_中國網`; its first full date is `2025年4月24日`.
+    /// - 002's headline carries the site suffix `_中國網` and injected spam (`國一包養經驗新辦`);
+    ///   its first full date is `2025年4月24日`.
     /// - 003's first line is `專利轉化運用在行動|` + the lead paragraph; no full date (`2023年10月`).
     /// - 004 starts with the crumb `消费资讯` (twice), then the headline, then `2022-09-21 10:11:37 杭州网`.
     static let expected: [Expected] = [
         Expected(prefix: "000",
-                 title: "國家知識產權局新聞發言人、辦公室主任衡付在11月例行新聞發布會上披露,前三季度,知識產權使用費進出口總額達3072億元…",
+                 title: "國家知識產權局:前三季度知識產權使用費進出口額創新高",
                  date: nil),
         Expected(prefix: "001", title: "答好“两张卷” 奋进新征程", date: "2022-08-09"),
-        Expected(prefix: "002", title: "國一包養經驗新辦就2024年中國知識產權強國建設有關情況舉行新聞發布會", date: "2025-04-24"),
+        Expected(prefix: "002", title: "國新辦就2024年中國知識產權強國建設有關情況舉行新聞發布會", date: "2025-04-24"),
         Expected(prefix: "003", title: "專利轉化運用在行動", date: nil),
         Expected(prefix: "004", title: "加快打造知识产权强国建设先行省 浙江召开全省知识产权保护和发展大会", date: "2022-09-21"),
     ]

@@ -22,11 +22,15 @@ import Testing
         ])
         let result = try fixture.search("专利", explain: true)
         #expect(result.hits.map(\.id) == ["a.txt", "b.txt"])
+        // Each one-line document is its own headline: every occurrence is in the title zone and
+        // counts with the title weight (BM25F's weighted term frequency).
+        let w = Relevance().titleWeight
+        #expect(result.hits.allSatisfy { $0.explanation?.parts.first?.tfTitle == $0.explanation?.parts.first?.tf })
         // N = 3, n = 2: idf = ln(1 + 1.5/2.5) = ln 1.6; avgdl = 8/3.
         let idf = log(1.6)
         let avgdl = 8.0 / 3.0
-        let a = idf * 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * 3 / avgdl))
-        let b = idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 2 / avgdl))
+        let a = idf * (2 * w) * 2.2 / (2 * w + 1.2 * (0.25 + 0.75 * 3 / avgdl))
+        let b = idf * w * 2.2 / (w + 1.2 * (0.25 + 0.75 * 2 / avgdl))
         #expect(abs(result.hits[0].score - a) < 1e-9)
         #expect(abs(result.hits[1].score - b) < 1e-9)
         #expect(result.hits[0].explanation?.parts.first?.documentLength == 3)
@@ -34,7 +38,8 @@ import Testing
     }
 
     @Test func tiesAreBrokenByID() throws {
-        let fixture = try Fixture(files: ["z.txt": "商标。", "m.txt": "商标。", "a.txt": "商标。"])
+        // Equal scores, different texts (identical ones would be one group of copies).
+        let fixture = try Fixture(files: ["z.txt": "商标。甲。", "m.txt": "商标。乙。", "a.txt": "商标。丙。"])
         let result = try fixture.search("商标")
         #expect(result.hits.map(\.id) == ["a.txt", "m.txt", "z.txt"])
         #expect(Set(result.hits.map(\.score)).count == 1)
