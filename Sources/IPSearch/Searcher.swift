@@ -137,7 +137,7 @@ public final class Searcher: Sendable {
         let candidates = partial ? some : full
         let tfs = partial ? someTF : fullTF
 
-        let page = try topK(candidates, k: options.offset + options.limit)
+        let page = try topK(candidates, k: options.offset.addingReportingOverflow(options.limit).overflow ? Int.max : options.offset + options.limit)
         var hits: [SearchHit] = []
         let highlighter = Highlighter(options: options.snippets)
         for c in page.dropFirst(options.offset) {

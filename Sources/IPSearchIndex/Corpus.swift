@@ -28,7 +28,7 @@ public enum Corpus {
     public static let extensions: Set<String> = ["txt", "md"]
 
     /// Descriptors the walk keeps open at most (besides the one of the corpus directory itself).
-    public static let maxOpenDirectories = 16
+    public static let maxOpenDirectories = 8
 
     public static func scan(_ directory: String) throws(IndexError) -> [CorpusFile] {
         var problems: [IndexSummary.Skipped] = []
@@ -63,6 +63,15 @@ public enum Corpus {
             throw IndexError.corpusUnreadable(path: directory, reason: code == ENOTDIR ? "not a directory" : reason(code))
         }
         close(fd)
+    }
+
+    /// The walk alone, with the most descriptors it held at once (besides the root's and the one
+    /// being listed): for tests of the bound.
+    static func walkForTesting(_ directory: String) throws(IndexError) -> (files: [CorpusFile], peakOpenDirectories: Int) {
+        var walk = try Walk(root: directory)
+        defer { walk.closeAll() }
+        walk.run()
+        return (walk.files.sorted { $0.id < $1.id }, walk.peakOpenCount)
     }
 
     /// Whether `id` is one of `prefixes` or lies below one of them.
@@ -169,7 +178,9 @@ public enum Corpus {
         var unreadable: [String] = []
         /// The corpus directory after `realpath`, with a trailing `/`.
         let realRoot: String
-        var openCount = 0
+        var openCount = 0 { didSet { peakOpenCount = max(peakOpenCount, openCount) } }
+        /// Most subdirectory descriptors open at once (tests check the bound).
+        var peakOpenCount = 0
 
         init(root: String) throws(IndexError) {
             let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -24,7 +24,8 @@ public func buildApplication(
     return Application(
         router: router,
         // An idle or stalled connection (e.g. a body that never ends) is closed after 30 s.
-        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+        // MalformedRequestHandler: a request the HTTP parser refuses gets the JSON error body too.
+        server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()], idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: { channel in
             output.listening(listeningURL(host: channel.localAddress?.ipAddress ?? configuration.host,

@@ -1,5 +1,8 @@
 import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
 
 /// The endpoints, recognised by path alone (any method): lets `RequestGuardMiddleware` answer 405 for
 /// a known path with the wrong method, where Hummingbird's router would answer 404.
@@ -23,6 +26,9 @@ enum Endpoint: Equatable {
 
 /// Every endpoint is a GET: a body larger than this is refused (413) unread.
 let maxRequestBodyBytes = 1024
+
+/// NIO's limit on a request line plus headers (Hummingbird's default decoder configuration).
+let maxRequestHeadBytes = 80 * 1024
 
 /// Converts every error thrown below it (ours, Hummingbird's "no route", anything unexpected) to the
 /// JSON error shape, so no client ever sees an empty 404 or a bare 500.
@@ -84,5 +90,54 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         // The raw target (as sent, still percent-encoded), cut so one request stays one short line.
         let target = request.uri.string.count > 1000 ? String(request.uri.string.prefix(1000)) + "…" : request.uri.string
         logger.info("\(request.method.rawValue) \(target) \(status) \(rounded) ms")
+    }
+}
+
+/// Answers a request NIO's HTTP parser rejects (a request line or headers over 80 KB — a 1 MB URL, a
+/// 100 000-character document id —, a malformed request line, bytes that are not HTTP) with the JSON
+/// error body, then closes the connection.
+///
+/// Such a request never reaches the router: Hummingbird catches the parser's error itself and writes
+/// a bare `400` with an empty body. This handler sits right after the HTTP codec (Hummingbird's
+/// `additionalChannelHandlers`), sees the error first and writes the JSON answer instead. An error in
+/// the middle of a request whose response is under way is passed on untouched.
+final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// Requests read whose response has not been written to its end.
+    private var open = 0
+    private var answered = false
+
+    init() {}
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) { open += 1 }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { open = max(0, open - 1) }
+        context.write(data, promise: promise)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parseError = error as? HTTPParserError, open == 0 else {
+            context.fireErrorCaught(error)
+            return
+        }
+        guard !answered else { return }
+        answered = true
+        let apiError = APIError.malformedRequest(parseError, tooLong: parseError == .headerOverflow)
+        let body = JSONResponse.encode(APIError.ErrorBody(error: .init(code: apiError.code, message: apiError.message)))
+        var head = HTTPResponse(status: apiError.status)
+        head.headerFields[.contentType] = JSONResponse.contentType
+        head.headerFields[.contentLength] = String(body.count)
+        head.headerFields[.connection] = "close"
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 }
