@@ -224,8 +224,8 @@ public enum Corpus {
                     stack.removeLast()
                     continue
                 }
-                let parent = stack[top]
-                let id = parent.id.isEmpty ? name : parent.id + "/" + name
+                let parentID = stack[top].id, parentPath = stack[top].path
+                let id = parentID.isEmpty ? name : parentID + "/" + name
                 guard let parentFD = descriptor(top) else { continue }
                 let fd = openat(parentFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 if fd < 0 {
@@ -236,7 +236,7 @@ public enum Corpus {
                 if top > 0 && stack[top].pending.isEmpty { close(stack[top].fd); stack[top].fd = -1; openCount -= 1 }
                 var st = stat()
                 fstat(fd, &st)
-                stack.append(Frame(fd: fd, name: name, id: id, path: parent.path + "/" + name,
+                stack.append(Frame(fd: fd, name: name, id: id, path: parentPath + "/" + name,
                                    device: UInt64(st.st_dev), inode: UInt64(st.st_ino)))
                 openCount += 1
                 enforceBudget()

@@ -11,7 +11,12 @@ import Glibc
 /// as root, directly otherwise.
 enum Unprivileged {
     static let uid: UInt32 = 65534
-    static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { access($0, X_OK) == 0 }
+    static let setpriv: String? = executable(["/usr/bin/setpriv", "/bin/setpriv"])
+
+    static func executable(_ candidates: [String]) -> String? {
+        for c in candidates where access(c, X_OK) == 0 { return c }
+        return nil
+    }
 
     /// The command line prefix, or the reason the machine cannot drop privileges.
     static var prefix: Result<[String], TestFailureReason> {
@@ -69,9 +74,9 @@ enum DeepTree {
     }
 
     /// Removes `name` below `dirfd` recursively, whatever the depth (FileManager cannot past PATH_MAX).
-    static func remove(_ name: String, in dirfd: Int32) {
-        let fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        if fd < 0 { unlinkat(dirfd, name, 0); return }
+    static func remove(_ name: String, in parent: Int32) {
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+        if fd < 0 { unlinkat(parent, name, 0); return }
         if let dir = fdopendir(fd) {
             var names: [String] = []
             while let e = readdir(dir) {
@@ -83,7 +88,7 @@ enum DeepTree {
         } else {
             close(fd)
         }
-        unlinkat(dirfd, name, AT_REMOVEDIR)
+        unlinkat(parent, name, AT_REMOVEDIR)
     }
 }
 
@@ -137,14 +142,14 @@ enum DeepTree {
     /// descriptors (`prlimit --nofile=20`): nothing is lost (it used to say "removed 5", exit 0).
     @Test func fewDescriptorsLoseNothing() throws {
         guard let ipsearch = CLI.require() else { return }
-        guard let prlimit = ["/usr/bin/prlimit", "/bin/prlimit"].first(where: { access($0, X_OK) == 0 }) else {
+        guard let prlimit = Unprivileged.executable(["/usr/bin/prlimit", "/bin/prlimit"]) else {
             print("skipped: no prlimit on this machine")
             return
         }
         let box = try Sandbox("descriptors", copyCorpus: false)
         var path = ""
         for level in 0..<12 {
-            path += (path.isEmpty ? "" : "/") + "L\(level)"
+            path = path.isEmpty ? "L\(level)" : path + "/L\(level)"
             try box.write(path + "/f\(level).txt", "第\(level)层的文件:集成电路布图设计 fdq\(level)。\n")
             try box.write(path + "/side\(level)/s.txt", "第\(level)层的旁支目录:植物新品种 sdq\(level)。\n")
         }
@@ -172,7 +177,7 @@ enum DeepTree {
         var expected: [String] = []
         var path = ""
         for level in 0..<40 {
-            path += (path.isEmpty ? "" : "/") + "n\(level)"
+            path = path.isEmpty ? "n\(level)" : path + "/n\(level)"
             for side in 0..<2 {
                 let id = path + "/s\(side)/x.txt"
                 try box.write(id, "旁支 \(level) \(side)\n")

@@ -233,7 +233,8 @@ func get(port: Int, _ path: String, timeout: Int = 10) -> Int? {
     /// not spin (it used to stop answering and burn half a core retrying `accept` on EMFILE).
     @Test func idleConnectionsDoNotExhaustDescriptors() throws {
         guard ServeProcess.executable != nil else { Issue.record("build the ipsearch executable first"); return }
-        guard let prlimit = ["/usr/bin/prlimit", "/bin/prlimit"].first(where: { access($0, X_OK) == 0 }) else {
+        let candidates: [String] = ["/usr/bin/prlimit", "/bin/prlimit"]
+        guard let prlimit = candidates.first(where: { access($0, X_OK) == 0 }) else {
             print("skipped: no prlimit on this machine")
             return
         }
