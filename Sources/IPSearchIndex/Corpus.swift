@@ -227,6 +227,7 @@ public enum Corpus {
                 let parentID = stack[top].id, parentPath = stack[top].path
                 let id = parentID.isEmpty ? name : parentID + "/" + name
                 guard let parentFD = descriptor(top) else { continue }
+                makeRoom(keeping: top)
                 let fd = openat(parentFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 if fd < 0 {
                     failed(id, errno)
@@ -239,7 +240,6 @@ public enum Corpus {
                 stack.append(Frame(fd: fd, name: name, id: id, path: parentPath + "/" + name,
                                    device: UInt64(st.st_dev), inode: UInt64(st.st_ino)))
                 openCount += 1
-                enforceBudget()
                 guard let entries = list(fd) else {
                     failed(id, errno)
                     stack[stack.count - 1].pending = []
@@ -256,11 +256,12 @@ public enum Corpus {
             problems.append(.init(id: id + "/", reason: "the directory cannot be read: \(Corpus.reason(code))\(hint); the documents indexed from it before are kept"))
         }
 
-        /// Closes the descriptors of the shallowest open ancestors while more than the budget are open.
-        mutating func enforceBudget() {
+        /// Before opening one more: closes the descriptors of the shallowest open ancestors (not
+        /// `stack[k]`, about to be used) until one more fits in the budget.
+        mutating func makeRoom(keeping k: Int) {
             var i = 1
-            while openCount > maxOpenDirectories && i < stack.count - 1 {
-                if stack[i].fd >= 0 { close(stack[i].fd); stack[i].fd = -1; openCount -= 1 }
+            while openCount >= maxOpenDirectories && i < stack.count {
+                if i != k && stack[i].fd >= 0 { close(stack[i].fd); stack[i].fd = -1; openCount -= 1 }
                 i += 1
             }
         }
@@ -269,6 +270,7 @@ public enum Corpus {
         /// name from the nearest open ancestor; nil (reported) if that fails or finds another directory.
         mutating func descriptor(_ k: Int) -> Int32? {
             if stack[k].fd >= 0 { return stack[k].fd }
+            makeRoom(keeping: k)
             var j = k
             while stack[j].fd < 0 { j -= 1 }  // the root (0) is always open
             var fd = stack[j].fd
@@ -293,7 +295,6 @@ public enum Corpus {
             }
             stack[k].fd = fd
             openCount += 1
-            enforceBudget()
             return stack[k].fd
         }
 

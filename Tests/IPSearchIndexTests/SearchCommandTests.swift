@@ -60,7 +60,7 @@ import Glibc
         // After the first `--`, a `-word` is an exclusion and a second `--` is text.
         let excluded = try query(["--", "专利", "-北京"])
         #expect(excluded.query == "专利 -北京")
-        #expect(try query(["--", "--"]).query == "--")
+        #expect(try query(["--", "--", "专利"]).query == "-- 专利")
     }
 
     /// A query argument that is not UTF-8 is refused (it used to be searched with U+FFFD in it).
