@@ -18,6 +18,8 @@ public struct IndexOptions: Sendable {
     public var maxSegments = 24
     /// Seconds to wait for another indexer's lock; nil waits as long as it takes.
     public var lockTimeout: Double? = nil
+    /// Files larger than this many bytes are skipped (reported; a version indexed before is kept).
+    public var maxFileSize: UInt64 = 64 << 20
 
     public init(corpus: String, index: String) {
         self.corpus = corpus
@@ -71,6 +73,7 @@ public enum Indexer {
     ) throws(IndexError) -> IndexSummary {
         let started = System.now()
         let dir = options.index
+        try Corpus.requireDirectory(options.corpus)  // before creating anything in the index directory
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
             throw IndexError.io(path: dir, operation: "create directory", errno: errno)
         }
@@ -89,7 +92,9 @@ public enum Indexer {
         removeUnreferencedFiles(dir, keeping: old.referencedFiles)
 
         var summary = IndexSummary()
-        let corpus = try Corpus.scan(options.corpus, problems: &summary.skipped)
+        // Below an unreadable directory nothing is known: what was indexed from there is kept.
+        var unreadable: [String] = []
+        let corpus = try Corpus.scan(options.corpus, problems: &summary.skipped, unreadable: &unreadable)
         // Injected spam: the built-in keywords plus the user's `spam-keywords.txt` at the top of the
         // corpus. A broken keyword file is reported and the built-in list still applies.
         var spamFilter = SpamFilter()
@@ -122,6 +127,10 @@ public enum Indexer {
         var seen = Set<String>()
         for file in corpus {
             seen.insert(file.id)
+            if file.size > options.maxFileSize {
+                summary.skipped.append(.init(id: file.id, reason: Corpus.tooLarge(file.size, limit: options.maxFileSize)))
+                continue
+            }
             if let e = existing[file.id] {
                 if e.record.fileSize == file.size && e.record.mtimeNanoseconds == file.mtimeNanoseconds {
                     summary.unchanged += 1
@@ -132,7 +141,7 @@ public enum Indexer {
                 work.append(.file(file, previousHash: nil))
             }
         }
-        for (id, e) in existing where !seen.contains(id) {
+        for (id, e) in existing where !seen.contains(id) && !Corpus.covers(unreadable, id) {
             delete(e.segment, e.doc)
             summary.removed += 1
         }
@@ -398,7 +407,7 @@ public enum Indexer {
         switch item {
         case .file(let file, let previousHash):
             let bytes: [UInt8]
-            do { bytes = try readWholeFile(file.path) } catch {
+            do { bytes = try Corpus.read(file) } catch {
                 // (IndexError's texts speak of index files; this is a corpus file.)
                 if case .io(_, _, let code) = error { return .failed("cannot be read: \(String(cString: strerror(code)))") }
                 return .failed("cannot be read: it disappeared while indexing")

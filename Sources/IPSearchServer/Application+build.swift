@@ -21,11 +21,15 @@ public func buildApplication(
     // repeat our URL line).
     let appLogger = Logger(label: "ipsearch.hummingbird") { _ in LineLogHandler(sink: output.log, level: .warning) }
     let router = buildRouter(service: service, logger: requestLogger)
+    let registry = ConnectionRegistry(limits: configuration.connectionLimits ?? .current)
     return Application(
         router: router,
         // An idle or stalled connection (e.g. a body that never ends) is closed after 30 s.
-        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        // HTTP/1.1 plus MalformedRequestHandler (JSON answers for requests the HTTP parser refuses,
+        // CONNECT) and connection limits from the descriptor limit (Connections.swift).
+        server: .guardedHTTP1(idleTimeout: .seconds(30), registry: registry),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                             availableConnectionsDelegate: .maximum(registry.limits.maximum, logger: appLogger)),
         onServerRunning: { channel in
             output.listening(listeningURL(host: channel.localAddress?.ipAddress ?? configuration.host,
                                           port: channel.localAddress?.port ?? configuration.port))

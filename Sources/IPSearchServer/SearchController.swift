@@ -15,7 +15,7 @@ struct SearchController<Context: RequestContext>: Sendable {
     /// Page sizes a client may ask for (the CLI allows more; a web page does not need more).
     static var limitRange: ClosedRange<Int> { 1...100 }
     /// Deep paging costs a top-k of offset + limit: bounded.
-    static var offsetRange: ClosedRange<Int> { 0...100_000 }
+    static var offsetRange: ClosedRange<Int> { 0...SearchOptions.maxOffset }
     static var snippetLengthRange: ClosedRange<Int> { 10...2000 }
     static var snippetCountRange: ClosedRange<Int> { 0...10 }
 

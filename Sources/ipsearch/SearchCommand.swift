@@ -13,10 +13,11 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var location: LocationOptions
 
-    @Option(help: "Number of hits to show.")
+    // (`.unconditional`: `--limit -1` is a value out of range, not a missing value.)
+    @Option(parsing: .unconditional, help: "Number of hits to show.")
     var limit: Int = 10
 
-    @Option(help: "Number of hits to skip (for paging).")
+    @Option(parsing: .unconditional, help: "Number of hits to skip (for paging; at most \(SearchOptions.maxOffset)).")
     var offset: Int = 0
 
     @Flag(help: "Print one JSON document instead of text.")
@@ -28,10 +29,10 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Show the BM25 factors of each hit's score.")
     var explain = false
 
-    @Option(name: .customLong("snippet-length"), help: "Characters per snippet window.")
+    @Option(name: .customLong("snippet-length"), parsing: .unconditional, help: "Characters per snippet window.")
     var snippetLength: Int = 80
 
-    @Option(help: "Snippet windows per hit.")
+    @Option(parsing: .unconditional, help: "Snippet windows per hit.")
     var snippets: Int = 2
 
     @Option(help: "Only documents dated on or after D (YYYY, YYYY-MM, YYYY-MM-DD, or 30d, 12m, 2y back from today).")
@@ -60,14 +61,40 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard limit >= 1 && limit <= SearchOptions.maxLimit else { throw ValidationError("--limit must be between 1 and \(SearchOptions.maxLimit)") }
-        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        guard offset >= 0 && offset <= SearchOptions.maxOffset else { throw ValidationError("--offset must be between 0 and \(SearchOptions.maxOffset)") }
         guard ColorMode(rawValue: color) != nil else { throw ValidationError("--color must be auto, always or never") }
         guard snippetLength >= 10 && snippetLength <= 2000 else { throw ValidationError("--snippet-length must be between 10 and 2000") }
         guard snippets >= 0 && snippets <= 10 else { throw ValidationError("--snippets must be between 0 and 10") }
+        if let bad = Self.invalidUTF8Argument(in: queryWords) {
+            throw ValidationError("the query is not valid UTF-8 (argument \"\(bad)\"; U+FFFD marks the bad bytes): give it in UTF-8")
+        }
+    }
+
+    /// The words of the query: `--` only ends the options (the first one; a later `--` is text).
+    var queryWords: [String] {
+        guard let end = query.firstIndex(of: "--") else { return query }
+        var words = query
+        words.remove(at: end)
+        return words
+    }
+
+    /// A query word that came from a command-line argument that is not valid UTF-8 (Swift's
+    /// `CommandLine.arguments` has replaced its bad bytes with U+FFFD), if any.
+    static func invalidUTF8Argument(in words: [String]) -> String? {
+        let suspects = Set(words.filter { $0.unicodeScalars.contains("\u{FFFD}") })
+        guard !suspects.isEmpty else { return nil }
+        for i in 0..<Int(CommandLine.argc) {
+            guard let arg = CommandLine.unsafeArgv[i] else { continue }
+            let bytes = UnsafeRawBufferPointer(start: arg, count: strlen(arg))
+            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
+            let repaired = String(decoding: bytes, as: UTF8.self)
+            if suspects.contains(repaired) { return repaired }
+        }
+        return nil
     }
 
     func run() throws {
-        let text = query.joined(separator: " ")
+        let text = queryWords.joined(separator: " ")
         try ensureIndex()
         let service = SearchService(indexDirectory: location.index)
         var options = SearchOptions(limit: limit, offset: offset,
