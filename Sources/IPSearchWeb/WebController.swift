@@ -102,7 +102,7 @@ public enum WebHeaders {
             .contentType: "text/html; charset=utf-8",
             .contentSecurityPolicy: contentSecurityPolicy,
             .xContentTypeOptions: "nosniff",
-            .cacheControl: "no-store",
+            .cacheControl: "no-cache",
         ]
         if let referrer = HTTPFields.Element.Name("Referrer-Policy") { fields[referrer] = "same-origin" }
         return fields

@@ -241,7 +241,16 @@ def page_url(**params):
             continue
         for v in value if isinstance(value, list) else [value]:
             pairs.append((key, str(v)))
-    return "/?" + urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote) if pairs else "/"
+    return "/?" + "&".join(form_encode(k) + "=" + form_encode(v) for k, v in pairs) if pairs else "/"
+
+
+def form_encode(text):
+    """As URLSearchParams writes it: alphanumerics and *-._ kept, space as +, other bytes %XX."""
+    out = []
+    for b in text.encode("utf-8"):
+        c = chr(b)
+        out.append(c if c.isascii() and (c.isalnum() or c in "*-._") else "+" if c == " " else f"%{b:02X}")
+    return "".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,7 +456,19 @@ def test_document_view_and_back(c):
     assert c.driver.find_element(By.ID, "doc-title").text == doc["title"].strip()
     text = c.driver.execute_script("return document.getElementById('doc-text').textContent")
     assert text == doc["text"]
+    meta = c.driver.find_element(By.ID, "doc-meta").text
+    assert (doc.get("date") or "不详") in meta and (doc.get("source") or "不详") in meta, meta
+    if not doc.get("highlights"):
+        assert not c.driver.find_element(By.ID, "match-nav").is_displayed()
     c.driver.back()
+    c.wait_shown(q="地理标志")
+    assert c.hit_ids()[0] == first
+    # The page's own link back returns to the same results.
+    c.driver.find_element(By.CSS_SELECTOR, "#hits > li.hit h2 a").click()
+    c.wait(lambda d: d.execute_script("return document.documentElement.dataset.page") == "view", "the document view")
+    c.wait_settled()
+    c.driver.find_element(By.ID, "back").click()
+    c.wait(lambda d: d.execute_script("return document.documentElement.dataset.page") == "search", "the search page")
     c.wait_shown(q="地理标志")
     assert c.hit_ids()[0] == first
 

@@ -444,7 +444,7 @@
     });
     // Server-rendered pages already show the results; the API adds facets and the timeline.
     const phone = window.matchMedia('(max-width: 760px)');
-    if (phone.matches) $('panel').open = false;
+    if (phone.matches && !hasFilters(current)) $('panel').open = false;
     const canonical = pageURL(current);
     if (canonical !== location.pathname + location.search) history.replaceState(null, '', canonical);
     go(current, 'none');
