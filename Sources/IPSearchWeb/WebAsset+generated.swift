@@ -48,7 +48,7 @@ html[data-state="loading"] .results { opacity: .6; transition: opacity .2s .1s; 
 
 main { flex: 1; width: 100%; max-width: 1180px; margin: 0 auto; padding: 16px 20px 32px; }
 .layout { display: grid; grid-template-columns: 270px minmax(0, 1fr); gap: 28px; align-items: start; }
-.side { position: sticky; top: 72px; }
+.side { position: sticky; top: 72px; max-height: calc(100vh - 84px); overflow-y: auto; padding-right: 4px; }
 .panel > summary { font-weight: 600; cursor: pointer; margin-bottom: 8px; }
 .fields { display: grid; gap: 10px; }
 .field { display: grid; gap: 2px; font-size: .9rem; color: var(--muted); }
@@ -119,7 +119,7 @@ mark.current { background: var(--current); outline: 2px solid var(--current); }
   .search { max-width: none; flex-basis: 100%; }
   main { padding: 10px 12px 24px; }
   .layout { grid-template-columns: 1fr; gap: 8px; }
-  .side { position: static; border: 1px solid var(--line); border-radius: var(--radius); padding: 6px 10px; background: var(--panel); }
+  .side { position: static; max-height: none; overflow: visible; border: 1px solid var(--line); border-radius: var(--radius); padding: 6px 10px; background: var(--panel); }
   .panel > summary { margin: 0; }
   .fields { grid-template-columns: 1fr 1fr; }
   .match-nav { top: 96px; }
@@ -479,20 +479,27 @@ mark.current { background: var(--current); outline: 2px solid var(--current); }
         else buckets = years.sort((a, b) => a[0].localeCompare(b[0]));
       }
       const max = Math.max(1, ...buckets.map(([, n]) => n));
-      const slot = 24, chartH = 80, top = 14, W = Math.max(buckets.length * slot, 120), H = top + chartH + 16;
+      // About the panel's width in pixels, so the labels keep their size; bars share it.
+      const W = 260, top = 14, chartH = 80, rows = unit === 'year' ? 1 : 2, H = top + chartH + 14 * rows + 2;
+      const slot = W / buckets.length;
+      const labelWidth = (unit === 'year' ? 4 : 2) * 6 + 4;
+      const every = Math.max(1, Math.ceil(labelWidth / slot));
       const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'group', 'aria-label': unit === 'year' ? '每年的匹配文档数' : '每月的匹配文档数' });
-      const every = Math.ceil(buckets.length / 10);
       buckets.forEach(([k, n], i) => {
-        const x = i * slot, bh = n ? Math.max(2, Math.round((n / max) * chartH)) : 0;
-        const label = unit === 'year' ? k : (k.endsWith('-01') || i === 0 ? k.slice(2) : String(+k.slice(5)));
-        const pressed = st.since === k && st.until === k;
-        const g = s('g', { class: 'bar', tabindex: 0, role: 'button', 'data-period': k, 'aria-pressed': pressed ? 'true' : 'false',
-          'aria-label': (unit === 'year' ? k + ' 年' : k) + '：' + n + ' 篇' },
-          s('title', null, (unit === 'year' ? k + ' 年' : k) + '：' + n + ' 篇'),
-          s('rect', { class: 'hit', x: x + 1, y: 0, width: slot - 2, height: H }),
-          s('rect', { class: 'fill', x: x + 3, y: top + chartH - bh, width: slot - 6, height: bh, rx: 2 }));
-        if (n && buckets.length <= 16) g.append(s('text', { x: x + slot / 2, y: top + chartH - bh - 3 }, String(n)));
-        if (i % every === 0 || (unit === 'month' && k.endsWith('-01'))) g.append(s('text', { x: x + slot / 2, y: H - 3 }, label));
+        const x = i * slot, bh = n ? Math.max(2, Math.round((n / max) * chartH)) : 0, name = unit === 'year' ? k + ' 年' : k;
+        const g = s('g', { class: 'bar', tabindex: 0, role: 'button', 'data-period': k,
+          'aria-pressed': st.since === k && st.until === k ? 'true' : 'false', 'aria-label': name + '：' + n + ' 篇' },
+          s('title', null, name + '：' + n + ' 篇'),
+          s('rect', { class: 'hit', x: x + 0.5, y: 0, width: Math.max(1, slot - 1), height: top + chartH }),
+          s('rect', { class: 'fill', x: x + slot * 0.15, y: top + chartH - bh, width: slot * 0.7, height: bh, rx: 2 }));
+        if (n && slot >= 18) g.append(s('text', { x: x + slot / 2, y: top + chartH - bh - 3 }, String(n)));
+        const cx = x + slot / 2, row1 = top + chartH + 12;
+        if (unit === 'year') {
+          if (i % every === 0) g.append(s('text', { x: cx, y: row1 }, k));
+        } else {
+          if (i % every === 0) g.append(s('text', { x: cx, y: row1 }, String(+k.slice(5))));
+          if (i === 0 || k.endsWith('-01')) g.append(s('text', { x: Math.max(cx, 14), y: row1 + 14 }, k.slice(0, 4)));
+        }
         svg.append(g);
       });
       box.append(h('h2', null, unit === 'year' ? '时间分布（按年）' : '时间分布（按月）'), svg);

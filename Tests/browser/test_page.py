@@ -431,6 +431,79 @@ def test_facet_and_timeline_clicks(c):
     assert shown and all(s == name for s in shown), (name, shown)
 
 
+FACETS_SHIM = """
+(() => {
+  const facets = %s;
+  const original = window.fetch;
+  window.fetch = async (url, options) => {
+    const response = await original(url, options);
+    const u = new URL(String(url), location.href);
+    if (u.pathname !== '/search' || u.searchParams.get('facets') !== 'true') return response;
+    const d = await response.clone().json();
+    if (d.facets) return response;
+    d.facets = facets;
+    return new Response(JSON.stringify(d), {status: response.status, headers: {'Content-Type': 'application/json'}});
+  };
+})();
+"""
+
+
+def test_timeline_and_facets_render_and_filter(c):
+    """The page's side of facets and the timeline, with facet counts added to /search's answer by a
+    DevTools script while the API has none (the results themselves are then not filtered)."""
+    if isinstance(c.server.search(q="地理标志", facets="true").get("facets"), dict):
+        raise Skip("/search has facets: test_facet_and_timeline_clicks checks them for real")
+    years = {"2019": 5, "2020": 4, "2022": 6, "2025": 2}
+    facets = {"year": years, "month": {"2025-03": 1, "2025-01": 1}, "source": {"中国网": 9, "人民网": 4}}
+    shim = c.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FACETS_SHIM % json.dumps(facets)})["identifier"]
+    try:
+        c.open(page_url(q="地理标志"))
+        c.wait(lambda d: d.find_element(By.ID, "timeline").is_displayed(), "the timeline")
+        # One bar per year from the first to the last, gaps included, each as tall as its count.
+        bars = c.driver.execute_script(
+            "return [...document.querySelectorAll('#timeline [data-period]')].map(b => [b.dataset.period, +b.querySelector('rect.fill').getAttribute('height')])")
+        assert [p for p, _ in bars] == [str(y) for y in range(2019, 2026)], bars
+        heights = dict(bars)
+        assert heights["2021"] == 0 and heights["2022"] > heights["2019"] > heights["2020"] > heights["2025"] > 0, heights
+        c.driver.find_element(By.CSS_SELECTOR, "#timeline [data-period='2022']").click()
+        c.wait_shown(q="地理标志", since="2022", until="2022")
+        assert c.driver.find_element(By.CSS_SELECTOR, "#timeline [data-period='2022']").get_attribute("aria-pressed") == "true"
+        assert c.driver.find_element(By.ID, "since").get_attribute("value") == "2022"
+        # The keyboard works the bars too: Enter on the pressed bar clears the period.
+        c.driver.execute_script("document.querySelector(\"#timeline [data-period='2022']\").focus()")
+        c.driver.switch_to.active_element.send_keys(Keys.ENTER)
+        c.wait_shown(q="地理标志")
+        # Source facets: counts shown, a click filters, the chip unchecked removes the filter.
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#facets [data-facet=source]"), "the source facet")
+        labels = c.driver.execute_script("return [...document.querySelectorAll('#facets [data-facet=source]')].map(b => b.textContent)")
+        assert labels == ["中国网9", "人民网4"], labels
+        c.driver.find_element(By.CSS_SELECTOR, "#facets [data-facet=source][data-value='人民网']").click()
+        c.wait_shown(q="地理标志", source="人民网")
+        chip = c.driver.find_element(By.CSS_SELECTOR, "#chosen input[type=checkbox]")
+        assert chip.get_attribute("value") == "人民网" and chip.is_selected()
+        chip.click()
+        c.wait_shown(q="地理标志")
+        # Year facets set the same period as the bars.
+        c.driver.find_element(By.CSS_SELECTOR, "#facets [data-facet=period][data-value='2019']").click()
+        c.wait_shown(q="地理标志", since="2019", until="2019")
+    finally:
+        c.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": shim})
+    # Matches within two years: one bar per month.
+    facets = {"year": {"2024": 3, "2025": 2}, "month": {"2024-11": 2, "2025-02": 2, "2024-12": 1}}
+    shim = c.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FACETS_SHIM % json.dumps(facets)})["identifier"]
+    try:
+        c.open(page_url(q="地理标志"))
+        c.wait(lambda d: d.find_element(By.ID, "timeline").is_displayed(), "the timeline")
+        periods = c.driver.execute_script("return [...document.querySelectorAll('#timeline [data-period]')].map(b => b.dataset.period)")
+        assert periods == ["2024-11", "2024-12", "2025-01", "2025-02"], periods
+        c.driver.find_element(By.CSS_SELECTOR, "#timeline [data-period='2024-12']").click()
+        c.wait_shown(q="地理标志", since="2024-12", until="2024-12")
+        c.screenshot("timeline-months.png")
+    finally:
+        c.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": shim})
+    raise Partly("/search has no facets yet: the test added facet counts to its answer")
+
+
 def test_copies_are_collapsed(c):
     body = c.server.search(q="重复测试")
     if not any("copies" in h for h in body["hits"]):
@@ -619,6 +692,7 @@ TESTS = [
     test_paging_back_and_forward,
     test_filters_and_sort,
     test_facet_and_timeline_clicks,
+    test_timeline_and_facets_render_and_filter,
     test_copies_are_collapsed,
     test_document_view_and_back,
     test_document_matches_are_highlighted_and_navigable,
