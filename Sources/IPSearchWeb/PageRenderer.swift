@@ -82,6 +82,15 @@ public enum PageRenderer {
         if r.partial == true, !hits.isEmpty {
             h += "<p class=\"notice\">没有文档包含所有词，以下是包含部分词的结果。</p>"
         }
+        let expansions = (r.expansions ?? []).filter { !$0.with.isEmpty }
+        if !expansions.isEmpty {
+            h += "<p class=\"notice expansions\">同时搜索了："
+            h += expansions.map { e in
+                let kind = e.kind == "pinyin" ? "（拼音）" : e.kind == "synonym" ? "（同义词）" : ""
+                return HTML.escape(e.part + " → " + e.with.joined(separator: "、") + kind)
+            }.joined(separator: "；")
+            h += "</p>"
+        }
         h += "</div>\n"
         if hits.isEmpty {
             h += "<div class=\"empty\" id=\"empty\"><p>没有找到包含「\(HTML.escape(state.q))」的文档。</p>"

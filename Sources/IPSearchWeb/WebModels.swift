@@ -13,14 +13,22 @@ public struct WebResults: Decodable, Sendable, Equatable {
     public var partial: Bool?
     public var hits: [WebHit]?
     public var suggestions: [Suggestion]?
+    public var expansions: [Expansion]?
 
     public struct Suggestion: Decodable, Sendable, Equatable {
         public var text: String
         public var documents: Int?
     }
 
+    /// How the query was widened: `{"part": "国知局", "with": ["国家知识产权局"], "kind": "synonym"}`.
+    public struct Expansion: Decodable, Sendable, Equatable {
+        public var part: String
+        public var with: [String]
+        public var kind: String?
+    }
+
     enum CodingKeys: String, CodingKey {
-        case query, total, totalDocuments = "total_documents", offset, limit, tookMs = "took_ms", partial, hits, suggestions
+        case query, total, totalDocuments = "total_documents", offset, limit, tookMs = "took_ms", partial, hits, suggestions, expansions
     }
 
     /// Decodes the JSON of `GET /search` (or of `SearchResponse.jsonData()`).

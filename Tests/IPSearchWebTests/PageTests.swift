@@ -147,3 +147,50 @@ import Testing
         }
     }
 }
+
+/// The fields the archive and query-assistance work add to the API, rendered by the server as soon
+/// as the JSON carries them.
+@Suite struct NewerAPIFieldsTests {
+    static let answer = #"""
+    {"query": "国知局", "total": 1, "total_documents": 3, "offset": 0, "limit": 10, "took_ms": 2.25, "partial": false,
+     "hits": [{"id": "a.txt", "title": "<i>标题</i>", "date": "2024-11-29", "source": "中新经纬", "url": "https://example.org/1",
+               "score": 1.5, "snippets": [{"text": "国家知识产权局<b>", "highlights": [[0, 7]]}],
+               "copies": [{"id": "b.txt", "title": "副本", "date": null, "source": "中国网"},
+                          {"id": "c\"d.txt", "title": "", "date": "2024-12-01", "source": null}]}],
+     "facets": {"year": {"2024": 1}}, "suggestions": [],
+     "expansions": [{"part": "国知局", "with": ["国家知识产权局"], "kind": "synonym"}]}
+    """#
+
+    @Test func sourcesCopiesTotalsAndExpansions() throws {
+        let results = try #require(WebResults.decode(Data(Self.answer.utf8)))
+        let html = PageRenderer.searchPage(PageState(q: "国知局"), outcome: .results(results))
+        #expect(html.contains("找到 <strong>1</strong> 条结果（含相似副本共 3 篇） · 用时 2.3 毫秒"))
+        #expect(html.contains("<p class=\"hit-meta\"><time datetime=\"2024-11-29\">2024-11-29</time> <span class=\"source\">中新经纬</span></p>"))
+        #expect(html.contains(">&lt;i&gt;标题&lt;/i&gt;</a>"))
+        #expect(html.contains("<p class=\"snippet\"><mark>国家知识产权局</mark>&lt;b&gt;</p>"))
+        #expect(html.contains("<details class=\"copies\"><summary>另有 2 篇相似</summary>"))
+        #expect(html.contains("<li data-id=\"c&quot;d.txt\"><a href=\"/view/c%22d.txt?q=%E5%9B%BD%E7%9F%A5%E5%B1%80\">c&quot;d.txt</a>"))
+        #expect(html.contains("同时搜索了：国知局 → 国家知识产权局（同义词）"))
+    }
+
+    @Test func noResultsWithASuggestion() throws {
+        let json = #"{"query": "地里标志", "total": 0, "hits": [], "suggestions": [{"text": "地理标志", "documents": 3}]}"#
+        let results = try #require(WebResults.decode(Data(json.utf8)))
+        let html = PageRenderer.searchPage(PageState(q: "地里标志"), outcome: .results(results))
+        #expect(html.contains("没有找到包含「地里标志」的文档。"))
+        #expect(html.contains("你是不是要找：<a class=\"suggestion\" href=\"/?q=%E5%9C%B0%E7%90%86%E6%A0%87%E5%BF%97\">地理标志</a>（3 篇）？"))
+    }
+
+    @Test func documentWithURLCopiesAndHighlights() throws {
+        let json = #"{"id": "a.txt", "title": "T", "date": null, "source": null, "url": "javascript:alert(1)", "text": "地理标志与地理标志", "copies": [{"id": "b.txt"}], "highlights": [[0, 4], [5, 9]]}"#
+        let document = try #require(WebDocument.decode(Data(json.utf8)))
+        let html = PageRenderer.documentPage(id: "a.txt", query: "地理标志", document: document)
+        #expect(html.contains("<div id=\"doc-text\" class=\"doc-text\"><mark>地理标志</mark>与<mark>地理标志</mark></div>"))
+        #expect(!html.contains("javascript:"))  // only http(s) URLs become links
+        #expect(html.contains("<section id=\"copies\" class=\"copy-list\"><h2>相似副本</h2><ul><li data-id=\"b.txt\">"))
+        var https = document
+        https.url = "https://example.org/x?a=1&b=2"
+        #expect(PageRenderer.documentPage(id: "a.txt", query: "", document: https)
+            .contains("<a href=\"https://example.org/x?a=1&amp;b=2\" rel=\"noopener noreferrer nofollow\">"))
+    }
+}
