@@ -1,6 +1,9 @@
 // ipsearch search page: search as you type, filters, facets, timeline, document view.
 // The server renders every page (it works without this script); this script takes over from there.
 // Text from documents is only ever set with textContent / text nodes, never parsed as HTML.
+// <html> carries the page's state for people's tools and for Tests/browser: data-state (home, loading,
+// ready, error), data-input (idle, waiting = a search is scheduled, composing = the input method is
+// open) and data-shown (the URL whose results are on screen).
 'use strict';
 (() => {
   const PAGE_SIZE = 10;
