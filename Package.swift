@@ -25,9 +25,17 @@ let package = Package(
         .target(name: "IPSearchIndex", dependencies: ["IPSearchAnalysis", "CICU"]),
         .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"]),
         .target(
+            name: "IPSearchWeb",
+            dependencies: [
+                "IPSearch", "IPSearchIndex",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            exclude: ["assets"]
+        ),
+        .target(
             name: "IPSearchServer",
             dependencies: [
-                "IPSearch",
+                "IPSearch", "IPSearchWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +55,13 @@ let package = Package(
         .testTarget(name: "IPSearchAnalysisTests", dependencies: ["IPSearchAnalysis"]),
         .testTarget(name: "IPSearchIndexTests", dependencies: ["IPSearchIndex"]),
         .testTarget(name: "IPSearchTests", dependencies: ["IPSearch"]),
+        .testTarget(
+            name: "IPSearchWebTests",
+            dependencies: [
+                "IPSearchWeb", "IPSearch", "IPSearchIndex",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "IPSearchServerTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import Hummingbird
 import IPSearch
+import IPSearchWeb
 import Logging
 
 /// Builds the app `ipsearch serve` runs; tests build the same one (`app.test(.router)` / `.live`).
@@ -38,7 +39,8 @@ public func buildApplication(
     )
 }
 
-/// The routes and middleware, outermost first: request log → JSON errors → body/method checks → routes.
+/// The routes and middleware, outermost first: request log → JSON errors → body/method checks → routes
+/// (the JSON API, then the web page).
 public func buildRouter(service: SearchService, logger: Logger) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies to routes added after it, and to the "no route" responder.
@@ -46,6 +48,8 @@ public func buildRouter(service: SearchService, logger: Logger) -> Router<BasicR
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestGuardMiddleware())
     SearchController(service: service).addRoutes(to: router)
+    // The search page for people: `/`, `/view/{id}`, `/assets/…` (IPSearchWeb).
+    WebController(service: service).addRoutes(to: router)
     return router
 }
 

@@ -58,7 +58,7 @@ import Testing
         Case(uri: "/documents/%E4%B8", status: .badRequest, code: "invalid_encoding"),
         Case(uri: "/documents/100%.txt", status: .badRequest, code: "invalid_encoding"),
         // paths
-        Case(uri: "/", status: .notFound, code: "not_found"),
+        Case(uri: "/assets/nope.js", status: .notFound, code: "not_found"),  // `/` is the search page (IPSearchWeb)
         Case(uri: "/nope", status: .notFound, code: "not_found"),
         Case(uri: "/search/more", status: .notFound, code: "not_found"),
         Case(uri: "/documents", status: .notFound, code: "not_found"),
