@@ -66,13 +66,13 @@ public struct PageState: Equatable, Sendable {
 
     public var offset: Int { (page - 1) * Self.pageSize }
 
-    /// The options for a server-side search of this state, or nil when it asks for something
-    /// `SearchOptions` cannot express (then the page's script fetches the results from the API).
-    ///
-    /// When `SearchOptions` gains date, source and sort filters, set them here and drop the nil case.
-    public func searchOptions() -> SearchOptions? {
-        if hasFilters { return nil }
-        return SearchOptions(limit: Self.pageSize, offset: offset)
+    /// The options for a server-side search of this state (filters checked like `GET /search`'s).
+    public func searchOptions() throws(SearchRequest.Invalid) -> SearchOptions {
+        var options = SearchOptions(limit: Self.pageSize, offset: offset)
+        options.facets = true
+        try SearchRequest(since: since.isEmpty ? nil : since, until: until.isEmpty ? nil : until, sources: sources,
+                          sort: sort).apply(to: &options, spelling: .http, today: SearchRequest.today)
+        return options
     }
 }
 

@@ -32,19 +32,23 @@ public struct WebController<Context: RequestContext>: Sendable {
 
     func outcome(for state: PageState) -> (PageRenderer.Outcome, HTTPResponse.Status) {
         if state.q.isEmpty { return (.home, .ok) }
-        guard let options = state.searchOptions() else { return (.deferred, .ok) }
-        do {
-            let result = try service.search(state.q, options: options)
-            guard let results = WebResults.decode(SearchResponse(result).jsonData()) else {
-                return (.failure("内部错误：无法读取结果"), .internalServerError)
-            }
-            return (.results(results), .ok)
+        let options: SearchOptions
+        do throws(SearchRequest.Invalid) { options = try state.searchOptions() } catch {
+            return (.failure(error.description), .badRequest)
+        }
+        let result: SearchResult
+        do throws(SearchError) {
+            result = try service.search(state.q, options: options)
         } catch {
             switch error {
             case .query(let e): return (.failure(e.description), .ok)
             case .index(let e): return (.failure("索引不可用：" + e.description), .serviceUnavailable)
             }
         }
+        guard let data = try? SearchResponse(result).jsonData(), let results = WebResults.decode(data) else {
+            return (.failure("内部错误：无法读取结果"), .internalServerError)
+        }
+        return (.results(results), .ok)
     }
 
     /// `GET /view/<id>?q=…`: the document (its path segments may be percent-encoded).
@@ -53,8 +57,10 @@ public struct WebController<Context: RequestContext>: Sendable {
         let query = PageState(query: request.uri.query).q
         do {
             let searcher = try service.current()
-            guard !id.isEmpty, let stored = try searcher.reader.document(id: id),
-                  let document = WebDocument.decode(DocumentResponse(stored).jsonData()) else {
+            let parsed = query.isEmpty ? nil : try? service.parse(query)
+            guard !id.isEmpty, let view = try searcher.document(id: id, query: parsed),
+                  let data = try? DocumentResponse(view).jsonData(),
+                  let document = WebDocument.decode(data) else {
                 return WebHeaders.html(PageRenderer.documentPage(id: id, query: query, document: nil, message: "索引中没有这篇文档：" + id), status: .notFound)
             }
             return WebHeaders.html(PageRenderer.documentPage(id: id, query: query, document: document))
