@@ -1,16 +1,22 @@
+import IPSearch
 import IPSearchWeb
 import Hummingbird
 import Testing
 
 @Suite struct PageStateTests {
-    @Test func readsTheURLOfTheIssue() {
+    @Test func readsTheURLOfTheIssue() throws {
         // /?q=地理标志&since=2024&sort=newest&page=2, as a browser sends it.
         let s = PageState(query: "q=%E5%9C%B0%E7%90%86%E6%A0%87%E5%BF%97&since=2024&sort=newest&page=2")
         #expect(s == PageState(q: "地理标志", since: "2024", sort: "newest", page: 2))
         #expect(s.url == "/?q=%E5%9C%B0%E7%90%86%E6%A0%87%E5%BF%97&since=2024&sort=newest&page=2")
         #expect(s.offset == 10)
-        #expect(s.searchOptions() == nil)  // filters: the script asks the API
-        #expect(PageState(q: "地理标志", page: 3).searchOptions() == .init(limit: 10, offset: 20))
+        let options = try s.searchOptions()
+        #expect(options.sort == .newest)
+        #expect(options.since.map(DateFilter.iso(days:)) == "2024-01-01")
+        #expect(options.until == nil)
+        #expect(options.offset == 10 && options.limit == 10)
+        #expect(try PageState(q: "地理标志", page: 3).searchOptions().offset == 20)
+        #expect(throws: SearchRequest.Invalid.self) { _ = try PageState(q: "专利", since: "2024-13").searchOptions() }
     }
 
     @Test func formsAndBadValues() {
