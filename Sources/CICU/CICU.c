@@ -701,3 +701,13 @@ done:
     out->text_length = w.out.len;
     return 0;
 }
+
+// glibc and the BSDs have memmem; declared here because <string.h> hides it without _GNU_SOURCE.
+extern void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
+
+int64_t cicu_find_bytes(const void *haystack, size_t length, const void *needle, size_t needle_length) {
+    if (needle_length == 0 || needle_length > length) return -1;
+    const char *hit = needle_length == 1 ? memchr(haystack, *(const unsigned char *)needle, length)
+                                         : memmem(haystack, length, needle, needle_length);
+    return hit ? (int64_t)(hit - (const char *)haystack) : -1;
+}

@@ -1,9 +1,5 @@
+import CICU
 import IPSearchAnalysis
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Title, date, source and URL of a press release.
 ///
@@ -209,7 +205,7 @@ public struct DocumentMetadata: Equatable, Sendable {
             // A Markdown heading's marker is not part of the title.
             if line.hasPrefix("#") { line = String(line.drop { $0 == "#" }).trimmed() }
             if line.isEmpty { continue }
-            let lower = line.lowercased()
+            let lower = line.prefix(12).lowercased()
             if fieldPrefixes.contains(where: { lower.hasPrefix($0) }) { continue }
             // Navigation crumbs: short lines.
             if line.utf8.count < 64, line.filter({ !$0.isWhitespace }).count < 8 { continue }
@@ -220,31 +216,36 @@ public struct DocumentMetadata: Equatable, Sendable {
     }
 
     static func cleanTitle(_ line: String) -> (title: String, suffix: String?) {
-        var title = dropDateline(PinyinAnnotation.strip(line))
+        // One Character decomposition of the (at most 200-character) line, then index arithmetic.
+        var chars = Array(dropDateline(PinyinAnnotation.strip(line)))
         var suffix: String?
         // Site suffixes: "…发布会_中國網", "… - 中国知识产权网".
-        for separator in ["_", " - ", "－", "—"] {
-            // Only a short tail can be a site name: look for the separator in the last 12 characters.
-            let tail = String(title.suffix(8 + separator.count))
-            if let r = tail.lastRange(of: separator) {
-                let cut = tail[r.upperBound...]
-                let kept = title.count - tail.count + tail.distance(from: tail.startIndex, to: r.lowerBound)
-                // "——" is a subtitle dash, not a separator.
-                let doubled = separator == "—" && (r.lowerBound > tail.startIndex && tail[tail.index(before: r.lowerBound)] == "—" || cut.hasPrefix("—"))
-                if cut.count <= 8, !cut.isEmpty, kept >= 8, !doubled {
-                    // The tail of a paragraph is no site name: only a headline-sized line has one.
-                    if title.count <= 80 { suffix = cut.trimmed() }
-                    title = String(title.prefix(kept))
-                }
+        for separator in ["_", " - ", "－", "—"].map(Array.init) {
+            // Only a short tail can be a site name: look for the separator in the last 8 + its length characters.
+            let tailStart = max(0, chars.count - 8 - separator.count)
+            var at: Int?
+            var i = chars.count - separator.count
+            while i >= tailStart {
+                if chars[i..<(i + separator.count)].elementsEqual(separator) { at = i; break }
+                i -= 1
+            }
+            guard let kept = at else { continue }
+            let cut = chars[(kept + separator.count)...]
+            // "——" is a subtitle dash, not a separator.
+            let doubled = separator == ["—"] && ((kept > 0 && chars[kept - 1] == "—") || cut.first == "—")
+            if cut.count <= 8, !cut.isEmpty, kept >= 8, !doubled {
+                // The tail of a paragraph is no site name: only a headline-sized line has one.
+                if chars.count <= 80 { suffix = String(cut).trimmed() }
+                chars.removeSubrange(kept...)
             }
         }
         // A paragraph, not a headline: keep its first sentence.
-        if title.count > maxTitleLength || title.contains(where: { sentenceEnds.contains($0) }) {
-            if let end = title.firstIndex(where: { sentenceEnds.contains($0) }), title.distance(from: title.startIndex, to: end) >= 6 {
-                title = String(title[..<end])
+        if chars.count > maxTitleLength || chars.contains(where: { sentenceEnds.contains($0) }) {
+            if let end = chars.firstIndex(where: { sentenceEnds.contains($0) }), end >= 6 {
+                chars.removeSubrange(end...)
             }
         }
-        return (limitTitle(title), suffix.flatMap { $0.isEmpty ? nil : $0 })
+        return (limitTitle(String(chars)), suffix.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     static func limitTitle(_ title: String) -> String {
@@ -258,6 +259,8 @@ public struct DocumentMetadata: Equatable, Sendable {
     /// A wire-story lead starts with a dateline, `中新經緯11月29日電 29日,` or `新华社北京9月20日电`: a
     /// title taken from such a paragraph starts after it (and after a repeated `29日,`).
     static func dropDateline(_ text: String) -> String {
+        // Most lines have no dateline: look at the first 24 scalars before decomposing Characters.
+        guard text.unicodeScalars.prefix(24).contains(where: { $0 == "電" || $0 == "电" || $0 == "讯" || $0 == "訊" }) else { return text }
         let chars = Array(text)
         guard let dian = chars.prefix(24).firstIndex(where: { $0 == "電" || $0 == "电" || $0 == "讯" || $0 == "訊" }),
               dian >= 2, chars[dian - 1] == "日" else { return text }
@@ -310,9 +313,9 @@ struct TextScan {
         bytes = Array(text.utf8)
         self.bodyStart = min(max(0, bodyStart), bytes.count)
         var start = self.bodyStart
+        let newline: [UInt8] = [0x0A]
         while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            let end = Self.find(newline, in: bytes, start..<bytes.count) ?? bytes.count
             lines.append(start..<(end > start && bytes[end - 1] == 0x0D ? end - 1 : end))
             start = end + 1
         }
@@ -330,6 +333,8 @@ struct TextScan {
         "猜你喜歡", "往期回顾", "往期回顧", "精彩推荐", "精彩推薦", "本类热点", "本類熱點", "最新文章", "最新新闻",
         "最新新聞", "更多>>", "More>>", "more>>", "上一篇", "下一篇",
     ].map { Array($0.utf8) }
+
+    static let openingBrackets: [[UInt8]] = ["『", "【", "[", "<", "《", "「", "〖", "(", "（"].map { Array($0.utf8) }
 
     /// Bullets that start the items of a link list.
     static let bullets: [[UInt8]] = ["·", "•", "●", "◆", "■", "▪", "►", "▶", "○", "◇", "□", "*", "-", ">", "》"].map { Array($0.utf8) }
@@ -362,25 +367,15 @@ struct TextScan {
         Self.find(p, in: bytes, r)
     }
 
-    /// The first occurrence of `p` in `b[r]`: memchr for its last byte (a UTF-8 continuation byte
-    /// for CJK needles, spread over 64 values), then memcmp. The scans run over whole documents.
+    /// The first occurrence of `p` in `b[r]` (memmem: the scans run over whole documents).
     static func find(_ p: [UInt8], in b: [UInt8], _ r: Range<Int>) -> Int? {
         guard !p.isEmpty, r.lowerBound >= 0, r.upperBound <= b.count, r.count >= p.count else { return nil }
-        return b.withUnsafeBufferPointer { hay -> Int? in
-            p.withUnsafeBufferPointer { needle -> Int? in
-                guard let base = hay.baseAddress, let n = needle.baseAddress else { return nil }
-                let last = Int32(p[p.count - 1])
-                var i = r.lowerBound + p.count - 1
-                while i < r.upperBound {
-                    guard let hit = memchr(base + i, last, r.upperBound - i) else { return nil }
-                    let j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    let start = j - (p.count - 1)
-                    if memcmp(base + start, n, p.count) == 0 { return start }
-                    i = j + 1
-                }
-                return nil
+        let at = b.withUnsafeBufferPointer { hay in
+            p.withUnsafeBufferPointer { needle in
+                cicu_find_bytes(hay.baseAddress.map { $0 + r.lowerBound }, r.count, needle.baseAddress, p.count)
             }
         }
+        return at < 0 ? nil : r.lowerBound + Int(at)
     }
 
     /// The index of the line holding byte `i` (binary search).
@@ -412,7 +407,12 @@ struct TextScan {
             let t = trimmed[k]
             if t.isEmpty { continue }
             bullet[k] = Self.bullets.contains { starts(t, with: $0) }
-            if t.count <= 40 { heading[k] = Self.listHeadings.contains { contains(t, $0) } }
+            if t.count <= 40 {
+                // The heading word starts the line, after an opening bracket: "『相关阅读』", "相关新闻：".
+                var h = t.lowerBound
+                for open in Self.openingBrackets where starts(h..<t.upperBound, with: open) { h += open.count; break }
+                heading[k] = Self.listHeadings.contains { starts(h..<t.upperBound, with: $0) }
+            }
             if t.count <= 120 { dated[k] = Self.firstFullDate(bytes, in: t) != nil }
         }
         // A heading and the short or bulleted lines after it.

@@ -134,6 +134,10 @@ int32_t cicu_html_extract(const char *utf8, size_t length, cicu_html *out);
 /// Frees every string of `html` and sets them to NULL.
 void cicu_html_free(cicu_html *html);
 
+/// The offset of the first occurrence of `needle` in `haystack`, or -1 (glibc's memmem: the
+/// metadata scans look for a few labels in every document).
+int64_t cicu_find_bytes(const void *haystack, size_t length, const void *needle, size_t needle_length);
+
 #ifdef __cplusplus
 }
 #endif
