@@ -240,3 +240,57 @@ import Testing
         #expect(!HTMLDocument.looksLikeHTML(path: "note.txt", bytes: []))
     }
 }
+
+/// Random tag soup and random bytes never trap the parser; parsing from many threads at once gives
+/// the same result as one at a time (libxml2 is initialised once, its error handlers are per thread).
+@Suite struct HTMLRobustnessTests {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let pieces = ["<p>", "</p>", "<div>", "</div>", "<br>", "<script>", "</script>", "<style>", "<!--", "-->",
+                         "<meta charset=gbk>", "<meta property=og:site_name content=中国网>", "<title>", "</title>",
+                         "<h1>", "</h1>", "<header>", "</header>", "<article>", "<pre>", "&amp;", "&#x0;", "&#99999999;",
+                         "&nbsp;", "<", ">", "\"", "'", "=", " ", "\n", "知识", "產權", "abc", "<![CDATA[", "]]>", "<?xml ?>",
+                         "<table><tr><td>", "<nav>", "<template>", "<svg><text>字</text></svg>", "\u{0}", "<html>", "<body>"]
+
+    @Test func randomPagesAndBytes() {
+        var rng = Generator(state: 7)
+        for round in 0..<1_500 {
+            var bytes: [UInt8]
+            if round % 3 == 0 {
+                bytes = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            } else {
+                var page = ""
+                for _ in 0..<Int.random(in: 0...80, using: &rng) { page += Self.pieces.randomElement(using: &rng)! }
+                bytes = Array(page.utf8)
+            }
+            if let doc = try? HTMLDocument.parse(bytes) {
+                #expect(!doc.text.contains("\u{0}"))
+            }
+            _ = HTMLDocument.looksLikeHTML(path: "x.txt", bytes: bytes)
+        }
+    }
+
+    @Test func parallelParsesAgree() async throws {
+        let doc = try Corpus.document("002")
+        let page = "<html><head><title>t</title></head><body>" + HTMLTests.lines(doc.text).map { "<p>\(HTMLTests.escape($0))</p>" }.joined() + "</body></html>"
+        let bytes = Array(page.utf8)
+        let one = try HTMLDocument.parse(bytes)
+        let all = try await withThrowingTaskGroup(of: HTMLDocument.self) { group in
+            for _ in 0..<8 { group.addTask { try HTMLDocument.parse(bytes) } }
+            var out: [HTMLDocument] = []
+            for try await d in group { out.append(d) }
+            return out
+        }
+        #expect(all.count == 8)
+        #expect(all.allSatisfy { $0 == one })
+    }
+}

@@ -356,3 +356,46 @@ import IPSearchAnalysis
         #expect(sink > 0)
     }
 }
+
+/// Random documents built from the pieces the scanners look for, with random boilerplate ranges
+/// (some out of bounds): extraction never traps, and what it returns is well-formed.
+@Suite struct MetadataRobustnessTests {
+    /// SplitMix64: a seeded generator, so a failure replays.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let pieces = ["2025", "2024", "12", "4", "31", "年", "月", "日", "号", "电", "電", "讯", "来源", "來源", ":", "：",
+                         "\n", "\r\n", "·", "相关阅读", "More>>", "-", "/", ".", " ", "  ", "\u{3000}", "中國網", "_", "新华社",
+                         "北京", "发布时间", "日期", "(jīng)", "產", "---", "title:", "source:", "https://www.x.org/a",
+                         "—", "《", "》", "到", "数据", "本站", "𠀀", "\u{301}", "\t"]
+
+    @Test func randomDocuments() {
+        var rng = Generator(state: 20_251_126)
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...60, using: &rng) { text += Self.pieces.randomElement(using: &rng)! }
+            let n = text.utf16.count
+            var zones: [Range<Int>] = []
+            for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                let a = Int.random(in: -3...(n + 3), using: &rng)
+                zones.append(a..<(a + Int.random(in: 0...20, using: &rng)))
+            }
+            let meta = DocumentMetadata.extract(text: text, html: nil, boilerplate: zones, fallbackTitle: "x")
+            if let date = meta.date {
+                #expect(date.utf8.count == 10 && DocumentMetadata.normalizeDate(date) == date, "\(text.debugDescription)")
+            }
+            if let source = meta.source {
+                #expect(!source.isEmpty && DocumentMetadata.displaySource(source) == source, "\(text.debugDescription)")
+            }
+            #expect(!meta.title.isEmpty)
+        }
+    }
+}
