@@ -1,4 +1,4 @@
-// The ICU and zlib side of CICU.h. See the header for why this shim exists.
+// The ICU, zlib and libxml2 side of CICU.h. See the header for why this shim exists.
 #include "CICU.h"
 
 #include <pthread.h>

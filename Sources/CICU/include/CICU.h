@@ -1,4 +1,4 @@
-// CICU: the only place ipsearch touches the system ICU (libicuuc, libicui18n) and zlib.
+// CICU: the only place ipsearch touches the system ICU (libicuuc, libicui18n), zlib and libxml2.
 //
 // Why a C shim: Swift's Foundation on Linux carries its own ICU module (_FoundationICU); importing
 // the system <unicode/*.h> into Swift clashes with it. This header therefore exposes plain C types
