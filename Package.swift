@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, bottom to top: CICU (C shim over the system ICU) → IPSearchAnalysis → IPSearchIndex
+// Layers, bottom to top: CICU (C shim over the system ICU, zlib and libxml2) → IPSearchAnalysis → IPSearchIndex
 // → IPSearch (query, ranking, snippets) → IPSearchServer and the `ipsearch` command.
 let package = Package(
     name: "ipsearch",
@@ -16,10 +16,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // libxml2's HTML parser (Debian: libxml2-dev), for HTML input; its header path comes from pkg-config.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .target(
             name: "CICU",
+            dependencies: ["CLibXML2"],
             exclude: ["tools"],
-            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z")]
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z"), .linkedLibrary("xml2")]
         ),
         .target(name: "IPSearchAnalysis", dependencies: ["CICU"]),
         .target(name: "IPSearchIndex", dependencies: ["IPSearchAnalysis", "CICU"]),

@@ -7,20 +7,43 @@ struct DocumentPipeline {
     let analyzer: Analyzer
     let spamFilter: SpamFilter
 
-    /// A corpus file's bytes → a prepared document, or the reason it cannot be indexed.
+    /// A corpus file's bytes → a prepared document, or the reason it cannot be indexed. An HTML page
+    /// (`.html`/`.htm`, or bytes that start like one) is indexed, stored and quoted as its visible text.
     func prepare(file: CorpusFile, bytes: [UInt8], contentHash: UInt64) -> Result<PreparedDocument, PipelineFailure> {
-        let decoded: TextDecoder.Decoded
-        do { decoded = try TextDecoder.decode(bytes) } catch { return .failure(PipelineFailure(reason: error.description)) }
+        let page: HTMLDocument?
+        let text: String, encoding: String
+        if HTMLDocument.looksLikeHTML(path: file.path, bytes: bytes) {
+            do { page = try HTMLDocument.parse(bytes) } catch { return .failure(PipelineFailure(reason: error.description)) }
+            text = page!.text
+            encoding = "HTML/" + page!.encoding
+        } else {
+            let decoded: TextDecoder.Decoded
+            do { decoded = try TextDecoder.decode(bytes) } catch { return .failure(PipelineFailure(reason: error.description)) }
+            page = nil
+            text = decoded.text
+            encoding = decoded.encoding
+        }
         let name = file.id.split(separator: "/").last.map(String.init) ?? file.id
         let stem = name.split(separator: ".").dropLast().joined(separator: ".")
-        let document = analyzer.analyzeDocument(decoded.text, spamFilter: spamFilter)
-        let extracted = DocumentMetadata.extract(from: decoded.text, fallbackTitle: stem.isEmpty ? name : stem)
-        // Front matter names the title outright; otherwise the zoner's headline (spam removed).
-        let frontMatterTitle = DocumentMetadata.frontMatter(decoded.text)?.fields["title"].map { !$0.isEmpty } ?? false
-        let title = frontMatterTitle ? extracted.title : (document.title ?? extracted.title)
-        let meta = DocumentMeta(id: file.id, title: title, source: extracted.source, url: nil,
-                                encoding: decoded.encoding, date: extracted.date, spamSpans: document.spamSpans)
-        return .success(build(meta: meta, text: decoded.text, document: document, contentHash: contentHash,
+        let document = analyzer.analyzeDocument(text, spamFilter: spamFilter)
+        // Dates and sources are never taken from boilerplate (related-link lists, comment boxes).
+        let boilerplate = document.zones.filter { $0.kind == .boilerplate }.map(\.range)
+        let extracted = DocumentMetadata.extract(text: text, html: page, boilerplate: boilerplate,
+                                                 fallbackTitle: stem.isEmpty ? name : stem)
+        // Title: front matter names it outright; a page's <h1>/<title> comes next (spam removed);
+        // otherwise the zoner's headline.
+        let frontMatterTitle = DocumentMetadata.frontMatter(text)?.fields["title"].map { !$0.isEmpty } ?? false
+        let title: String
+        if frontMatterTitle {
+            title = extracted.title
+        } else if page?.title != nil {
+            title = TitleCleaner.clean(extracted.title, spamFilter: spamFilter) ?? extracted.title
+        } else {
+            title = document.title ?? extracted.title
+        }
+        let meta = DocumentMeta(id: file.id, title: title, source: extracted.source, url: extracted.url,
+                                encoding: encoding, date: extracted.date, spamSpans: document.spamSpans)
+        return .success(build(meta: meta, text: text, document: document, contentHash: contentHash,
                               fileSize: file.size, mtimeNanoseconds: file.mtimeNanoseconds))
     }
 
@@ -60,12 +83,10 @@ struct DocumentPipeline {
 
 }
 
-/// How outlet names are compared: folded like documents (Traditional→Simplified, width, case), so
-/// `中國網` = `中国网` and `CCTV` = `ｃｃｔｖ`.
+/// How outlet names are compared (`DocumentMetadata.sourceKey`): folded like documents
+/// (Traditional→Simplified, width, case, spaces), so `中國網` = `中国网` and `CCTV` = `ｃｃｔｖ`.
 public enum SourceKey {
-    public static func fold(_ s: String) -> String {
-        Normalizer().normalize(Array(s.utf16)).string
-    }
+    public static func fold(_ s: String) -> String { DocumentMetadata.sourceKey(s) }
 }
 
 struct PipelineFailure: Error {
