@@ -255,8 +255,9 @@ public enum NearDuplicates {
     /// leader: the member with the smallest key (a document alone is its own leader). The result
     /// depends only on the set of (key, signature) pairs, not on their order, as long as keys are
     /// unique (equal keys are ordered by input position). Documents with empty signatures, or
-    /// signatures of another length than `hashCount`, are never grouped.
-    public static func group(_ docs: [(key: String, signature: Signature)]) -> [Int] {
+    /// signatures of another length than `hashCount`, are never grouped. `threshold` other than the
+    /// default is for experiments: the bands are tuned for 0.6 (below ~0.5 they miss pairs).
+    public static func group(_ docs: [(key: String, signature: Signature)], threshold: Double = NearDuplicates.threshold) -> [Int] {
         let n = docs.count
         guard n > 0 else { return [] }
         // Canonical order: by key. Ranks stand for documents from here on.
@@ -264,7 +265,8 @@ public enum NearDuplicates {
         let order = keys.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : a < b }
         var uf = UnionFind(count: n)
         let k = hashCount
-        let needed = Int((threshold * Double(k)).rounded(.up))
+        let t = threshold.isNaN ? NearDuplicates.threshold : min(max(threshold, 0), 1)
+        let needed = max(1, Int((t * Double(k)).rounded(.up)))
         // Signatures in rank order, flattened; rank r is valid if it has exactly k values.
         var valid = [Bool](repeating: false, count: n)
         var flat = [UInt32](repeating: 0, count: n * k)
