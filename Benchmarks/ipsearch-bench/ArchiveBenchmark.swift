@@ -2,7 +2,7 @@ import Foundation
 import IPSearchAnalysis
 import IPSearchIndex
 
-/// `ipsearch-bench archive DIR [--repeat N] [--analyze-sample N] [--json]`
+/// `ipsearch-bench archive DIR [--repeat N] [--analyze-sample N] [--threshold X] [--json]`
 ///
 /// Near-duplicate grouping on the press-release archive made by `make_corpus.py --only archive`
 /// (see Benchmarks/archive/run.sh): every `.txt` under DIR is a document (key: its path relative to
@@ -21,10 +21,11 @@ import IPSearchIndex
 /// for Traditional and Simplified copies, with the estimated similarity of copies to their originals.
 enum ArchiveBenchmark {
     static let usage = """
-        usage: ipsearch-bench archive DIR [--repeat N] [--analyze-sample N] [--json]
+        usage: ipsearch-bench archive DIR [--repeat N] [--analyze-sample N] [--threshold X] [--json]
           DIR                  the archive corpus (make_corpus.py --only archive): *.txt and copies.json
           --repeat N           timed passes of signatures and of grouping (default 5)
           --analyze-sample N   documents the analyzer is timed on, for the relative cost (default 3000)
+          --threshold X        estimated Jaccard similarity for grouping (default: NearDuplicates.threshold)
           --json               print one JSON object on stdout (the human summary goes to stderr)
 
         """
@@ -33,6 +34,7 @@ enum ArchiveBenchmark {
         var directory = ""
         var repeats = 5
         var analyzeSample = 3000
+        var threshold = NearDuplicates.threshold
         var json = false
     }
 
@@ -79,6 +81,9 @@ enum ArchiveBenchmark {
             case "--analyze-sample":
                 guard let n = Int(try value(a)), n >= 0 else { throw UsageError(description: "--analyze-sample needs a number") }
                 o.analyzeSample = n
+            case "--threshold":
+                guard let t = Double(try value(a)), t > 0, t <= 1 else { throw UsageError(description: "--threshold needs a number in (0, 1]") }
+                o.threshold = t
             case "--json":
                 o.json = true
             default:
@@ -199,7 +204,7 @@ enum ArchiveBenchmark {
         var groupSeconds: [Double] = []
         for _ in 0..<options.repeats {
             var l: [Int] = []
-            groupSeconds.append(AnalysisBenchmark.time { l = NearDuplicates.group(input) }.cpu)
+            groupSeconds.append(AnalysisBenchmark.time { l = NearDuplicates.group(input, threshold: options.threshold) }.cpu)
             leaders = l
         }
         let groupTime = AnalysisBenchmark.median(groupSeconds)
@@ -253,7 +258,7 @@ enum ArchiveBenchmark {
         let mb = Double(bytes) / 1e6
         var human = "archive \(options.directory): \(docs.count) documents, \(f(mb)) MB UTF-8, \(copies.count) copies "
             + "(\(found.tradAll) Traditional); K=\(NearDuplicates.hashCount), \(NearDuplicates.shingleLength)-char shingles, "
-            + "\(NearDuplicates.bands)×\(NearDuplicates.rowsPerBand) bands, threshold \(NearDuplicates.threshold)\n"
+            + "\(NearDuplicates.bands)×\(NearDuplicates.rowsPerBand) bands, threshold \(options.threshold)\n"
         human += "  signatures: \(f(signatureMBps, 1)) MB/s (median of \(options.repeats), CPU); on the first \(sample.count) documents: "
             + "signatures \(f(signatureSampleMBps, 1)) MB/s vs analyzer \(f(analyzerSampleMBps, 1)) MB/s = "
             + "\(f(analyzerSampleMBps / signatureSampleMBps * 100, 1))% of analysis time\n"
@@ -271,7 +276,7 @@ enum ArchiveBenchmark {
             "benchmark": "archive", "directory": options.directory, "documents": docs.count, "bytes_utf8": bytes,
             "copies": copies.count, "traditional_copies": found.tradAll,
             "k": NearDuplicates.hashCount, "shingle": NearDuplicates.shingleLength, "bands": NearDuplicates.bands,
-            "rows_per_band": NearDuplicates.rowsPerBand, "threshold": NearDuplicates.threshold,
+            "rows_per_band": NearDuplicates.rowsPerBand, "threshold": options.threshold,
             "signature_mb_per_s": signatureMBps, "sample_documents": sample.count,
             "sample_signature_mb_per_s": signatureSampleMBps, "sample_analyzer_mb_per_s": analyzerSampleMBps,
             "group_seconds": groupTime, "group_seconds_samples": groupSeconds, "groups_with_copies": groupsWithCopies,

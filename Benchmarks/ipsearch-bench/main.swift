@@ -1,7 +1,7 @@
 // ipsearch-bench: performance measurements of ipsearch, one subcommand per benchmark.
 //
 //   ipsearch-bench analysis DIR [--repeat N] [--min-time S] [--json]
-//   ipsearch-bench archive DIR [--repeat N] [--analyze-sample N] [--json]
+//   ipsearch-bench archive DIR [--repeat N] [--analyze-sample N] [--threshold X] [--json]
 //
 // To add a benchmark, put it in its own file with an entry point `([String]) -> Int32` (the
 // arguments after the subcommand name; returns the exit status) and add a line to `subcommands`.

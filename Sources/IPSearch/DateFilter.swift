@@ -170,8 +170,9 @@ public struct DateFilter: Equatable, Sendable {
         return Int32(day)
     }
 
-    /// 0001-01-01: dates before year 1 are not accepted.
-    static let minimumDay: Int32 = -719_162
+    /// 0001-01-01 and 9999-12-31: the range of dates accepted.
+    public static let minimumDay: Int32 = -719_162
+    public static let maximumDay: Int32 = 2_932_896
 
     // MARK: Day numbers
 

@@ -2,8 +2,9 @@
 ///
 /// `years`: every year with matches, oldest first. `months`: the last `monthLimit` (24) months that
 /// have matches, oldest first. `sources`: the `sourceLimit` (20) sources with the most matches, ties
-/// by name; `otherSources` counts the matches of the sources left out. Undated matches and matches
-/// without a source are counted apart, so each list sums, with its "none" count, to `total`.
+/// by name; `otherSources` counts the matches of the sources left out. Undated matches (and dates
+/// outside the years 1–9999) and matches without a source are counted apart, so each list sums, with
+/// its "none" count, to `total`.
 public struct Facets: Equatable, Sendable {
     public struct Bucket: Equatable, Sendable {
         public var label: String
@@ -91,7 +92,7 @@ public struct FacetCounter: Sendable {
     @inline(__always)
     private mutating func addDate(_ day: Int32?) {
         total += 1
-        guard let day else {
+        guard let day, day >= DateFilter.minimumDay, day <= DateFilter.maximumDay else {
             undated += 1
             return
         }
@@ -141,7 +142,7 @@ public struct FacetCounter: Sendable {
         f.total = total
         f.undated = undated
         f.withoutSource = withoutSource
-        f.years = yearly.map { Facets.Bucket(label: YearMonth(year: $0.year, month: 1).label.prefix(4).description, count: $0.count) }
+        f.years = yearly.map { Facets.Bucket(label: DateFilter.pad4($0.year), count: $0.count) }
         f.months = monthly.suffix(max(0, monthLimit)).map { Facets.Bucket(label: $0.month.label, count: $0.count) }
         let ranked = sourceCounts.sorted { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }
         let kept = ranked.prefix(max(0, sourceLimit))

@@ -29,25 +29,33 @@ public enum TimelineChart {
 
     /// The bars for per-month counts (any order; months may repeat: they are summed).
     public static func bars(monthly: [(month: YearMonth, count: Int)]) -> [Bar] {
-        let counted = monthly.filter { $0.count > 0 }
+        // Months of the years 1–9999 only (as dates are), so that the span stays small.
+        let counted = monthly.filter { $0.count > 0 && (1...9999).contains($0.month.year) && (1...12).contains($0.month.month) }
         guard let first = counted.map(\.month.index).min(), let last = counted.map(\.month.index).max() else { return [] }
         if last - first + 1 <= maxMonthlySpan {
             var counts = [Int](repeating: 0, count: last - first + 1)
-            for (m, c) in counted { counts[m.index - first] += c }
+            for (m, c) in counted { counts[m.index - first] = saturatingSum(counts[m.index - first], c) }
             return counts.enumerated().map { Bar(label: YearMonth(index: first + $0.offset).label, count: $0.element) }
         }
         let firstYear = YearMonth(index: first).year, lastYear = YearMonth(index: last).year
         var counts = [Int](repeating: 0, count: lastYear - firstYear + 1)
-        for (m, c) in counted { counts[m.year - firstYear] += c }
+        for (m, c) in counted { counts[m.year - firstYear] = saturatingSum(counts[m.year - firstYear], c) }
         return counts.enumerated().map { Bar(label: String(firstYear + $0.offset), count: $0.element) }
+    }
+
+    static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        let (s, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : s
     }
 
     static let eighths: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
     /// The chart's lines (no newlines), each at most `width` columns wide (but never less than the
-    /// label, the count and one bar cell). Counts are grouped by thousands with commas.
+    /// label, the count and one bar cell; widths above 10,000 count as 10,000). Counts are grouped by
+    /// thousands with commas.
     public static func render(_ bars: [Bar], width: Int, unicode: Bool) -> [String] {
         guard !bars.isEmpty else { return [] }
+        let width = Swift.min(Swift.max(width, 0), 10_000)
         let labelWidth = bars.map(\.label.count).max() ?? 0
         let counts = bars.map { formatCount($0.count) }
         let countWidth = counts.map(\.count).max() ?? 0

@@ -50,7 +50,8 @@
 /// only on the set of (key, signature) pairs, so an index can regroup after every update and get
 /// the same groups as a full rebuild.
 public enum NearDuplicates {
-    /// K: values per signature (bins of the one-permutation MinHash).
+    /// K: values per signature (bins of the one-permutation MinHash). Built into `signature(of:)`: the
+    /// bin is the hash's top 6 bits, and a UInt64 marks the bins filled.
     public static let hashCount = 64
     /// Characters (content UTF-16 units) per shingle.
     public static let shingleLength = 5
@@ -58,7 +59,7 @@ public enum NearDuplicates {
     public static let minimumShingles = 64
     /// LSH bands × rows ≤ `hashCount`.
     public static let bands = 21
-    public static let rowsPerBand = 3
+    public static let rowsPerBand = 3  // the band hash in `group` reads exactly 3 values
     /// Minimum estimated Jaccard similarity of two bodies to be near-duplicates.
     public static let threshold = 0.6
     /// Bucket members compared against at most this many distinct earlier members of the bucket
@@ -159,25 +160,28 @@ public enum NearDuplicates {
 
     /// The MinHash signature of normalized body text (see the type's documentation).
     public static func signature(of units: UnsafeBufferPointer<UInt16>) -> Signature {
-        let k = hashCount
         let binShift = UInt64(64 - 6)  // top 6 bits of the hash choose one of 64 bins
-        var result = [UInt32](repeating: .max, count: k)
-        var filled: UInt64 = 0  // bit i: bin i received a shingle
-        var shingles = 0
-        var previous: UInt64 = 0  // the last 4 content units, 16 bits each
-        var content = 0
-        result.withUnsafeMutableBufferPointer { mins in
-            for u in units where isContent(u) {
-                content += 1
-                if content >= shingleLength {
-                    let h = mix(previous &+ UInt64(u) &* 0x9E37_79B9_7F4A_7C15)
-                    let bin = Int(truncatingIfNeeded: h >> binShift)
-                    let value = UInt32(truncatingIfNeeded: h)
-                    if value < mins[bin] { mins[bin] = value }
-                    filled |= 1 &<< UInt64(bin)
-                    shingles += 1
+        var result = [UInt32](repeating: .max, count: hashCount)
+        // Locals of the closure (not captured variables), so that they stay in registers.
+        let (filled, shingles, content) = contentBits.withUnsafeBufferPointer { bits in
+            result.withUnsafeMutableBufferPointer { mins -> (UInt64, Int, Int) in
+                var filled: UInt64 = 0  // bit i: bin i received a shingle
+                var previous: UInt64 = 0  // the last 4 content units, 16 bits each
+                var content = 0
+                for u in units {
+                    let w = Int(u)
+                    guard bits[w &>> 6] & (1 &<< UInt64(w & 63)) != 0 else { continue }
+                    content &+= 1
+                    if content >= shingleLength {
+                        let h = mix(previous &+ UInt64(u) &* 0x9E37_79B9_7F4A_7C15)
+                        let bin = Int(truncatingIfNeeded: h &>> binShift)
+                        let value = UInt32(truncatingIfNeeded: h)
+                        if value < mins[bin] { mins[bin] = value }
+                        filled |= 1 &<< UInt64(bin)
+                    }
+                    previous = (previous &<< 16) | UInt64(u)
                 }
-                previous = (previous &<< 16) | UInt64(u)
+                return (filled, max(0, content - shingleLength + 1), content)
             }
         }
         if content == 0 { return .empty }
@@ -185,6 +189,13 @@ public enum NearDuplicates {
         if filled != .max { densify(&result, filled: filled) }
         return Signature(values: result)
     }
+
+    /// `isContent` of every UTF-16 unit, one bit each (8 KB): one load per unit in `signature(of:)`.
+    static let contentBits: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for u in 0...0xFFFF where isContent(UInt16(u)) { bits[u >> 6] |= 1 << UInt64(u & 63) }
+        return bits
+    }()
 
     /// The signature of a short text: every value derived from a hash of its whole content, so that
     /// it equals another signature only for the same content.
@@ -209,15 +220,20 @@ public enum NearDuplicates {
         guard filled != 0 else { return }
         let original = values
         for i in 0..<hashCount where filled & (1 << UInt64(i)) == 0 {
-            var attempt: UInt64 = 1
-            while true {
+            var source = -1
+            for attempt in 1...UInt64(1024) {
                 let j = Int(truncatingIfNeeded: mix((UInt64(i) << 32) | attempt) >> 58)
                 if filled & (1 << UInt64(j)) != 0 {
-                    values[i] = original[j]
+                    source = j
                     break
                 }
-                attempt += 1
             }
+            if source < 0 {
+                // Not reached in practice (each probe misses with probability ≤ 63/64); keeps the
+                // loop bounded: the next non-empty bin after i.
+                source = (1..<hashCount).map { (i + $0) % hashCount }.first { filled & (1 << UInt64($0)) != 0 } ?? i
+            }
+            values[i] = original[source]
         }
     }
 
@@ -239,17 +255,18 @@ public enum NearDuplicates {
     /// leader: the member with the smallest key (a document alone is its own leader). The result
     /// depends only on the set of (key, signature) pairs, not on their order, as long as keys are
     /// unique (equal keys are ordered by input position). Documents with empty signatures, or
-    /// signatures of another length than `hashCount`, are never grouped.
-    public static func group(_ docs: [(key: String, signature: Signature)]) -> [Int] {
+    /// signatures of another length than `hashCount`, are never grouped. `threshold` other than the
+    /// default is for experiments: the bands are tuned for 0.6 (below ~0.5 they miss pairs).
+    public static func group(_ docs: [(key: String, signature: Signature)], threshold: Double = NearDuplicates.threshold) -> [Int] {
         let n = docs.count
         guard n > 0 else { return [] }
         // Canonical order: by key. Ranks stand for documents from here on.
-        let order = docs.indices.sorted { a, b in
-            docs[a].key != docs[b].key ? docs[a].key < docs[b].key : a < b
-        }
+        let keys = docs.map(\.key)
+        let order = keys.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : a < b }
         var uf = UnionFind(count: n)
         let k = hashCount
-        let needed = Int((threshold * Double(k)).rounded(.up))
+        let t = threshold.isNaN ? NearDuplicates.threshold : min(max(threshold, 0), 1)
+        let needed = max(1, Int((t * Double(k)).rounded(.up)))
         // Signatures in rank order, flattened; rank r is valid if it has exactly k values.
         var valid = [Bool](repeating: false, count: n)
         var flat = [UInt32](repeating: 0, count: n * k)
@@ -282,9 +299,11 @@ public enum NearDuplicates {
                 // (band hash with the rank in its low bits), sorted: equal hashes are adjacent, in rank order.
                 entries.removeAll(keepingCapacity: true)
                 for r in 0..<n where valid[r] {
-                    var h = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
+                    // One mix of the band's 3 values (96 bits into 64: a collision only adds a
+                    // candidate, which the confirmation rejects).
                     let base = r * k + band * rowsPerBand
-                    for j in 0..<rowsPerBand { h = mix(h ^ UInt64(sig[base + j])) &+ UInt64(j) }
+                    let h = mix((UInt64(sig[base]) << 32 | UInt64(sig[base + 1]))
+                        &+ (UInt64(sig[base + 2]) | UInt64(band) << 32) &* 0x9E37_79B9_7F4A_7C15)
                     entries.append((h & ~rankMask) | UInt64(r))
                 }
                 entries.sort()

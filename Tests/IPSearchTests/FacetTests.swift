@@ -108,13 +108,15 @@ import Testing
         c.add(day: DateFilter.days(fromISO: "1999-01-01"), sourceID: -1)
         c.add(day: DateFilter.days(fromISO: "2025-01-01"), source: "")
         c.add(day: nil, sourceID: 0)
+        c.add(day: .max, sourceID: 0)  // beyond 9999-12-31: not a date
+        c.add(day: .min, sourceID: 0)
         let f = c.facets()
-        #expect(f.total == 4 && f.undated == 1 && f.withoutSource == 3)
+        #expect(f.total == 6 && f.undated == 3 && f.withoutSource == 3)
         #expect(f.years == [.init(label: "1999", count: 1), .init(label: "2024", count: 1), .init(label: "2025", count: 1)])
         #expect(f.months.map(\.label) == ["1999-01", "2024-12", "2025-01"])
-        #expect(f.sources == [.init(label: "中国网", count: 1)])
+        #expect(f.sources == [.init(label: "中国网", count: 3)])
         #expect(c.facets(monthLimit: 0, sourceLimit: 0).months.isEmpty)
-        #expect(c.facets(monthLimit: -3, sourceLimit: -1).otherSources == 1)
+        #expect(c.facets(monthLimit: -3, sourceLimit: -1).otherSources == 3)
     }
 }
 

@@ -90,6 +90,12 @@ import Testing
         #expect(TimelineChart.render(bars, width: 5, unicode: false) == ["2024-01 1,234,567 #", "2024-02         3 #"])
         #expect(TimelineChart.render(bars, width: 22, unicode: true) == ["2024-01 1,234,567 ████", "2024-02         3 ▏"])
         #expect(TimelineChart.render([], width: 80, unicode: true).isEmpty)
+        // Absurd widths and counts: clamped, no trap.
+        #expect(TimelineChart.render(bars, width: .min, unicode: true) == ["2024-01 1,234,567 █", "2024-02         3 ▏"])
+        #expect(TimelineChart.render(bars, width: .max, unicode: false)[0].count == 10_000)
+        #expect(TimelineChart.bars(monthly: [(YearMonth(year: 2024, month: 1), .max), (YearMonth(year: 2024, month: 1), 5),
+                                             (YearMonth(year: 1_000_000, month: 1), 1), (YearMonth(year: 2024, month: 13), 1)])
+            == [.init(label: "2024-01", count: .max)])
         #expect(TimelineChart.formatCount(0) == "0" && TimelineChart.formatCount(999) == "999" && TimelineChart.formatCount(1000) == "1,000")
     }
 }
