@@ -26,8 +26,11 @@ struct DocumentPipeline {
         let name = file.id.split(separator: "/").last.map(String.init) ?? file.id
         let stem = name.split(separator: ".").dropLast().joined(separator: ".")
         let document = analyzer.analyzeDocument(text, spamFilter: spamFilter)
-        // Dates and sources are never taken from boilerplate (related-link lists, comment boxes).
-        let boilerplate = document.zones.filter { $0.kind == .boilerplate }.map(\.range)
+        // Dates and sources are never taken from the boilerplate after the body starts (related-link
+        // lists, comment boxes, footers); the date and source lines above the body are the
+        // release's own.
+        let bodyStart = document.zones.first { $0.kind == .body }?.range.lowerBound ?? 0
+        let boilerplate = document.zones.filter { $0.kind == .boilerplate && $0.range.lowerBound >= bodyStart }.map(\.range)
         let extracted = DocumentMetadata.extract(text: text, html: page, boilerplate: boilerplate,
                                                  fallbackTitle: stem.isEmpty ? name : stem)
         // Title: front matter names it outright; a page's <h1>/<title> comes next (spam removed);
