@@ -105,7 +105,7 @@ struct RawAnswer {
         try await makeApp(index: index.index).test(.router) { client in
             let a = try await client.execute(uri: "/documents/a.txt", method: .get)
             #expect(a.status == .ok)
-            #expect(try a.decode(DocumentResponse.self) == DocumentResponse(stored))
+            #expect(try a.decode(DocumentResponse.self) == DocumentResponse(DocumentView(document: stored)))
             let passwd = try await client.execute(uri: "/documents/passwd.txt", method: .get)
             #expect(passwd.status == .notFound)
             #expect(passwd.errorCode == "document_not_found")

@@ -22,15 +22,22 @@ import Testing
         ])
         let result = try fixture.search("专利", explain: true)
         #expect(result.hits.map(\.id) == ["a.txt", "b.txt"])
-        // Each one-line document is its own headline: every occurrence is in the title zone and
-        // counts with the title weight (BM25F's weighted term frequency).
-        let w = Relevance().titleWeight
-        #expect(result.hits.allSatisfy { $0.explanation?.parts.first?.tfTitle == $0.explanation?.parts.first?.tf })
+        // One-line documents: the zoner takes (part of) each line as its headline, so occurrences
+        // count with the weight of their zone (BM25F's weighted term frequency): read the weighted
+        // counts, check them against the zone counts, and compute the rest by hand.
+        let r = Relevance()
+        func weighted(_ hit: SearchHit) throws -> Double {
+            let p = try #require(hit.explanation?.parts.first)
+            let w = Double(p.tfTitle) * r.titleWeight + Double(p.tfBody) * r.bodyWeight + Double(p.tfBoilerplate) * r.boilerplateWeight
+            #expect(abs(w - p.weightedTF) < 1e-12)
+            return w
+        }
+        let wa = try weighted(result.hits[0]), wb = try weighted(result.hits[1])
         // N = 3, n = 2: idf = ln(1 + 1.5/2.5) = ln 1.6; avgdl = 8/3.
         let idf = log(1.6)
         let avgdl = 8.0 / 3.0
-        let a = idf * (2 * w) * 2.2 / (2 * w + 1.2 * (0.25 + 0.75 * 3 / avgdl))
-        let b = idf * w * 2.2 / (w + 1.2 * (0.25 + 0.75 * 2 / avgdl))
+        let a = idf * wa * 2.2 / (wa + 1.2 * (0.25 + 0.75 * 3 / avgdl))
+        let b = idf * wb * 2.2 / (wb + 1.2 * (0.25 + 0.75 * 2 / avgdl))
         #expect(abs(result.hits[0].score - a) < 1e-9)
         #expect(abs(result.hits[1].score - b) < 1e-9)
         #expect(result.hits[0].explanation?.parts.first?.documentLength == 3)

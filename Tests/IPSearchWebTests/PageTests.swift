@@ -58,11 +58,15 @@ import Testing
             #expect(bad.contains("class=\"empty error\""))
             #expect(!bad.contains("<b>"))
 
-            // Filters the server cannot apply yet are left to the script, with a way out without it.
-            let filtered = try await client.execute(uri: "/?q=abc&since=2024", method: .get)
+            // Filters are applied by the server too (the page works without JavaScript).
+            let filtered = try await client.execute(uri: "/?q=" + FormEncoding.percentEncode("知识产权") + "&since=2025", method: .get)
             #expect(filtered.status == .ok)
-            #expect(Self.body(filtered).contains("<noscript>"))
-            #expect(Self.body(filtered).contains("value=\"2024\""))
+            let filteredBody = Self.body(filtered)
+            #expect(filteredBody.contains("value=\"2025\""))
+            #expect(filteredBody.contains("data-id=\"002_85d345060cabbe51.txt\""))
+            #expect(!filteredBody.contains("data-id=\"001_95b0ff632a249898.txt\""))  // dated 2022
+            let badDate = try await client.execute(uri: "/?q=abc&since=2024-13", method: .get)
+            #expect(badDate.status == .badRequest)
 
             let home = Self.body(try await client.execute(uri: "/", method: .get))
             #expect(home.contains("id=\"home\""))
@@ -97,7 +101,14 @@ import Testing
             #expect(response.status == .ok)
             let html = Self.body(response)
             #expect(html.contains("<article id=\"doc\" class=\"doc\" data-id=\"002_85d345060cabbe51.txt\">"))
-            #expect(html.contains("<div id=\"doc-text\" class=\"doc-text\">" + HTML.escape(stored.text) + "</div>"))
+            // The whole text, escaped, with every match marked.
+            let start = try #require(html.range(of: "<div id=\"doc-text\" class=\"doc-text\">"))
+            let end = try #require(html.range(of: "</div>", range: start.upperBound..<html.endIndex))
+            let shown = String(html[start.upperBound..<end.lowerBound])
+            #expect(shown.contains("<mark"))
+            let unmarked = shown.replacingOccurrences(of: #"<mark[^>]*>"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: "</mark>", with: "")
+            #expect(unmarked == HTML.escape(stored.text))
             #expect(html.contains("href=\"/?q=%E5%9C%B0%E7%90%86%E6%A0%87%E5%BF%97\""))
 
             let missing = try await client.execute(uri: "/view/nope.txt", method: .get)
