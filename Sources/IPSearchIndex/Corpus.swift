@@ -138,11 +138,6 @@ public enum Corpus {
         return fd
     }
 
-    /// Newest modification time of the corpus files and directories (for "the index is out of date").
-    public static func newestChange(_ files: [CorpusFile]) -> Int64 {
-        files.map(\.mtimeNanoseconds).max() ?? 0
-    }
-
     /// The reason a file over the size limit is skipped: "it is 200 MB, over the 64 MB limit …".
     public static func tooLarge(_ size: UInt64, limit: UInt64) -> String {
         "it is \(megabytes(size)), over the maximum file size of \(megabytes(limit)) (raise it with --max-file-size); a version indexed before is kept"
@@ -309,31 +304,7 @@ public enum Corpus {
         /// Every entry of the directory (a duplicate of `fd` is read and closed); nil with errno set
         /// when it cannot be read.
         func list(_ fd: Int32) -> [Entry]? {
-            let copy = dup(fd)
-            guard copy >= 0 else { return nil }
-            guard let handle = fdopendir(copy) else {
-                let code = errno
-                close(copy)
-                errno = code
-                return nil
-            }
-            defer { closedir(handle) }
-            rewinddir(handle)
-            var entries: [Entry] = []
-            while true {
-                errno = 0
-                guard let entry = readdir(handle) else {
-                    if errno != 0 { return nil }
-                    break
-                }
-                let raw = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                    guard let base = raw.baseAddress else { return [] }
-                    let length = strnlen(base.assumingMemoryBound(to: CChar.self), raw.count)
-                    return Array(raw.prefix(length))
-                }
-                entries.append(Entry(raw: raw))
-            }
-            return entries.sorted { $0.raw.lexicographicallyPrecedes($1.raw) }
+            DirectoryListing.rawNames(fd: fd)?.map(Entry.init(raw:)).sorted { $0.raw.lexicographicallyPrecedes($1.raw) }
         }
 
         /// Classifies the entries of `stack[k]` (whose descriptor is open): files are collected,

@@ -111,16 +111,8 @@ final class FileWriter {
     private func flush() throws(IndexError) {
         guard !buffer.isEmpty else { return }
         crc = buffer.withUnsafeBytes { cicu_crc32(crc, $0.baseAddress, $0.count) }
-        var done = 0
-        let ok = buffer.withUnsafeBytes { raw -> Bool in
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                done += n
-            }
-            return true
-        }
-        if !ok { throw IndexError.io(path: path, operation: "write", errno: errno) }
+        let code = buffer.withUnsafeBytes { DurableIO.writeAll(fd, $0) }
+        if code != 0 { throw IndexError.io(path: path, operation: "write", errno: code) }
         written += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }

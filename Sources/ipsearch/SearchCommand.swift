@@ -121,19 +121,20 @@ struct SearchCommand: ParsableCommand {
 
     /// First use: build the index. Stale index: say so.
     private func ensureIndex() throws {
+        let outcome: IndexMaintenance.Outcome
         do {
-            let manifest = try Manifest.read(directory: location.index)
-            if let newest = IndexFreshness.newestCorpusChange(location.corpus),
-               newest > Int64(manifest.committedAt * 1e9) {
-                FileHandle.standardError.write("ipsearch: note: files in \(location.corpus) changed after the index was built; run `ipsearch index` to update it\n")
+            outcome = try IndexMaintenance.ensure(corpus: location.corpus, index: location.index) {
+                FileHandle.standardError.write("ipsearch: note: no index in \(location.index) yet; building it from \(location.corpus)…\n")
             }
         } catch {
-            guard case .noIndex = error else { throw CLIError(error.description) }
-            FileHandle.standardError.write("ipsearch: note: no index in \(location.index) yet; building it from \(location.corpus)…\n")
-            let summary: IndexSummary
-            do { summary = try Indexer.run(IndexOptions(corpus: location.corpus, index: location.index)) } catch {
-                throw CLIError(error.description)
-            }
+            throw CLIError(error.description)
+        }
+        switch outcome {
+        case .current:
+            break
+        case .stale:
+            FileHandle.standardError.write("ipsearch: note: files in \(location.corpus) changed after the index was built; run `ipsearch index` to update it\n")
+        case .built(let summary):
             FileHandle.standardError.write("ipsearch: note: indexed \(summary.documents) documents in \(formatSeconds(summary.seconds))\n")
             for s in summary.skipped { FileHandle.standardError.write("ipsearch: skipped \(s.id): \(s.reason)\n") }
         }
@@ -229,27 +230,4 @@ func formatMilliseconds(_ v: Double) -> String {
 
 func formatSeconds(_ v: Double) -> String {
     v < 10 ? "\((v * 100).rounded() / 100) s" : "\((v * 10).rounded() / 10) s"
-}
-
-/// Whether the corpus changed after the last commit, cheaply: the corpus directory and its direct
-/// entries are checked (adding, removing or editing a top-level file, or adding/removing a file in a
-/// direct subdirectory, changes one of these mtimes). Deeper edits are found by `ipsearch index`.
-enum IndexFreshness {
-    static func newestCorpusChange(_ corpus: String) -> Int64? {
-        var st = stat()
-        guard stat(corpus, &st) == 0 else { return nil }
-        var newest = mtime(st)
-        guard let dir = opendir(corpus) else { return newest }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-            if name.hasPrefix(".") { continue }
-            if stat(corpus + "/" + name, &st) == 0 { newest = max(newest, mtime(st)) }
-        }
-        return newest
-    }
-
-    private static func mtime(_ st: stat) -> Int64 {
-        Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-    }
 }
