@@ -174,11 +174,16 @@ public struct Analysis: Sendable {
         return (starts, ends)
     }
 
+    /// The code point starting at `u[i]` and its length in units (the standard library's UTF-16
+    /// decoder); a lone surrogate stands for itself, one unit long.
     @inline(__always)
     static func scalar(_ u: UnsafeBufferPointer<UInt16>, at i: Int, limit: Int) -> (UInt32, Int) {
         let a = u[i]
-        if UTF16.isLeadSurrogate(a), i + 1 < limit, UTF16.isTrailSurrogate(u[i + 1]) {
-            return (0x10000 + ((UInt32(a) - 0xD800) << 10) + (UInt32(u[i + 1]) - 0xDC00), 2)
+        guard UTF16.isLeadSurrogate(a) else { return (UInt32(a), 1) }
+        var units = u[i..<min(limit, i + 2)].makeIterator()
+        var parser = UTF16.ForwardParser()
+        if case .valid(let encoded) = parser.parseScalar(from: &units) {
+            return (UTF16.decode(encoded).value, encoded.count)
         }
         return (UInt32(a), 1)
     }

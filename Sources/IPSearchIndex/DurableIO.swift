@@ -1,4 +1,5 @@
 import CICU
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,19 +10,11 @@ import Darwin
 /// replacement (`atomicWrite`) used for every file the index commits by renaming, directory fsync,
 /// and the one directory listing.
 enum DurableIO {
-    /// Writes all of `bytes` to `fd`, retrying after `EINTR` and short writes. Returns 0, or the
-    /// errno of the failed `write(2)` (`EIO` when the kernel accepted no byte and reported no error).
+    /// Writes all of `bytes` to `fd` (swift-system's `writeAll`: short writes and `EINTR` retried).
+    /// Returns 0, or the errno of the failed `write(2)`.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
-        guard let base = bytes.baseAddress else { return 0 }
-        var done = 0
-        while done < bytes.count {
-            let n = write(fd, base + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            if n == 0 { return EIO }
-            done += n
+        do { _ = try FileDescriptor(rawValue: fd).writeAll(bytes) } catch {
+            return (error as? Errno)?.rawValue ?? EIO
         }
         return 0
     }

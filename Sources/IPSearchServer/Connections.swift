@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import IPSearchIndex
 import Logging
 import NIOCore
 #if canImport(Glibc)
@@ -48,7 +49,7 @@ public struct ConnectionLimits: Sendable, Equatable {
 /// one arrives above `ConnectionLimits.evictAbove`. Shared by the connections of all event loops.
 final class ConnectionRegistry: @unchecked Sendable {
     let limits: ConnectionLimits
-    private var mutex = pthread_mutex_t()
+    private let lock = Lock()
     private var entries: [ObjectIdentifier: Entry] = [:]
     private var evictions = 0
 
@@ -60,16 +61,9 @@ final class ConnectionRegistry: @unchecked Sendable {
 
     init(limits: ConnectionLimits) {
         self.limits = limits
-        pthread_mutex_init(&mutex, nil)
     }
 
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
-    }
+    private func locked<T>(_ body: () -> T) -> T { lock.withLock(body) }
 
     var count: Int { locked { entries.count } }
     var evicted: Int { locked { evictions } }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import IPSearch
 import IPSearchIndex
+import IPSearchServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,11 +61,14 @@ struct SearchCommand: ParsableCommand {
     var query: [String] = []
 
     func validate() throws {
-        guard limit >= 1 && limit <= SearchOptions.maxLimit else { throw ValidationError("--limit must be between 1 and \(SearchOptions.maxLimit)") }
-        guard offset >= 0 && offset <= SearchOptions.maxOffset else { throw ValidationError("--offset must be between 0 and \(SearchOptions.maxOffset)") }
+        func check(_ value: Int, in range: ClosedRange<Int>, _ option: String) throws {
+            guard range.contains(value) else { throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound)") }
+        }
+        try check(limit, in: RequestLimits.commandLineLimit, "--limit")
+        try check(offset, in: RequestLimits.offset, "--offset")
         guard ColorMode(rawValue: color) != nil else { throw ValidationError("--color must be auto, always or never") }
-        guard snippetLength >= 10 && snippetLength <= 2000 else { throw ValidationError("--snippet-length must be between 10 and 2000") }
-        guard snippets >= 0 && snippets <= 10 else { throw ValidationError("--snippets must be between 0 and 10") }
+        try check(snippetLength, in: RequestLimits.snippetLength, "--snippet-length")
+        try check(snippets, in: RequestLimits.snippetCount, "--snippets")
         if let bad = Self.invalidUTF8Argument(in: queryWords) {
             throw ValidationError("the query is not valid UTF-8 (argument \"\(bad)\"; U+FFFD marks the bad bytes): give it in UTF-8")
         }
