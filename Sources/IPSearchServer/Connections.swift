@@ -51,7 +51,6 @@ final class ConnectionRegistry: @unchecked Sendable {
     let limits: ConnectionLimits
     private let lock = Lock()
     private var entries: [ObjectIdentifier: Entry] = [:]
-    private var evictions = 0
 
     struct Entry {
         var channel: any Channel
@@ -66,7 +65,6 @@ final class ConnectionRegistry: @unchecked Sendable {
     private func locked<T>(_ body: () -> T) -> T { lock.withLock(body) }
 
     var count: Int { locked { entries.count } }
-    var evicted: Int { locked { evictions } }
 
     /// A new connection (idle until its first request); closes the longest-idle other one when
     /// over `evictAbove`.
@@ -82,7 +80,6 @@ final class ConnectionRegistry: @unchecked Sendable {
             guard let oldest else { return nil }
             let channel = entries[oldest.key]?.channel
             entries[oldest.key] = nil
-            evictions += 1
             return channel
         }
         victim?.close(promise: nil)
