@@ -98,19 +98,7 @@ public enum Corpus {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IndexError.io(path: file.path, operation: "stat", errno: errno) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw IndexError.io(path: file.path, operation: "open", errno: EINVAL) }
-        var result: [UInt8] = []
-        result.reserveCapacity(Int(clamping: st.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw IndexError.io(path: file.path, operation: "read", errno: errno)
-            }
-            if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
-        }
-        return result
+        return try DurableIO.readAll(fd, path: file.path, sizeHint: Int(clamping: st.st_size))
     }
 
     /// Linux's `O_PATH` (Glibc exports it only with `_GNU_SOURCE`): a handle for `openat` that needs

@@ -19,19 +19,35 @@ enum DurableIO {
         return 0
     }
 
-    /// The whole file; `.missingFile` when it does not exist.
-    static func readWholeFile(_ path: String) throws(IndexError) -> [UInt8] {
+    /// Opens an index file for reading; `.missingFile` when it does not exist.
+    static func openForReading(_ path: String) throws(IndexError) -> Int32 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { throw IndexError.missingFile(path: path) }
             throw IndexError.io(path: path, operation: "open", errno: errno)
         }
+        return fd
+    }
+
+    /// The whole file; `.missingFile` when it does not exist.
+    static func readWholeFile(_ path: String) throws(IndexError) -> [UInt8] {
+        let fd = try openForReading(path)
         defer { close(fd) }
+        return try readAll(fd, path: path)
+    }
+
+    /// Everything left to read from `fd` (`path` names it in errors), retrying after `EINTR` and
+    /// `EAGAIN` (a descriptor opened with `O_NONBLOCK`).
+    static func readAll(_ fd: Int32, path: String, sizeHint: Int = 0) throws(IndexError) -> [UInt8] {
         var result: [UInt8] = []
+        result.reserveCapacity(sizeHint)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw IndexError.io(path: path, operation: "read", errno: errno) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw IndexError.io(path: path, operation: "read", errno: errno)
+            }
             if n == 0 { break }
             result.append(contentsOf: chunk[0..<n])
         }

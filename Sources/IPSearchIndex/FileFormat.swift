@@ -143,11 +143,7 @@ final class MappedFile: @unchecked Sendable {
 
     init(path: String, component: SegmentComponent, verifyChecksum: Bool) throws(IndexError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { throw IndexError.missingFile(path: path) }
-            throw IndexError.io(path: path, operation: "open", errno: errno)
-        }
+        let fd = try DurableIO.openForReading(path)
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) != 0 { throw IndexError.io(path: path, operation: "stat", errno: errno) }
