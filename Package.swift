@@ -23,7 +23,7 @@ let package = Package(
         ),
         .target(name: "IPSearchAnalysis", dependencies: ["CICU"]),
         .target(name: "IPSearchIndex", dependencies: ["IPSearchAnalysis", "CICU"]),
-        .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"]),
+        .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"], exclude: ["Assist/tools"]),
         .target(
             name: "IPSearchServer",
             dependencies: [
