@@ -108,7 +108,8 @@ enum PinyinParser {
     }
 
     /// Every split of `letters` into syllables and initials with the fewest initials, where the
-    /// initials form one block at the start or the end (`zhishicq`, `dlbiaozhi`; not `de e p se e k`).
+    /// initials form one block at the start or the end (`zhishicq`, `dlbiaozhi`; not `de e p se e k`),
+    /// and at most one token more than the shortest split; shortest first.
     static func segmentations(_ letters: [UInt8], tones: [UInt8], endTone: Int?) -> [[Token]] {
         let n = letters.count
         guard n > 0 else { return [] }
@@ -166,7 +167,9 @@ enum PinyinParser {
             }
         }
         walk(0)
-        return result
+        // Splits into many more syllables than the shortest are implausible (bi a o for biao).
+        let fewest = result.map(\.count).min() ?? 0
+        return result.filter { $0.count <= fewest + 1 }.sorted { $0.count < $1.count }
     }
 
     private static func initialsFormOneBlock(_ kinds: [Bool]) -> Bool {
@@ -176,8 +179,11 @@ enum PinyinParser {
     }
 
     /// The table's spelling of a syllable: `lue`/`nue` are common spellings of `lve`/`nve`.
+    /// Interjections without a vowel (n, ng, m, hm, hng) are not read: they would split `an` into `a n`.
     static func canonicalSyllable(_ s: String) -> String? {
-        if PinyinTable.toneless[s] != nil { return s }
+        if PinyinTable.toneless[s] != nil {
+            return s.utf8.contains(where: { [0x61, 0x65, 0x69, 0x6F, 0x75, 0x76].contains($0) }) ? s : nil
+        }
         switch s {
         case "lue": return "lve"
         case "nue": return "nve"
