@@ -11,11 +11,10 @@ import IPSearchIndex
 /// (many candidates: one contiguous stretch of the sorted dictionary).
 struct HanPathFinder {
     let segments: [SegmentReader]
-    private var successorCache: [UInt32: [UInt32: Int]] = [:]
 
     /// Paths wider than this many candidates read the grams of the previous character instead of
     /// looking up each pair.
-    static let lookupLimit = 12
+    static let lookupLimit = 24
 
     struct Path {
         var scalars: [UInt32]
@@ -51,24 +50,17 @@ struct HanPathFinder {
         return df
     }
 
-    /// Second characters of the grams starting with `a`, with their summed document frequencies.
-    mutating func successors(of a: UInt32) -> [UInt32: Int] {
-        if let cached = successorCache[a] { return cached }
-        var result: [UInt32: Int] = [:]
-        for s in segments {
-            guard let infos = try? s.terms(in: Gram.range(startingWith: a)) else { continue }
-            for info in infos {
-                let second = Gram(key: info.key).second
-                if second != 0 { result[second, default: 0] += info.docFreq }
-            }
-        }
-        successorCache[a] = result
-        return result
+    /// Second characters of the grams starting with `a` in each walked segment, with their document
+    /// frequencies. Reading them costs one checked dictionary entry per gram (thousands for 的 in a
+    /// large segment), so they are kept per segment for the life of the segment (`SuccessorCache`):
+    /// warm queries only pay for characters no query has walked yet.
+    func successors(of a: UInt32) -> [[(UInt32, Int)]] {
+        segments.map { SuccessorCache.shared.successors(of: a, in: $0) }
     }
 
     /// The best paths through `positions` (each a list of candidate characters, most likely first),
     /// highest score first; ties keep the candidates' order.
-    mutating func paths(through positions: [[UInt32]], beam: Int, limit: Int) -> [Path] {
+    func paths(through positions: [[UInt32]], beam: Int, limit: Int) -> [Path] {
         guard let first = positions.first, !first.isEmpty else { return [] }
         var paths = first.map { Path(scalars: [$0], score: Int.max) }
         for next in positions.dropFirst() {
@@ -83,16 +75,25 @@ struct HanPathFinder {
                     }
                 }
             } else {
-                var rank: [UInt32: Int] = [:]
-                for (k, b) in next.enumerated() where rank[b] == nil { rank[b] = k }
+                // Rank of each candidate by code point: a flat table for the BMP (every successor
+                // of a common character is looked up here), a dictionary beyond.
+                var rank = [Int32](repeating: -1, count: 0x10000)
+                var rankBeyond: [UInt32: Int32] = [:]
+                for (k, b) in next.enumerated() {
+                    if b < 0x10000 { if rank[Int(b)] < 0 { rank[Int(b)] = Int32(k) } } else if rankBeyond[b] == nil { rankBeyond[b] = Int32(k) }
+                }
                 for p in paths {
                     let a = p.scalars[p.scalars.count - 1]
-                    var found: [(Int, UInt32, Int)] = []
-                    for (b, df) in successors(of: a) {
-                        if let r = rank[b] { found.append((r, b, df)) }
+                    var found: [UInt32: (rank: Int32, df: Int)] = [:]
+                    for list in successors(of: a) {
+                        for (b, df) in list {
+                            let r = b < 0x10000 ? rank[Int(b)] : (rankBeyond[b] ?? -1)
+                            if r >= 0 { found[b, default: (r, 0)].df += df }
+                        }
                     }
-                    found.sort { $0.0 < $1.0 }
-                    for (_, b, df) in found { extended.append(Path(scalars: p.scalars + [b], score: min(p.score, df))) }
+                    for (b, v) in found.sorted(by: { $0.value.rank < $1.value.rank }) {
+                        extended.append(Path(scalars: p.scalars + [b], score: min(p.score, v.df)))
+                    }
                 }
             }
             // Stable: equal scores keep the order of the candidates.
@@ -102,5 +103,51 @@ struct HanPathFinder {
             if paths.isEmpty { return [] }
         }
         return Array(paths.prefix(limit))
+    }
+}
+
+/// Successor lists of characters per segment, shared by all queries of the process. Segments are
+/// immutable, so entries never go stale; an entry goes when its segment is released, and everything
+/// goes when the cache holds more than `capacity` successors.
+final class SuccessorCache: @unchecked Sendable {
+    static let shared = SuccessorCache()
+    static let capacity = 4_000_000
+
+    private struct Entry {
+        weak var segment: SegmentReader?
+        var lists: [UInt32: [(UInt32, Int)]] = [:]
+    }
+
+    private let lock = Lock()
+    private var entries: [ObjectIdentifier: Entry] = [:]
+    private var size = 0
+
+    func successors(of a: UInt32, in segment: SegmentReader) -> [(UInt32, Int)] {
+        let id = ObjectIdentifier(segment)
+        if let hit = lock.withLock({ entries[id]?.segment === segment ? entries[id]?.lists[a] : nil }) { return hit }
+        var list: [(UInt32, Int)] = []
+        if let infos = try? segment.terms(in: Gram.range(startingWith: a)) {
+            for info in infos {
+                let second = Gram(key: info.key).second
+                if second != 0 { list.append((second, info.docFreq)) }
+            }
+        }
+        lock.withLock {
+            if size + list.count > SuccessorCache.capacity {
+                entries = [:]
+                size = 0
+            }
+            // Forget released segments (a new generation's reader replaced them).
+            if entries[id] == nil || entries[id]?.segment !== segment {
+                for (key, entry) in entries where entry.segment == nil {
+                    size -= entry.lists.values.reduce(0) { $0 + $1.count }
+                    entries[key] = nil
+                }
+                entries[id] = Entry(segment: segment)
+            }
+            entries[id]?.lists[a] = list
+            size += list.count
+        }
+        return list
     }
 }

@@ -12,40 +12,82 @@ enum PinyinTable {
     /// Initial letter (z also covers zh, c ch, s sh) → its most frequent characters.
     static let initials: [String: [UInt32]] = parseLines(PinyinTableData.initials)
 
-    /// Character → toned readings, most frequent first (all dictionary readings, rare ones last).
-    static let readings: [UInt32: [String]] = {
-        var result: [UInt32: [(String, Int)]] = [:]
-        for line in PinyinTableData.syllables.split(separator: "\n") {
-            guard let space = line.firstIndex(of: " ") else { continue }
-            let syllable = String(line[..<space])
-            var rank = 0
-            var rare = false
-            for s in line[line.index(after: space)...].unicodeScalars {
-                if s == "|" { rare = true; continue }
-                // Rare readings sort after every frequent one.
-                result[s.value, default: []].append((syllable, rare ? 1_000_000 + rank : rank))
-                rank += 1
+    /// The syllables section as bytes, and the byte range of each toned syllable's line.
+    private static let syllableBytes: [UInt8] = Array(PinyinTableData.syllables.utf8)
+    private static let tonedLines: [String: Range<Int>] = {
+        var result: [String: Range<Int>] = [:]
+        let bytes = syllableBytes
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var end = lineStart
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            if let space = bytes[lineStart..<end].firstIndex(of: 0x20) {
+                result[String(decoding: bytes[lineStart..<space], as: UTF8.self)] = (space + 1)..<end
             }
+            lineStart = end + 1
         }
-        // Rank inside a syllable's line only approximates frequency across syllables: the
-        // generator names the most frequent reading of every polyphone.
-        var sorted = result.mapValues { $0.sorted { $0.1 < $1.1 }.map(\.0) }
+        return result
+    }()
+
+    /// True when `c` is read `toned` (e.g. `hang2`) by the dictionary.
+    static func has(_ c: UInt32, reading toned: String) -> Bool {
+        guard let range = tonedLines[toned] else { return false }
+        return find(c, in: range) != nil
+    }
+
+    /// Toned readings of `c`, most frequent first (all dictionary readings, rare ones last). One
+    /// scan of the table (about 170 KB) per call: only "did you mean" needs it, for a few characters,
+    /// and building a reverse map for every character would cost a cold query tens of ms.
+    static func readings(of c: UInt32) -> [String] {
+        var found: [(String, Int)] = []
+        for (syllable, range) in tonedLines {
+            guard let offset = find(c, in: range) else { continue }
+            let bar = syllableBytes[range].firstIndex(of: 0x7C) ?? range.upperBound
+            // Rare readings (after `|`) sort after every frequent one; otherwise by rank in the line.
+            found.append((syllable, offset > bar ? 1_000_000 + offset : offset - range.lowerBound))
+        }
+        var result = found.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
+        // Rank inside a line only approximates frequency across syllables: the generator names the
+        // most frequent reading of every polyphone.
+        if let d = defaults[c], let k = result.firstIndex(of: d), k > 0 {
+            result.remove(at: k)
+            result.insert(d, at: 0)
+        }
+        return result
+    }
+
+    /// Polyphone → its most frequent reading.
+    private static let defaults: [UInt32: String] = {
+        var result: [UInt32: String] = [:]
         let scalars = Array(PinyinTableData.defaults.unicodeScalars)
         var i = 0
         while i < scalars.count {
-            let c = scalars[i].value
             var j = i + 1
             while j < scalars.count, scalars[j].isASCII, scalars[j] != "\n" { j += 1 }
-            let syllable = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
-            if var list = sorted[c], let k = list.firstIndex(of: syllable), k > 0 {
-                list.remove(at: k)
-                list.insert(syllable, at: 0)
-                sorted[c] = list
-            }
-            i = j
+            if !scalars[i].isASCII { result[scalars[i].value] = String(String.UnicodeScalarView(scalars[(i + 1)..<j])) }
+            i = max(j, i + 1)
         }
-        return sorted
+        return result
     }()
+
+    /// Byte offset of the character `c` inside `range` of the syllables section.
+    private static func find(_ c: UInt32, in range: Range<Int>) -> Int? {
+        guard let scalar = Unicode.Scalar(c) else { return nil }
+        let encoded = Array(String(scalar).utf8)
+        return syllableBytes.withUnsafeBufferPointer { bytes -> Int? in
+            var i = range.lowerBound
+            let last = range.upperBound - encoded.count
+            while i <= last {
+                if bytes[i] == encoded[0] {
+                    var k = 1
+                    while k < encoded.count, bytes[i + k] == encoded[k] { k += 1 }
+                    if k == encoded.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
 
     /// Words whose reading differs from their characters' default readings → toned readings.
     static let phrases: [String: [String]] = {
@@ -95,7 +137,7 @@ enum PinyinTable {
                 }
             }
             if matched { continue }
-            result.append(readings[scalars[i].value]?.first)
+            result.append(readings(of: scalars[i].value).first)
             i += 1
         }
         return result

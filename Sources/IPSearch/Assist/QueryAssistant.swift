@@ -48,8 +48,10 @@ public struct QueryAssistant: Sendable {
     /// Candidate characters per full syllable and per initial (most frequent first).
     static let syllableCandidates = 48
     static let initialCandidates = 80
+    /// Pinyin alternatives with fewer than 1/rarityCutoff of the best one's documents are dropped.
+    static let rarityCutoff = 20
     /// Paths kept at each step of the walk.
-    static let beam = 24
+    static let beam = 16
 
     public init(reader: IndexReader, synonyms: Synonyms = .builtIn) {
         self.reader = reader
@@ -78,7 +80,7 @@ public struct QueryAssistant: Sendable {
                 || normalized.unicodeScalars.contains(where: { PinyinParser.toneMarked[$0.value] != nil }) else { return [] }
         let readings = PinyinParser.readings(of: normalized)
         guard !readings.isEmpty else { return [] }
-        var finder = HanPathFinder(reader: reader)
+        let finder = HanPathFinder(reader: reader)
         var scored: [String: (score: Int, order: Int)] = [:]
         var order = 0
         for tokens in readings {
@@ -92,7 +94,11 @@ public struct QueryAssistant: Sendable {
         }
         let ranked = scored.sorted { $0.value.score != $1.value.score ? $0.value.score > $1.value.score : $0.value.order < $1.value.order }
         var result: [String] = []
-        for (s, _) in ranked where result.count < maxAlternatives {
+        // Strings far rarer than the best reading are chance neighbours across words (是适 for shishi
+        // next to 实施): dropped once the index is big enough to tell.
+        let floor = (ranked.first?.value.score ?? 0) / QueryAssistant.rarityCutoff
+        // Each check decodes postings: at most a few more checks than alternatives wanted.
+        for (s, value) in ranked.prefix(maxAlternatives + 4) where result.count < maxAlternatives && value.score >= floor {
             // The gram chain is necessary, not sufficient (理标 may come from 地理标志 only): check
             // that the string itself occurs.
             if occurs(s) { result.append(s) }
@@ -109,7 +115,7 @@ public struct QueryAssistant: Sendable {
             let all = PinyinTable.toneless[s] ?? []
             if let tone {
                 let toned = s + String(tone)
-                let filtered = all.filter { PinyinTable.readings[$0]?.contains(toned) ?? false }
+                let filtered = all.filter { PinyinTable.has($0, reading: toned) }
                 if !filtered.isEmpty { return Array(filtered.prefix(QueryAssistant.syllableCandidates)) }
             }
             return Array(all.prefix(QueryAssistant.syllableCandidates))
@@ -237,7 +243,7 @@ public struct QueryAssistant: Sendable {
     func corrections(of text: String, limit: Int) -> [(String, Int)] {
         let scalars = text.unicodeScalars.map(\.value)
         guard scalars.count >= 2, scalars.count <= 12, scalars.allSatisfy(PinyinParser.isHan) else { return [] }
-        var finder = HanPathFinder(reader: reader)
+        let finder = HanPathFinder(reader: reader)
         var result: [(String, Int)] = []
         var seen: Set<String> = [text]
         for tier in 1...2 {
@@ -268,7 +274,7 @@ public struct QueryAssistant: Sendable {
     /// Toneless syllables of `c`: its own readings, or (near) the readings one confusion away.
     static func syllables(of c: UInt32, near: Bool) -> [String] {
         var own: [String] = []
-        for r in PinyinTable.readings[c] ?? [] {
+        for r in PinyinTable.readings(of: c) {
             let t = PinyinTable.toneless(r)
             if !own.contains(t) { own.append(t) }
         }
