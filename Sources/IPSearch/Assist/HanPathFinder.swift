@@ -12,9 +12,9 @@ import IPSearchIndex
 struct HanPathFinder {
     let segments: [SegmentReader]
 
-    /// Paths wider than this many candidates read the grams of the previous character instead of
-    /// looking up each pair.
-    static let lookupLimit = 24
+    /// A step with more pairs than this reads the successors of each path's last character (cached
+    /// per segment) instead of looking up each pair (about 1 µs a lookup per segment).
+    static let lookupLimit = 96
 
     struct Path {
         var scalars: [UInt32]
@@ -66,7 +66,7 @@ struct HanPathFinder {
         for next in positions.dropFirst() {
             guard !next.isEmpty else { return [] }
             var extended: [Path] = []
-            if next.count <= HanPathFinder.lookupLimit {
+            if paths.count * next.count <= HanPathFinder.lookupLimit {
                 for p in paths {
                     let a = p.scalars[p.scalars.count - 1]
                     for b in next {

@@ -97,8 +97,8 @@ public struct QueryAssistant: Sendable {
         // Strings far rarer than the best reading are chance neighbours across words (是适 for shishi
         // next to 实施): dropped once the index is big enough to tell.
         let floor = (ranked.first?.value.score ?? 0) / QueryAssistant.rarityCutoff
-        // Each check decodes postings: at most a few more checks than alternatives wanted.
-        for (s, value) in ranked.prefix(maxAlternatives + 4) where result.count < maxAlternatives && value.score >= floor {
+        // Each check decodes postings: at most as many checks as alternatives wanted.
+        for (s, value) in ranked.prefix(maxAlternatives) where result.count < maxAlternatives && value.score >= floor {
             // The gram chain is necessary, not sufficient (理标 may come from 地理标志 only): check
             // that the string itself occurs.
             if occurs(s) { result.append(s) }
@@ -187,7 +187,9 @@ public struct QueryAssistant: Sendable {
             let docs = documents(part)
             let count = docs.reduce(0) { $0 + $1.count }
             var list = [Option(text: raw, tier: 0, docs: docs, count: count)]
-            for (text, tier) in corrections(of: part.displayText, limit: maxResults + 2) {
+            // A correction needs ten times the documents: impossible for a part this common.
+            let hopeless = count > 0 && count * 10 > reader.documentCount
+            for (text, tier) in hopeless ? [] : corrections(of: part.displayText, limit: maxResults) {
                 let d = documents(QueryAssistant.hanPart(text))
                 let c = d.reduce(0) { $0 + $1.count }
                 if c > 0, count == 0 || c >= 10 * count {
@@ -259,7 +261,8 @@ public struct QueryAssistant: Sendable {
                 return list
             }
             if tier == 2 && positions.allSatisfy({ $0.count == 1 }) { break }
-            for path in finder.paths(through: positions, beam: QueryAssistant.beam, limit: 4 * limit) {
+            // Each check decodes postings: at most twice as many checks as corrections wanted.
+            for path in finder.paths(through: positions, beam: QueryAssistant.beam, limit: 2 * limit + 1) {
                 let s = path.string
                 if seen.insert(s).inserted, occurs(s) {
                     result.append((s, tier))
