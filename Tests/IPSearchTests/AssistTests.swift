@@ -67,6 +67,10 @@ import Testing
         #expect(syllables("deepseek").isEmpty)  // initials scattered between syllables
         #expect(syllables("wipo").isEmpty)
         #expect(syllables("5g").isEmpty)
+        // Long or odd input is bounded, never a trap.
+        #expect(PinyinParser.readings(of: String(repeating: "bzbzhan", count: 20)).count <= PinyinParser.maxReadings)
+        #expect(PinyinParser.readings(of: String(repeating: "地", count: 40) + "bz").isEmpty)
+        #expect(syllables("ǹg ḿ \u{0}").isEmpty)
     }
 
     @Test func nearReadings() {

@@ -40,8 +40,11 @@ enum PinyinParser {
                 result = next
             }
         }
-        return result.filter(isExpandable)
+        return result.filter { $0.count <= maxTokens && isExpandable($0) }
     }
+
+    /// Parts longer than this many characters and syllables are not read as pinyin.
+    static let maxTokens = 24
 
     /// A reading worth expanding: some Latin in it, and, without Han context, at least two syllables
     /// or three initials (`bz`, `zhong`, `an` alone are too ambiguous).
@@ -151,8 +154,10 @@ enum PinyinParser {
         var result: [[Token]] = []
         var path: [Token] = []
         var kinds: [Bool] = []
+        var budget = 20_000  // visited splits: bounds the work on pathological letter strings
         func walk(_ i: Int) {
-            if result.count >= maxReadings { return }
+            budget -= 1
+            if result.count >= maxReadings || budget <= 0 { return }
             if i == n {
                 if initialsFormOneBlock(kinds) { result.append(path) }
                 return
