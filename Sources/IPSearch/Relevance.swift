@@ -57,6 +57,10 @@ public struct Explanation: Sendable, Equatable, Codable {
 
     public struct PartFactors: Sendable, Equatable, Codable {
         public var part: String
+        /// `literal` (typed), `synonym` or `pinyin` (added by query assistance), and the factor its
+        /// BM25 score is multiplied by (1 for typed text).
+        public var origin: String
+        public var factor: Double
         /// Occurrences by zone and their weighted sum (the tf that BM25 saturates).
         public var tf: Int
         public var tfTitle: Int
@@ -71,7 +75,7 @@ public struct Explanation: Sendable, Equatable, Codable {
         public var score: Double
 
         enum CodingKeys: String, CodingKey {
-            case part, tf, tfTitle = "tf_title", tfBody = "tf_body", tfBoilerplate = "tf_boilerplate",
+            case part, origin, factor, tf, tfTitle = "tf_title", tfBody = "tf_body", tfBoilerplate = "tf_boilerplate",
                  weightedTF = "weighted_tf", df, documents = "n_docs", documentLength = "doc_len",
                  averageLength = "avg_doc_len", idf, score
         }

@@ -13,7 +13,10 @@ import Glibc
 /// - `#` starts a comment; blank lines are ignored.
 /// Terms are compared after the documents' normalization (case, full-width and Traditional fold), so
 /// `wipo`, `ＷＩＰＯ` and `WIPO` are one term, and so are 國知局 and 国知局.
-public struct Synonyms: Sendable, Equatable {
+public struct Synonyms: Sendable, Hashable {
+    /// The user's rules file, at the top of the corpus folder (not indexed as a document).
+    public static let fileName = "synonyms.txt"
+
     /// Normalized term → the terms it also finds, as written in the rules, in rule order.
     public private(set) var alternatives: [String: [String]] = [:]
 
