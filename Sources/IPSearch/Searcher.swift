@@ -127,6 +127,8 @@ public final class Searcher: Sendable {
         /// Score factor of each part: 1 for typed text, less for alternatives.
         var factor: [Double]
         var literal: [Bool]
+        /// Letters and Han characters of each part (what it covers of a title).
+        var letters: [Int]
         var df: [Int]
         var idf: [Double]
         var documents: Int
@@ -172,7 +174,9 @@ public final class Searcher: Sendable {
         let bm25 = relevance.bm25
         let factor = parts.map { $0.origin == .literal ? 1 : ($0.origin == .synonym ? Searcher.synonymFactor : Searcher.pinyinFactor) }
         let plan = Plan(parts: parts, groupOf: groupOf, groups: groups, minimumGroups: query.minimumGroups,
-                        factor: factor, literal: parts.map { $0.origin == .literal }, df: df,
+                        factor: factor, literal: parts.map { $0.origin == .literal },
+                        letters: parts.map { p in p.displayText.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) } },
+                        df: df,
                         idf: df.map { bm25.idf(documents: n, containing: $0) }, documents: n,
                         averageLength: reader.averageWordCount)
 
@@ -407,9 +411,28 @@ public final class Searcher: Sendable {
             bonus = relevance.sequenceWeight * idfs.reduce(0, +) / Double(idfs.count)
             total += bonus
         }
+        // Title coverage: typed parts found in the title zone, against the title's letters.
+        var coverage = 0.0, titleBonus = 0.0
+        let titleLength = Int(columns.titleLengths[Int(doc)])
+        if titleLength > 0, let zone = columns.titleZone(Int(doc)) {
+            var covered = 0, idfs = 0.0
+            for p in plan.parts.indices where slots[p] >= 0 && plan.literal[p] {
+                let m = matches[p]
+                if m.range(at: slots[p]).contains(where: { zone.contains(m.positions[$0]) }) {
+                    covered += plan.letters[p]
+                    idfs += plan.idf[p]
+                }
+            }
+            if covered > 0 {
+                coverage = min(1, Double(covered) / Double(titleLength))
+                titleBonus = relevance.titleCoverageWeight * coverage * coverage * idfs
+                total += titleBonus
+            }
+        }
         guard explain else { return (total, nil) }
         return (total, Explanation(matchedGroups: matchedGroups(plan, slots), groups: plan.groups.count,
-                                   parts: partFactors, proximity: pairFactors, sequenceBonus: bonus, score: total))
+                                   parts: partFactors, proximity: pairFactors, sequenceBonus: bonus,
+                                   titleCoverage: coverage, titleBonus: titleBonus, score: total))
     }
 
     /// The smallest distance from the end of an occurrence of `a` to the start of one of `b` in that

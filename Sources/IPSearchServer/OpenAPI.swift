@@ -204,13 +204,15 @@ enum OpenAPI {
       "Explanation": {
         "type": "object",
         "description": "Only with explain=true: every factor of the score.",
-        "required": ["matched_groups", "groups", "parts", "proximity", "sequence_bonus", "score"],
+        "required": ["matched_groups", "groups", "parts", "proximity", "sequence_bonus", "title_coverage", "title_bonus", "score"],
         "properties": {
           "matched_groups": {"type": "integer"},
           "groups": {"type": "integer"},
           "parts": {"type": "array", "items": {"$ref": "#/components/schemas/PartFactors"}},
           "proximity": {"type": "array", "items": {"$ref": "#/components/schemas/PairFactors"}},
           "sequence_bonus": {"type": "number"},
+          "title_coverage": {"type": "number", "description": "Share of the title's letters the typed parts found in the title cover."},
+          "title_bonus": {"type": "number", "description": "2 × coverage² × Σ idf of those parts."},
           "score": {"type": "number"}
         }
       },

@@ -212,6 +212,7 @@ struct SearchCommand: ParsableCommand {
             lines.append("proximity \(q.first) → \(q.second): distance \(d), query gap \(q.gap)\(q.inOrder ? "" : " (reversed)") → \(formatScore(q.score))")
         }
         if e.sequenceBonus > 0 { lines.append("whole query in sequence → \(formatScore(e.sequenceBonus))") }
+        if e.titleBonus > 0 { lines.append("covers \(Int((e.titleCoverage * 100).rounded()))% of the title → \(formatScore(e.titleBonus))") }
         return lines
     }
 

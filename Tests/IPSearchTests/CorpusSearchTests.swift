@@ -81,7 +81,7 @@ import Testing
         #expect(!result.hits.isEmpty)
         for hit in result.hits {
             let e = try #require(hit.explanation)
-            let sum = e.parts.reduce(0) { $0 + $1.score } + e.proximity.reduce(0) { $0 + $1.score } + e.sequenceBonus
+            let sum = e.parts.reduce(0) { $0 + $1.score } + e.proximity.reduce(0) { $0 + $1.score } + e.sequenceBonus + e.titleBonus
             #expect(abs(sum - hit.score) < 1e-9)
             #expect(abs(e.score - hit.score) < 1e-9)
             #expect(e.parts.allSatisfy { $0.documents == 5 })
