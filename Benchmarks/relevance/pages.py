@@ -148,11 +148,11 @@ PAGE_FILTER = {
 
 
 class Page:
-    __slots__ = ("id", "title", "lines", "headings", "group", "source")
+    __slots__ = ("id", "title", "lines", "headings", "group", "source", "html_path")
 
-    def __init__(self, id, title, lines, headings, group, source):
+    def __init__(self, id, title, lines, headings, group, source, html_path):
         self.id, self.title, self.lines, self.headings = id, title, lines, headings
-        self.group, self.source = group, source
+        self.group, self.source, self.html_path = group, source, html_path
 
     @property
     def text(self):
@@ -178,20 +178,25 @@ def load_pages(extracted_root, packages):
             title, lines, headings = extract(markup)
             stem = name[:-5]
             group = f"{prefix}/{re.sub(r'[.]zh-(cn|tw)$', '', stem)}"
-            pages.append(Page(f"{prefix}/{stem}.txt", title, lines, headings, group, pkg))
+            pages.append(Page(f"{prefix}/{stem}.txt", title, lines, headings, group, pkg,
+                              os.path.join(folder, name)))
     pages.sort(key=lambda p: p.id)
     return pages
 
 
-def write_corpus(pages, out_dir):
-    """One .txt per page (title line + visible text); files whose text is unchanged are not touched,
-    stale files are removed."""
+def write_corpus(pages, out_dir, html=False):
+    """One .txt per page (title line + visible text), or with html=True the page's original HTML as
+    `<id stem>.html`; files whose content is unchanged are not touched, stale files are removed."""
     wanted = set()
     for p in pages:
-        path = os.path.join(out_dir, p.id)
+        path = os.path.join(out_dir, p.id[:-4] + ".html" if html else p.id)
         wanted.add(os.path.normpath(path))
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        data = p.text.encode("utf-8")
+        if html:
+            with open(p.html_path, "rb") as fh:
+                data = fh.read()
+        else:
+            data = p.text.encode("utf-8")
         try:
             with open(path, "rb") as fh:
                 if fh.read() == data:

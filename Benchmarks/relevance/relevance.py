@@ -20,6 +20,7 @@ queries it did not answer with a relevant document first are listed (what ranked
 """
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -54,14 +55,17 @@ def parse_args(argv):
                     help="folder with one unpacked Debian package per sub-folder (run.sh fills it)")
     ap.add_argument("--packages", default=",".join(PACKAGES))
     ap.add_argument("--ipsearch", action="append", default=[], metavar="LABEL=PATH",
-                    help="an ipsearch binary to measure (repeatable: before/after in one table)")
+                    help="an ipsearch binary to measure on the .txt corpus (repeatable: before/after in one table)")
+    ap.add_argument("--ipsearch-html", action="append", default=[], metavar="LABEL=PATH",
+                    help="an ipsearch binary that indexes .html itself: measured on the original HTML pages")
     ap.add_argument("--engines", default="fts5-phrase,fts5-or,tantivy,ipsearch",
                     help="comma list of: fts5-phrase, fts5-or, tantivy, ipsearch")
     ap.add_argument("--seed", type=int, default=20261126)
     ap.add_argument("--max-headings", type=int, default=8, help="heading queries per page")
     ap.add_argument("--max-sentences", type=int, default=3, help="sentence queries per page")
     ap.add_argument("--fts5-title-weight", type=float, default=10.0, help="bm25() weight of the title column")
-    ap.add_argument("--tantivy-title-boost", type=float, default=2.0, help="boost of the title field")
+    ap.add_argument("--tantivy-title-boost", type=float, default=1.0,
+                    help="boost of the title field (1: best of 1, 2, 5 here)")
     ap.add_argument("--failures", type=int, default=8, help="failed queries listed per type and ipsearch build")
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--out", default=os.path.join(RESULTS, "relevance.json"))
@@ -69,18 +73,20 @@ def parse_args(argv):
     a.packages = [p for p in a.packages.split(",") if p]
     a.engines = [e for e in a.engines.split(",") if e]
     builds = []
-    for spec in a.ipsearch:
-        label, sep, path = spec.partition("=")
-        if not sep or not label or not path:
-            ap.error(f"--ipsearch wants LABEL=PATH, got {spec!r}")
-        builds.append((label, os.path.abspath(path)))
+    for html, specs in ((False, a.ipsearch), (True, a.ipsearch_html)):
+        for spec in specs:
+            label, sep, path = spec.partition("=")
+            if not sep or not label or not path:
+                ap.error(f"--ipsearch wants LABEL=PATH, got {spec!r}")
+            builds.append((label + (" (.html input)" if html else ""), os.path.abspath(path), html))
     a.ipsearch = builds
     return a
 
 
 # ---------------------------------------------------------------------------------------------
-# Engines: each returns {query index: ranked list of hits}, a hit being the set of document ids shown
-# at that rank (ipsearch may fold copies of a document into one hit), plus {query index: error}.
+# Engines: each returns {query index: ranked list of hits}, a hit being the list of document ids shown
+# at that rank, the hit's own id first (ipsearch may fold copies of a document into one hit), plus
+# {query index: error} and a dict of facts about the run.
 
 
 def run_fts5(pages, queries, fold, mode, title_weight):
@@ -105,7 +111,7 @@ def run_fts5(pages, queries, fold, mode, title_weight):
             grams = list(dict.fromkeys(text[i:i + 3] for i in range(len(text) - 2)))
             match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams) or '""'
         try:
-            ranked[k] = [{pages[r[0]].id} for r in db.execute(sql, (match,))]
+            ranked[k] = [[pages[r[0]].id] for r in db.execute(sql, (match,))]
         except sqlite3.Error as e:
             ranked[k], errors[k] = [], str(e)
     db.close()
@@ -148,12 +154,13 @@ def run_tantivy(pages, queries, fold, title_boost):
             ranked[k], errors[k] = [], "no tokens"
             continue
         hits = searcher.search(tantivy.Query.boolean_query(clauses), 10).hits
-        ranked[k] = [{pages[searcher.doc(addr)["rowid"][0]].id} for _, addr in hits]
+        ranked[k] = [[pages[searcher.doc(addr)["rowid"][0]].id] for _, addr in hits]
     return ranked, errors, {"segmenter": seg_name, "tantivy_title_boost": title_boost}
 
 
 def run_ipsearch(label, cli, docs_src, queries, timeout):
-    """`ipsearch index --full` on a hard-linked copy of the .txt corpus, then one
+    """`ipsearch index --full` on a hard-linked copy of the corpus (.txt, or .html: ids are mapped
+    back to the .txt ids), then one
     `ipsearch search --json --limit 10 --snippets 0 -- QUERY` per query. A hit's collapsed copies
     count at the hit's rank. Exit status 1 = no hits; 2 = the query was refused (counted as a miss,
     the reason recorded)."""
@@ -181,10 +188,15 @@ def run_ipsearch(label, cli, docs_src, queries, timeout):
             ranked[k], errors[k] = [], tail(r.stderr, 200) or f"exit {r.returncode}"
             continue
         data = parse_json(r.stdout)
-        ranked[k] = [{h["id"]} | {c["id"] for c in h.get("copies") or ()} for h in data.get("hits", [])][:10]
+        ranked[k] = [[txt_id(h["id"])] + [txt_id(c["id"]) for c in h.get("copies") or ()]
+                     for h in data.get("hits", [])][:10]
     lat.sort()
     return ranked, errors, {"binary": cli, "built": mtime(cli), "index_s": round(build_s, 2),
                             "index_bytes": dir_bytes(index), "cli_p50_ms": round(1000 * lat[len(lat) // 2], 1)}
+
+
+def txt_id(doc_id):
+    return doc_id[:-5] + ".txt" if doc_id.endswith(".html") else doc_id
 
 
 def mtime(path):
@@ -197,7 +209,7 @@ def mtime(path):
 
 def first_relevant_rank(hits, relevant):
     for rank, ids in enumerate(hits[:10], 1):
-        if ids & relevant:
+        if relevant.intersection(ids):
             return rank
     return None
 
@@ -236,7 +248,9 @@ def main(argv):
     pages = pagelib.load_pages(a.pkgs, a.packages)
     docs = os.path.join(WORK, "docs")
     pagelib.write_corpus(pages, docs)
-    fold = Normalizer()
+    if any(html for _, _, html in a.ipsearch):
+        pagelib.write_corpus(pages, os.path.join(WORK, "html"), html=True)
+    fold = functools.lru_cache(maxsize=None)(Normalizer())
     queries = pagelib.make_queries(pages, fold, a.seed, a.max_headings, a.max_sentences)
     with open(os.path.join(WORK, "queries.json"), "w", encoding="utf-8") as fh:
         json.dump(queries, fh, ensure_ascii=False, indent=1)
@@ -256,10 +270,11 @@ def main(argv):
                 log("tantivy + jieba")
                 runs.append(("Tantivy + jieba, OR of words", *run_tantivy(pages, queries, fold, a.tantivy_title_boost)))
             elif eng == "ipsearch":
-                for label, cli in a.ipsearch:
+                for label, cli, html in a.ipsearch:
                     log(f"ipsearch {label} ({cli})")
+                    src = os.path.join(WORK, "html") if html else docs
                     try:
-                        runs.append((f"ipsearch {label}", *run_ipsearch(label, cli, docs, queries, a.timeout)))
+                        runs.append((f"ipsearch {label}", *run_ipsearch(label, cli, src, queries, a.timeout)))
                     except Exception as e:  # noqa: BLE001 - reported, the others still run
                         log(f"  ipsearch {label} failed: {e}")
             else:
@@ -279,8 +294,7 @@ def main(argv):
         m["all"] = metrics([r for t in TYPES for r in per[t]])
         rows.append((name, m))
         report[name] = {"metrics": m, "info": info, "errors": len(errors), "ranks": detail,
-                        "first": [sorted(ranked.get(k, [set()])[0])[0] if ranked.get(k) else None
-                                  for k in range(len(queries))],
+                        "first": [ranked[k][0][0] if ranked.get(k) else None for k in range(len(queries))],
                         "error_messages": {str(k): v for k, v in errors.items()}}
 
     text, counts = table(rows)
