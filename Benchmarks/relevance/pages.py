@@ -215,10 +215,12 @@ def write_corpus(pages, out_dir, html=False):
 # ---------------------------------------------------------------------------------------------
 # Queries
 
-# Section numbers a reader would not type: "3.2.", "第 17 章", "章 1.", "部分 II.", "附录 A.", "A.1.".
+# Section numbers a reader would not type: "3.2.", "第 17 章", "章 1.", "部分 II.", "附录 A.", "A.1.",
+# and caption numbers "表 12.14.", "图 17.2.".
 NUMBERING = re.compile(
     r"^(?:第\s*[0-9一二三四五六七八九十百]+\s*[章部节節篇]\s*"
     r"|(?:章|部分|附录|附錄|Chapter|Part|Appendix)\s*[0-9A-Z]+[.．]?\s+"
+    r"|(?:表|图|圖|例|范例|範例|Table|Figure|Example)\s*[0-9A-Z]+(?:[.．][0-9]+)*[.．]?\s+"
     r"|[0-9A-Z]+(?:[.．][0-9]+)*[.．]\s*"
     r"|[0-9]+(?:[.．][0-9]+)+\s+)"
 )
@@ -233,8 +235,8 @@ def strip_numbering(s):
 
 def clean_query(q):
     """The same query text for every engine: `"` removed (it is syntax in ipsearch and FTS5), spaces
-    collapsed."""
-    return SPACE.sub(" ", q.replace('"', " ")).strip()
+    collapsed, no leading `-` (a command line would read it as an option)."""
+    return SPACE.sub(" ", q.replace('"', " ")).strip().lstrip("-").strip()
 
 
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")

@@ -161,7 +161,7 @@ def run_tantivy(pages, queries, fold, title_boost):
 def run_ipsearch(label, cli, docs_src, queries, timeout):
     """`ipsearch index --full` on a hard-linked copy of the corpus (.txt, or .html: ids are mapped
     back to the .txt ids), then one
-    `ipsearch search --json --limit 10 --snippets 0 -- QUERY` per query. A hit's collapsed copies
+    `ipsearch search --json --limit 10 --snippets 0 QUERY` per query. A hit's collapsed copies
     count at the hit's rank. Exit status 1 = no hits; 2 = the query was refused (counted as a miss,
     the reason recorded)."""
     work = os.path.join(WORK, "ipsearch-" + re.sub(r"[^A-Za-z0-9_.-]", "_", label))
@@ -178,8 +178,10 @@ def run_ipsearch(label, cli, docs_src, queries, timeout):
     ranked, errors, lat = {}, {}, []
     for k, q in enumerate(queries):
         t0 = time.perf_counter()
+        # The query as one argument, without `--`: ipsearch's argument parser passes `--` on as query
+        # text; no query here starts with `-` (checked in make_queries).
         r = subprocess.run([cli, "search", "--index", index, "--corpus", docs, "--json", "--limit", "10",
-                            "--snippets", "0", "--", q["query"]], capture_output=True, timeout=timeout)
+                            "--snippets", "0", q["query"]], capture_output=True, timeout=timeout)
         lat.append(time.perf_counter() - t0)
         if r.returncode == 1:
             ranked[k] = []
