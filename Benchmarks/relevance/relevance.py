@@ -14,7 +14,8 @@ The relevant documents of a query are the page it came from (plus the page's oth
 for titles every page bearing that title; for sentences every page containing it).
 
 Metrics per query type: MRR@10 (1/rank of the first relevant document in the top 10, else 0) and
-Recall@10 (share of queries with a relevant document in the top 10), plus P@1. Prints one table and
+Recall@10 (share of queries with a relevant document in the top 10), plus P@1; "all" over all
+queries, "macro" the mean of the three types' MRR@10. Prints one table and
 writes Benchmarks/results/relevance.json with every query's ranks; for each ipsearch build the
 queries it did not answer with a relevant document first are listed (what ranked first instead).
 """
@@ -230,7 +231,7 @@ def table(rows):
     head = ["engine"]
     for t in TYPES + ("all",):
         head += [f"{t} MRR@10", "R@10"]
-    head.append("P@1 all")
+    head += ["P@1 all", "macro MRR@10"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, m in rows:
         cells = [name]
@@ -238,6 +239,7 @@ def table(rows):
             x = m[t]
             cells += [f"{x['mrr10']:.3f}", f"{x['recall10']:.3f}"] if x.get("n") else ["–", "–"]
         cells.append(f"{m['all']['p1']:.3f}" if m["all"].get("n") else "–")
+        cells.append(f"{m['macro_mrr10']:.3f}" if m.get("macro_mrr10") is not None else "–")
         lines.append("| " + " | ".join(cells) + " |")
     counts = ", ".join(f"{t} {rows[0][1][t]['n']}" for t in TYPES) if rows else ""
     return "\n".join(lines), counts
@@ -294,6 +296,8 @@ def main(argv):
             detail.append(rank)
         m = {t: metrics(per[t]) for t in TYPES}
         m["all"] = metrics([r for t in TYPES for r in per[t]])
+        typed = [m[t]["mrr10"] for t in TYPES if m[t].get("n")]
+        m["macro_mrr10"] = sum(typed) / len(typed) if typed else None  # each query type weighs the same
         rows.append((name, m))
         report[name] = {"metrics": m, "info": info, "errors": len(errors), "ranks": detail,
                         "first": [ranked[k][0][0] if ranked.get(k) else None for k in range(len(queries))],
