@@ -14,6 +14,8 @@
 #   - ipsearch "before": the commit RELEVANCE_BEFORE (default 9fd85a4, the engine before issue 9's
 #     ranking work), exported with `git archive` into Benchmarks/.work/relevance/rev-<sha> and built
 #     there once (cached; ~8 minutes on 2 cores). RELEVANCE_BEFORE=none skips it.
+#   - if this checkout's ipsearch reads .html, "after" is measured a second time on the original
+#     HTML pages (RELEVANCE_HTML=0 skips that).
 # Then runs relevance.py, which prints one table and writes Benchmarks/results/relevance.json.
 set -euo pipefail
 
@@ -97,7 +99,13 @@ HEAD_SHA=$(git -C "$REPO" rev-parse --short=7 HEAD)
 DIRTY=$(git -C "$REPO" status --porcelain --untracked-files=no -- Sources Package.swift | grep -q . && echo "+changes" || true)
 ARGS=()
 if [[ "$BEFORE" != none && -n "$BEFORE" ]]; then ARGS+=(--ipsearch "before@$(before_binary)"); fi
-ARGS+=(--ipsearch "after@$HEAD_SHA$DIRTY=$(after_binary)")
+AFTER_BIN=$(after_binary)
+ARGS+=(--ipsearch "after@$HEAD_SHA$DIRTY=$AFTER_BIN")
+# A checkout whose corpus scan takes .html (Sources/IPSearchIndex/Corpus.swift) is also measured on
+# the original HTML pages, with its own HTML reader (RELEVANCE_HTML=0 skips that).
+if [[ "${RELEVANCE_HTML:-1}" == 1 ]] && grep -q '"html"' "$REPO/Sources/IPSearchIndex/Corpus.swift" 2>/dev/null; then
+    ARGS+=(--ipsearch-html "after@$HEAD_SHA$DIRTY=$AFTER_BIN")
+fi
 
 cd "$REPO"
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
