@@ -106,7 +106,7 @@ enum QueryBenchmark {
     /// Peak resident set size of this process so far.
     static func peakRSSMegabytes() -> Int {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return usage.ru_maxrss / 1024
     }
 

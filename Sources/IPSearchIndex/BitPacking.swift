@@ -36,8 +36,10 @@ enum BitPacking {
         // 128 × width is a multiple of 8: nothing is left over.
     }
 
-    /// Reads `blockSize` values of `width` bits from `source` (which must hold `byteCount(width:)`
-    /// bytes) into `out`, adding `add` to each.
+    /// Reads `blockSize` values of `width` bits from `source` into `out`, adding `add` to each.
+    /// `source` must hold `byteCount(width:)` bytes **plus 8 readable bytes after them** (each value
+    /// is read with one unaligned 64-bit load); in `.post` the checksum table and length that follow
+    /// the data guarantee it.
     @inline(__always)
     static func unpack(_ source: UnsafeRawPointer, width: Int, add: UInt32, into out: UnsafeMutablePointer<UInt32>) {
         if width == 0 {
@@ -45,18 +47,11 @@ enum BitPacking {
             return
         }
         let mask: UInt64 = (1 << UInt64(width)) - 1
-        var acc: UInt64 = 0
-        var bits = 0
-        var byte = 0
+        var bit = 0
         for i in 0..<blockSize {
-            while bits < width {
-                acc |= UInt64(source.load(fromByteOffset: byte, as: UInt8.self)) << UInt64(bits)
-                byte += 1
-                bits += 8
-            }
-            out[i] = UInt32(truncatingIfNeeded: acc & mask) &+ add
-            acc >>= UInt64(width)
-            bits -= width
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ add
+            bit += width
         }
     }
 }
