@@ -82,7 +82,7 @@ import IPSearchAnalysis
                 for i in 0..<list.count {
                     #expect(Array(list.positions(at: i)) == want[list.docs[i]]!.sorted(), "\(Gram(key: info.key)) in \(list.docs[i])")
                 }
-                if info.docFreq > 2 * BitPacking.blockSize { sawFullBlocks = true }
+                if info.docFreq > BitPacking.blockSize { sawFullBlocks = true }
                 if info.docFreq < BitPacking.blockSize { sawTailOnly = true }
                 if want.values.contains(where: { $0.count > 8 }) { sawManyFrequencies = true }
             }
