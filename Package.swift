@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, bottom to top: CICU (C shim over the system ICU) → IPSearchAnalysis → IPSearchIndex
+// Layers, bottom to top: CICU (C shim over the system ICU, zlib and libxml2) → IPSearchAnalysis → IPSearchIndex
 // → IPSearch (query, ranking, snippets) → IPSearchServer and the `ipsearch` command.
 let package = Package(
     name: "ipsearch",
@@ -16,18 +16,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // libxml2's HTML parser (Debian: libxml2-dev), for HTML input; its header path comes from pkg-config.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .target(
             name: "CICU",
+            dependencies: ["CLibXML2"],
             exclude: ["tools"],
-            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z")]
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z"), .linkedLibrary("xml2")]
         ),
         .target(name: "IPSearchAnalysis", dependencies: ["CICU"]),
         .target(name: "IPSearchIndex", dependencies: ["IPSearchAnalysis", "CICU"]),
-        .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"]),
+        .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"], exclude: ["Assist/tools"]),
+        .target(
+            name: "IPSearchWeb",
+            dependencies: [
+                "IPSearch", "IPSearchIndex",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            exclude: ["assets"]
+        ),
         .target(
             name: "IPSearchServer",
             dependencies: [
-                "IPSearch",
+                "IPSearch", "IPSearchWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +58,13 @@ let package = Package(
         .testTarget(name: "IPSearchAnalysisTests", dependencies: ["IPSearchAnalysis"]),
         .testTarget(name: "IPSearchIndexTests", dependencies: ["IPSearchIndex"]),
         .testTarget(name: "IPSearchTests", dependencies: ["IPSearch"]),
+        .testTarget(
+            name: "IPSearchWebTests",
+            dependencies: [
+                "IPSearchWeb", "IPSearch", "IPSearchIndex",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "IPSearchServerTests",
             dependencies: [

@@ -53,6 +53,12 @@ public struct DocumentView: Sendable, Equatable {
     public var document: StoredDocument
     public var copies: [DocumentCopy]
     public var highlights: [[Int]]?
+
+    public init(document: StoredDocument, copies: [DocumentCopy] = [], highlights: [[Int]]? = nil) {
+        self.document = document
+        self.copies = copies
+        self.highlights = highlights
+    }
 }
 
 /// Counts and sizes of one index generation (`ipsearch stats`, `GET /stats`).
@@ -68,13 +74,30 @@ public struct IndexStatistics: Codable, Sendable, Equatable {
     public var segments: Int
     public var indexBytes: Int
     public var storedBytes: Int
+    /// Near-duplicate groups with more than one live document, and the documents in them.
+    public var groupsWithCopies: Int
+    public var documentsInGroups: Int
+    /// Injected spam spans removed from the searchable text, and the documents they were in.
+    public var spamSpansRemoved: Int
+    public var documentsWithSpam: Int
+    public var segmentList: [Segment]
+
+    public struct Segment: Codable, Sendable, Equatable {
+        public var name: String
+        public var documents: Int
+        public var terms: Int
+        public var bytes: Int
+    }
 
     enum CodingKeys: String, CodingKey {
         case generation, committedAt = "committed_at", documents, deletedDocuments = "deleted_documents", words,
-             averageWords = "average_words", terms, segments, indexBytes = "index_bytes", storedBytes = "stored_bytes"
+             averageWords = "average_words", terms, segments, indexBytes = "index_bytes", storedBytes = "stored_bytes",
+             groupsWithCopies = "groups_with_copies", documentsInGroups = "documents_in_groups",
+             spamSpansRemoved = "spam_spans_removed", documentsWithSpam = "documents_with_spam", segmentList = "segment_list"
     }
 
-    public init(_ reader: IndexReader) {
+    /// Reads every live document's meta record for the spam counts (not a query path).
+    public init(_ reader: IndexReader) throws(IndexError) {
         let m = reader.manifest
         generation = m.generation
         committedAt = m.committedAt
@@ -86,5 +109,19 @@ public struct IndexStatistics: Codable, Sendable, Equatable {
         segments = m.segments.count
         indexBytes = m.segments.reduce(0) { $0 + $1.bytes }
         storedBytes = m.segments.reduce(0) { $0 + $1.storedBytes }
+        let groups = reader.groupMembers.values.filter { $0.count > 1 }
+        groupsWithCopies = groups.count
+        documentsInGroups = groups.reduce(0) { $0 + $1.count }
+        var spans = 0, withSpam = 0
+        for segment in reader.segments {
+            for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                let n = try segment.meta(doc).spamRemoved
+                spans += n
+                if n > 0 { withSpam += 1 }
+            }
+        }
+        spamSpansRemoved = spans
+        documentsWithSpam = withSpam
+        segmentList = m.segments.map { Segment(name: $0.name, documents: $0.documents - $0.deleted, terms: $0.terms, bytes: $0.bytes) }
     }
 }

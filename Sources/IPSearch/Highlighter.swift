@@ -47,16 +47,38 @@ public struct Highlighter: Sendable {
 
     /// Windows of `text` showing `parts`; with `zones` (normalized offsets, from the index), windows
     /// in the body or title win over windows in boilerplate.
-    public func snippets(text: String, parts: [QueryPart], zones: ZoneMap = ZoneMap()) -> [Snippet] {
-        let (scalars, matches) = locate(text: text, parts: parts, zones: zones)
-        return windows(scalars: scalars, matches: matches)
+    /// `removed` are the spam spans indexing left out (UTF-16 ranges of `text`): matches are found
+    /// in the text without them, and windows never show them as text of their own.
+    public func snippets(text: String, parts: [QueryPart], zones: ZoneMap = ZoneMap(), removed: [Range<Int>] = []) -> [Snippet] {
+        let (scalars, matches) = locate(text: text, parts: parts, zones: zones, removed: removed)
+        return windows(scalars: scalars, matches: matches, removed: scalarRanges(removed, in: text))
+    }
+
+    /// UTF-16 ranges of `text` as Unicode scalar ranges.
+    func scalarRanges(_ ranges: [Range<Int>], in text: String) -> [Range<Int>] {
+        guard !ranges.isEmpty else { return [] }
+        var result: [Range<Int>] = []
+        var u = 0, s = 0
+        var k = 0
+        var start: Int?
+        for scalar in text.unicodeScalars {
+            while k < ranges.count, u >= ranges[k].upperBound {
+                if let st = start { result.append(st..<s); start = nil }
+                k += 1
+            }
+            if k < ranges.count, start == nil, u >= ranges[k].lowerBound { start = s }
+            u += scalar.value >= 0x10000 ? 2 : 1
+            s += 1
+        }
+        if let st = start { result.append(st..<s) }
+        return result
     }
 
     /// Every match of `parts` in `text` as `[start, end)` in Unicode scalars (merged where they
     /// overlap): the document view marks them all.
-    public func highlights(text: String, parts: [QueryPart]) -> [[Int]] {
+    public func highlights(text: String, parts: [QueryPart], removed: [Range<Int>] = []) -> [[Int]] {
         var result: [[Int]] = []
-        for m in locate(text: text, parts: parts, zones: ZoneMap()).matches {
+        for m in locate(text: text, parts: parts, zones: ZoneMap(), removed: removed).matches {
             if let last = result.last, m.start <= last[1] {
                 result[result.count - 1][1] = max(last[1], m.end)
             } else {
@@ -67,9 +89,9 @@ public struct Highlighter: Sendable {
     }
 
     /// The original text's scalars and every match in it, in text order.
-    func locate(text: String, parts: [QueryPart], zones: ZoneMap) -> (scalars: [Unicode.Scalar], matches: [Match]) {
+    func locate(text: String, parts: [QueryPart], zones: ZoneMap, removed: [Range<Int>]) -> (scalars: [Unicode.Scalar], matches: [Match]) {
         let source = Array(text.utf16)
-        let norm = normalizer.normalize(source)
+        let norm = normalizer.normalize(source, removing: removed)
         let scalars = Array(text.unicodeScalars)
         // UTF-16 offset → scalar offset.
         var scalarAt = [Int32](repeating: 0, count: source.count + 1)
@@ -124,11 +146,11 @@ public struct Highlighter: Sendable {
         return true
     }
 
-    func windows(scalars: [Unicode.Scalar], matches: [Match]) -> [Snippet] {
+    func windows(scalars: [Unicode.Scalar], matches: [Match], removed: [Range<Int>] = []) -> [Snippet] {
         let n = scalars.count
         let length = max(10, options.length)
         if matches.isEmpty {
-            return n == 0 ? [] : [render(scalars, 0, min(n, length), [])]
+            return n == 0 ? [] : [render(scalars, 0, min(n, length), [], removed)]
         }
         // One candidate window per match, starting a little before it.
         struct Candidate { var start: Int; var end: Int; var inBody: Int; var parts: Int; var hits: Int }
@@ -160,11 +182,14 @@ public struct Highlighter: Sendable {
         }
         chosen.sort { $0.start < $1.start }
         return chosen.map { c in
-            render(scalars, c.start, c.end, matches.filter { $0.start >= c.start && $0.end <= c.end })
+            render(scalars, c.start, c.end, matches.filter { $0.start >= c.start && $0.end <= c.end }, removed)
         }
     }
 
-    private func render(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int, _ matches: [Match]) -> Snippet {
+    /// The window `start..<end` as a snippet; scalars inside `removed` (injected spam) are left out
+    /// and the highlights shifted accordingly, so a match interrupted by spam is marked as one.
+    private func render(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int, _ matches: [Match],
+                        _ removed: [Range<Int>]) -> Snippet {
         var s = start, e = end
         // Never start on a combining mark or end before one (keep characters whole); trim spaces.
         while s > 0, s < e, scalars[s].properties.generalCategory == .nonspacingMark { s -= 1 }
@@ -176,15 +201,24 @@ public struct Highlighter: Sendable {
         var text = String.UnicodeScalarView()
         let prefix = s > 0
         if prefix { text.append("…") }
+        // Output offset of every scalar of the window (kept scalars count, removed ones do not).
+        var out = [Int](repeating: 0, count: e - s + 1)
+        var r = removed.firstIndex { $0.upperBound > s } ?? removed.count
+        var j = prefix ? 1 : 0
         for k in s..<e {
+            out[k - s] = j
+            while r < removed.count, removed[r].upperBound <= k { r += 1 }
+            if r < removed.count, removed[r].contains(k) { continue }
             let c = scalars[k]
             text.append(c == "\n" || c == "\r" || c == "\t" ? " " : c)
+            j += 1
         }
+        out[e - s] = j
         if e < scalars.count { text.append("…") }
-        let shift = (prefix ? 1 : 0) - s
         var highlights: [[Int]] = []
         for m in matches {
-            let a = m.start + shift, b = m.end + shift
+            let a = out[max(0, min(m.start, e) - s)], b = out[max(0, min(m.end, e) - s)]
+            if a >= b { continue }
             if let last = highlights.last, a <= last[1] {
                 highlights[highlights.count - 1][1] = max(last[1], b)
             } else {

@@ -18,6 +18,14 @@
 /// `押融` in `质押融资`, a lone `浙`). Conversely a match of all of `q`'s grams at consistent offsets
 /// spells `q` in the document, so there are no false matches. A query spanning several runs
 /// (`"deep seek"`) is matched run by run at the runs' relative offsets.
+///
+/// ## Threads
+/// An analyzer is per-thread state: it owns one ICU break iterator (opened on first need) and reuses
+/// its buffers, so it must never be used from two threads at once. It is `Sendable` only so that an
+/// owner can hand it to the one thread that uses it (the indexer's workers, the search service's
+/// pool, which lends each analyzer to one request at a time); `@unchecked` because the compiler
+/// cannot check that hand-over discipline. `Normalizer` and `SpamFilter` are truly immutable and
+/// may be shared freely.
 public final class Analyzer: @unchecked Sendable {
     public let normalizer = Normalizer()
     private var _segmenter: Segmenter?
@@ -27,7 +35,7 @@ public final class Analyzer: @unchecked Sendable {
     /// callers keep handling ICU problems at construction if it ever checks eagerly again.)
     public init() throws(AnalysisError) {}
 
-    private var segmenter: Segmenter {
+    var segmenter: Segmenter {
         if let s = _segmenter { return s }
         // init proved the iterator opens; failing now would mean ICU's data vanished mid-run.
         guard let s = try? Segmenter() else { fatalError(AnalysisError.icuUnavailable("word break iterator").description) }

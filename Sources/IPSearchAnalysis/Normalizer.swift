@@ -10,6 +10,8 @@ import CICU
 ///    and the same character folds identically in a document and in a query).
 /// 3. **Converter debris**: a pinyin annotation directly after a Han character (`產(chǎn)`) is dropped and
 ///    its source range is merged into that character's, so `产` maps back to `產(chǎn)`.
+/// 4. **Injected spam** (only through `normalize(_:removing:)` and `Analyzer.analyzeDocument`): the
+///    spans `SpamFilter` found are dropped the same way, merged into the preceding unit's source.
 ///
 /// Folding happens **before** segmentation, so ICU segments the Simplified text and Traditional and
 /// Simplified spellings of a phrase produce the same words and grams.
@@ -19,6 +21,17 @@ public struct Normalizer: Sendable {
     /// Normalizes `source` (UTF-16 of the original text).
     public func normalize(_ source: [UInt16]) -> NormalizedText {
         source.withUnsafeBufferPointer { normalize($0) }
+    }
+
+    /// Normalizes `source` without the original ranges `spans` (injected spam, see `SpamFilter`):
+    /// their characters are not in the normalized text, and their source range is merged into the
+    /// preceding normalized unit's (at the start of the text: the following one's), as converter
+    /// pinyin is, so a phrase interrupted by a span is found and maps back to the original
+    /// characters including the span. A unit whose source is only partly inside a span is kept.
+    public func normalize(_ source: [UInt16], removing spans: [Range<Int>]) -> NormalizedText {
+        let full = normalize(source)
+        if spans.isEmpty { return full }
+        return full.removing(full.ranges(coveredBy: spans))
     }
 
     public func normalize(_ src: UnsafeBufferPointer<UInt16>) -> NormalizedText {

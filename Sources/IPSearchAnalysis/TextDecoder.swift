@@ -28,8 +28,17 @@ public enum TextDecoder {
             guard let s = convert(bytes[2...], from: charset) else { throw .undecodable(tried: [charset]) }
             return try checked(Decoded(text: s, encoding: charset))
         }
-        let hasNUL = bytes.contains(0)
+        let nuls = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        let hasNUL = nuls > 0
         if !hasNUL, let s = validUTF8(bytes[...]) {
+            return try checked(Decoded(text: s, encoding: "UTF-8"))
+        }
+        // A few stray NUL bytes (a trailing NUL, a NUL pasted into a long text) do not make a text
+        // binary: they are dropped. "Few" is at most `maxStrayControls`, and at most one byte in 1000;
+        // UTF-16 text, where every ASCII character carries a NUL, is far above that.
+        let stray = hasNUL && isStray(nuls, of: bytes.count)
+        let withoutNUL = stray ? bytes.filter { $0 != 0 } : bytes
+        if stray, let s = validUTF8(withoutNUL[...]) {
             return try checked(Decoded(text: s, encoding: "UTF-8"))
         }
         var tried: [String] = []
@@ -40,7 +49,9 @@ public enum TextDecoder {
                     return try checked(Decoded(text: s, encoding: candidate))
                 }
             }
-        } else {
+        }
+        if !hasNUL || stray {
+            let bytes = withoutNUL
             // GB18030 (GBK) and Big5 overlap: many byte strings are valid in both, and ICU's detector
             // is unreliable on short texts. Decode with both and keep the more plausible text
             // (ideographs and CJK punctuation rather than box-drawing symbols and rare blocks),
@@ -57,8 +68,17 @@ public enum TextDecoder {
             }
             if let best { return try checked(Decoded(text: best.text, encoding: best.charset)) }
         }
-        if hasNUL { throw .binary("NUL bytes and no UTF-16 encoding fits") }
+        if hasNUL && !stray { throw .binary("\(nuls) NUL bytes and no UTF-16 encoding fits") }
         throw .undecodable(tried: tried)
+    }
+
+    /// Control characters (and NUL bytes) a text may contain however short it is.
+    static let maxStrayControls = 4
+
+    /// Whether `count` NUL bytes (or control characters) in a text of `total` are strays in a text
+    /// rather than the mark of binary data: at most `maxStrayControls`, or at most one in 1000.
+    static func isStray(_ count: Int, of total: Int) -> Bool {
+        count <= maxStrayControls || count * 1000 <= total
     }
 
     /// Fraction of characters that ordinary Chinese text is made of.
@@ -100,7 +120,8 @@ public enum TextDecoder {
             if v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D && v != 0x0C { controls += 1 }
         }
         if total == 0 { throw .empty }
-        if controls * 100 > total { throw .binary("\(controls) control characters in \(total)") }
+        // A few stray controls (an ESC left by a terminal, a form feed) do not make a text binary.
+        if controls > maxStrayControls && controls * 100 > total { throw .binary("\(controls) control characters in \(total)") }
         return d
     }
 

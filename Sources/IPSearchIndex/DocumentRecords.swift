@@ -1,23 +1,8 @@
 import CICU
+import IPSearchAnalysis
 
 // The per-document records of format version 2, each with its encoder and decoder side by side.
 // `Index/README.md` documents the same bytes.
-
-/// Where a document's zones start: title, body and boilerplate (navigation, source/editor lines,
-/// related-link lists, comment boxes, disclaimers). Ranking weighs a match by the zone it lies in.
-public enum ZoneKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
-    case title = 0
-    case body = 1
-    case boilerplate = 2
-
-    public var description: String {
-        switch self {
-        case .title: return "title"
-        case .body: return "body"
-        case .boilerplate: return "boilerplate"
-        }
-    }
-}
 
 /// A document's zones as sorted boundaries in its **normalized** UTF-16 text: zone `i` runs from
 /// `starts[i]` to `starts[i + 1]` (the last one to the end). An empty list means "all body".
@@ -128,7 +113,8 @@ public enum DayNumber {
     public static func iso(_ days: Int32) -> String {
         let (y, m, d) = civil(days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(y)-\(two(m))-\(two(d))"
+        let year = y >= 0 && y < 1000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
+        return "\(year)-\(two(m))-\(two(d))"
     }
 }
 
@@ -192,8 +178,10 @@ public struct DocumentRecord: Sendable, Equatable {
 ///
 /// ```
 /// id | title | source | url | encoding   (each: varint byte length + UTF-8; "" = none)
-/// date (varint byte length + "YYYY-MM-DD" or "") | spam spans removed varint
+/// date (varint byte length + "YYYY-MM-DD" or "")
+/// spam span count varint | per span: start delta varint | length varint  (original UTF-16 offsets)
 /// ```
+/// The spam spans let snippets and the document view leave out exactly what indexing left out.
 public struct DocumentMeta: Sendable, Equatable {
     /// Path relative to the corpus directory, `/`-separated.
     public var id: String
@@ -205,18 +193,20 @@ public struct DocumentMeta: Sendable, Equatable {
     /// The encoding the file was decoded from (`UTF-8`, `GB18030`, `HTML/UTF-8`, …).
     public var encoding: String
     public var date: String?
-    /// How many injected spam spans were removed from the searchable text.
-    public var spamRemoved: Int
+    /// Injected spam removed from the searchable text: ranges of the stored text in UTF-16 units.
+    public var spamSpans: [Range<Int>]
+
+    public var spamRemoved: Int { spamSpans.count }
 
     public init(id: String, title: String, source: String? = nil, url: String? = nil, encoding: String,
-                date: String? = nil, spamRemoved: Int = 0) {
+                date: String? = nil, spamSpans: [Range<Int>] = []) {
         self.id = id
         self.title = title
         self.source = source
         self.url = url
         self.encoding = encoding
         self.date = date
-        self.spamRemoved = spamRemoved
+        self.spamSpans = spamSpans
     }
 
     func encoded() -> [UInt8] {
@@ -227,16 +217,30 @@ public struct DocumentMeta: Sendable, Equatable {
         out.appendString(url ?? "")
         out.appendString(encoding)
         out.appendString(date ?? "")
-        VarInt.append(UInt64(max(0, spamRemoved)), to: &out)
+        VarInt.append(UInt64(spamSpans.count), to: &out)
+        var last = 0
+        for r in spamSpans {
+            VarInt.append(UInt64(max(0, r.lowerBound - last)), to: &out)
+            VarInt.append(UInt64(r.count), to: &out)
+            last = r.lowerBound
+        }
         return out
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) -> DocumentMeta? {
         var r = ByteReader(bytes)
         guard let id = r.string(), let title = r.string(), let source = r.string(), let url = r.string(),
-              let encoding = r.string(), let date = r.string(), let spam = r.varint(), spam < 1 << 32 else { return nil }
+              let encoding = r.string(), let date = r.string(), let n = r.varint(), n <= UInt64(r.remaining) else { return nil }
+        var spans: [Range<Int>] = []
+        var last: UInt64 = 0
+        for _ in 0..<Int(n) {
+            guard let d = r.varint(), let length = r.varint(), d < 1 << 32, length < 1 << 32 else { return nil }
+            last += d
+            guard last < 1 << 40 else { return nil }
+            spans.append(Int(last)..<(Int(last) + Int(length)))
+        }
         return DocumentMeta(id: id, title: title, source: source.isEmpty ? nil : source, url: url.isEmpty ? nil : url,
-                            encoding: encoding, date: date.isEmpty ? nil : date, spamRemoved: Int(spam))
+                            encoding: encoding, date: date.isEmpty ? nil : date, spamSpans: spans)
     }
 
     /// Only the id (the first field).
@@ -252,6 +256,7 @@ public struct DocumentMeta: Sendable, Equatable {
 /// documents u32
 /// dates:        documents × i32   (day number, i32.min = none)
 /// sources:      documents × u32   (0 = none, k = dictionary entry k − 1)
+/// title length: documents × u16   (letters and Han characters of the clean title)
 /// zone offsets: (documents + 1) × u32, relative to the zone bytes
 /// zone bytes:   per document a ZoneMap (count varint, then start delta varint | kind u8 …)
 /// dictionary:   count u32, then per source: varint byte length + UTF-8 (the display form of the
@@ -260,22 +265,48 @@ public struct DocumentMeta: Sendable, Equatable {
 public struct DocumentColumns: Sendable {
     public internal(set) var dates: [Int32] = []
     public internal(set) var sources: [UInt32] = []
+    /// Letters and Han characters of each document's clean title (how much of it a query covers).
+    public internal(set) var titleLengths: [UInt16] = []
     public internal(set) var sourceNames: [String] = []
     var zoneOffsets: [UInt32] = [0]
     var zoneBytes: [UInt8] = []
+    /// The zones decoded once: document `d`'s zones are `zoneStarts/zoneKinds[zoneIndex[d] ..<
+    /// zoneIndex[d + 1]]`, so ranking looks a position up without decoding or allocating.
+    var zoneIndex: [UInt32] = [0]
+    var zoneStarts: [UInt32] = []
+    var zoneKinds: [ZoneKind] = []
 
     public init() {}
 
     public var count: Int { dates.count }
 
     public func zones(_ doc: Int) -> ZoneMap {
-        guard doc >= 0, doc + 1 < zoneOffsets.count else { return ZoneMap() }
-        let a = Int(zoneOffsets[doc]), b = Int(zoneOffsets[doc + 1])
-        guard a <= b, b <= zoneBytes.count else { return ZoneMap() }
-        return zoneBytes.withUnsafeBytes { raw in
-            var r = ByteReader(base: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, range: a..<b)
-            return ZoneMap.decode(&r) ?? ZoneMap()
+        guard doc >= 0, doc + 1 < zoneIndex.count else { return ZoneMap() }
+        let r = Int(zoneIndex[doc])..<Int(zoneIndex[doc + 1])
+        return ZoneMap(starts: Array(zoneStarts[r]), kinds: Array(zoneKinds[r]))
+    }
+
+    /// The zone of normalized offset `position` in `doc`.
+    @inline(__always)
+    public func zone(_ doc: Int, at position: Int32) -> ZoneKind {
+        let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
+        guard a < b else { return .body }
+        var lo = a, hi = b
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if Int64(zoneStarts[mid]) <= Int64(position) { lo = mid + 1 } else { hi = mid }
         }
+        return lo == a ? .body : zoneKinds[lo - 1]
+    }
+
+    /// The normalized range of `doc`'s title zone (nil when it has none, or it ends the text).
+    public func titleZone(_ doc: Int) -> Range<Int32>? {
+        let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
+        for k in a..<b where zoneKinds[k] == .title {
+            guard k + 1 < b else { return nil }
+            return Int32(clamping: zoneStarts[k])..<Int32(clamping: zoneStarts[k + 1])
+        }
+        return nil
     }
 
     public func source(_ doc: Int) -> String? {
@@ -288,8 +319,9 @@ public struct DocumentColumns: Sendable {
         var columns = DocumentColumns()
         private var byKey: [String: UInt32] = [:]
 
-        func add(date: Int32?, sourceKey: String?, sourceDisplay: String?, zones: ZoneMap) {
+        func add(date: Int32?, sourceKey: String?, sourceDisplay: String?, titleLength: Int, zones: ZoneMap) {
             columns.dates.append(date ?? DayNumber.none)
+            columns.titleLengths.append(UInt16(clamping: titleLength))
             var ordinal: UInt32 = 0
             if let sourceKey, !sourceKey.isEmpty {
                 if let o = byKey[sourceKey] { ordinal = o } else {
@@ -306,10 +338,11 @@ public struct DocumentColumns: Sendable {
 
     func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(count * 12 + zoneBytes.count + 64)
+        out.reserveCapacity(count * 14 + zoneBytes.count + 64)
         out.appendLE(UInt32(count))
         for d in dates { out.appendLE(UInt32(bitPattern: d)) }
         for s in sources { out.appendLE(s) }
+        for t in titleLengths { out.append(UInt8(t & 0xFF)); out.append(UInt8(t >> 8)) }
         for o in zoneOffsets { out.appendLE(o) }
         out.append(contentsOf: zoneBytes)
         out.appendLE(UInt32(sourceNames.count))
@@ -319,12 +352,14 @@ public struct DocumentColumns: Sendable {
 
     static func decode(_ body: UnsafeRawBufferPointer, documents: Int) -> DocumentColumns? {
         var r = ByteReader(body)
-        guard let n = r.u32(), Int(n) == documents, r.remaining >= documents * 12 + 4 else { return nil }
+        guard let n = r.u32(), Int(n) == documents, r.remaining >= documents * 14 + 4 else { return nil }
         var c = DocumentColumns()
         c.dates.reserveCapacity(documents)
         c.sources.reserveCapacity(documents)
         for _ in 0..<documents { c.dates.append(Int32(bitPattern: r.u32()!)) }
         for _ in 0..<documents { c.sources.append(r.u32()!) }
+        guard let lengths = r.bytes(documents * 2) else { return nil }
+        c.titleLengths = (0..<documents).map { UInt16(lengths[2 * $0]) | UInt16(lengths[2 * $0 + 1]) << 8 }
         c.zoneOffsets = []
         c.zoneOffsets.reserveCapacity(documents + 1)
         for _ in 0...documents { c.zoneOffsets.append(r.u32()!) }
@@ -337,7 +372,19 @@ public struct DocumentColumns: Sendable {
         }
         for s in c.sources where Int(s) > c.sourceNames.count { return nil }
         for i in 0..<documents where c.zoneOffsets[i] > c.zoneOffsets[i + 1] { return nil }
-        return c
+        c.zoneIndex.reserveCapacity(documents + 1)
+        let ok = c.zoneBytes.withUnsafeBytes { raw -> Bool in
+            for i in 0..<documents {
+                var r = ByteReader(base: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
+                                   range: Int(c.zoneOffsets[i])..<Int(c.zoneOffsets[i + 1]))
+                guard let map = ZoneMap.decode(&r) else { return false }
+                c.zoneStarts.append(contentsOf: map.starts)
+                c.zoneKinds.append(contentsOf: map.kinds)
+                c.zoneIndex.append(UInt32(c.zoneStarts.count))
+            }
+            return true
+        }
+        return ok ? c : nil
     }
 }
 

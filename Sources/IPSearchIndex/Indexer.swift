@@ -18,6 +18,8 @@ public struct IndexOptions: Sendable {
     public var maxSegments = 24
     /// Seconds to wait for another indexer's lock; nil waits as long as it takes.
     public var lockTimeout: Double? = nil
+    /// Files larger than this many bytes are skipped (reported; a version indexed before is kept).
+    public var maxFileSize: UInt64 = 64 << 20
 
     public init(corpus: String, index: String) {
         self.corpus = corpus
@@ -71,6 +73,7 @@ public enum Indexer {
     ) throws(IndexError) -> IndexSummary {
         let started = System.now()
         let dir = options.index
+        try Corpus.requireDirectory(options.corpus)  // before creating anything in the index directory
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
             throw IndexError.io(path: dir, operation: "create directory", errno: errno)
         }
@@ -89,7 +92,18 @@ public enum Indexer {
         removeUnreferencedFiles(dir, keeping: old.referencedFiles)
 
         var summary = IndexSummary()
-        let corpus = try Corpus.scan(options.corpus, problems: &summary.skipped)
+        // Below an unreadable directory nothing is known: what was indexed from there is kept.
+        var unreadable: [String] = []
+        let corpus = try Corpus.scan(options.corpus, problems: &summary.skipped, unreadable: &unreadable)
+        // Injected spam: the built-in keywords plus the user's `spam-keywords.txt` at the top of the
+        // corpus. A broken keyword file is reported and the built-in list still applies.
+        var spamFilter = SpamFilter()
+        let keywordFile = options.corpus + "/" + SpamFilter.keywordFileName
+        if access(keywordFile, F_OK) == 0 {
+            do { spamFilter = try SpamFilter(extraKeywordsFile: keywordFile) } catch {
+                summary.skipped.append(.init(id: SpamFilter.keywordFileName, reason: error.description))
+            }
+        }
 
         // The committed documents, by id.
         var readers: [SegmentReader] = []
@@ -113,6 +127,10 @@ public enum Indexer {
         var seen = Set<String>()
         for file in corpus {
             seen.insert(file.id)
+            if file.size > options.maxFileSize {
+                summary.skipped.append(.init(id: file.id, reason: Corpus.tooLarge(file.size, limit: options.maxFileSize)))
+                continue
+            }
             if let e = existing[file.id] {
                 if e.record.fileSize == file.size && e.record.mtimeNanoseconds == file.mtimeNanoseconds {
                     summary.unchanged += 1
@@ -123,7 +141,7 @@ public enum Indexer {
                 work.append(.file(file, previousHash: nil))
             }
         }
-        for (id, e) in existing where !seen.contains(id) {
+        for (id, e) in existing where !seen.contains(id) && !Corpus.covers(unreadable, id) {
             delete(e.segment, e.doc)
             summary.removed += 1
         }
@@ -139,7 +157,7 @@ public enum Indexer {
         let total = work.count
         var done = 0
         let flushBytes = max(1, options.flushBytes / threads)
-        try processOnWorkers(work, threads: threads) { (t, item, result) throws(IndexError) in
+        try processOnWorkers(work, threads: threads, spamFilter: spamFilter) { (t, item, result) throws(IndexError) in
             guard case .file(let file, let previousHash) = item else { return }
             switch result {
             case .document(let doc, let bytes):
@@ -235,7 +253,7 @@ public enum Indexer {
                 nextSegment += 1
                 // Analysis runs on every worker; the one merged segment takes documents in turn.
                 let writing = Lock()
-                try processOnWorkers(items, threads: threads) { (_, item, result) throws(IndexError) in
+                try processOnWorkers(items, threads: threads, spamFilter: spamFilter) { (_, item, result) throws(IndexError) in
                     switch result {
                     case .document(let doc, _):
                         try writing.withLock { () throws(IndexError) in
@@ -295,24 +313,24 @@ public enum Indexer {
 
     /// Groups the live documents of `segments` by their near-duplicate signatures.
     static func regroup(directory: String, segments: [SegmentMeta]) throws(IndexError) -> GroupTable {
-        var keys: [(key: String, signature: [UInt32])] = []
-        var where_: [(segment: Int, doc: Int)] = []
+        var keys: [(key: String, signature: NearDuplicates.Signature)] = []
+        var places: [(segment: Int, doc: Int)] = []
         var sizes: [Int] = []
         for (s, meta) in segments.enumerated() {
             let reader = try SegmentReader(directory: directory, meta: meta)
             let signatures = try reader.signatures()
             sizes.append(reader.documentCount)
             for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
-                keys.append((try reader.storedID(doc), signatures[doc]))
-                where_.append((s, doc))
+                keys.append((try reader.storedID(doc), NearDuplicates.Signature(values: signatures[doc])))
+                places.append((s, doc))
             }
         }
-        let leaders = NearDuplicateGrouping.leaders(keys)
+        let leaders = NearDuplicates.group(keys)
         var table = GroupTable(groups: sizes.map { [UInt32](repeating: GroupTable.alone, count: $0) })
         var memberCount = [Int](repeating: 0, count: keys.count)
         for l in leaders { memberCount[l] += 1 }
         for (i, l) in leaders.enumerated() where memberCount[l] > 1 {
-            table.groups[where_[i].segment][where_[i].doc] = UInt32(truncatingIfNeeded: l)
+            table.groups[places[i].segment][places[i].doc] = UInt32(truncatingIfNeeded: l)
         }
         return table
     }
@@ -334,7 +352,7 @@ public enum Indexer {
     /// runs on the worker that prepared the item (with its thread number) and must synchronize
     /// whatever it shares. The first error stops the other workers and is rethrown.
     static func processOnWorkers(
-        _ items: [WorkItem], threads: Int,
+        _ items: [WorkItem], threads: Int, spamFilter: SpamFilter,
         body: @escaping (Int, WorkItem, WorkResult) throws(IndexError) -> Void
     ) throws(IndexError) {
         guard !items.isEmpty else { return }
@@ -353,7 +371,7 @@ public enum Indexer {
                     return next
                 }
                 guard let i else { return }
-                let result = Indexer.prepare(items[i], analyzer: analyzers[t])
+                let result = Indexer.prepare(items[i], analyzer: analyzers[t], spamFilter: spamFilter)
                 do throws(IndexError) { try body(t, items[i], result) } catch {
                     lock.withLock { if failure == nil { failure = error } }
                     return
@@ -385,18 +403,18 @@ public enum Indexer {
         var writer: SegmentWriter?
     }
 
-    static func prepare(_ item: WorkItem, analyzer: Analyzer) -> WorkResult {
+    static func prepare(_ item: WorkItem, analyzer: Analyzer, spamFilter: SpamFilter) -> WorkResult {
         switch item {
         case .file(let file, let previousHash):
             let bytes: [UInt8]
-            do { bytes = try readWholeFile(file.path) } catch {
+            do { bytes = try Corpus.read(file) } catch {
                 // (IndexError's texts speak of index files; this is a corpus file.)
                 if case .io(_, _, let code) = error { return .failed("cannot be read: \(String(cString: strerror(code)))") }
                 return .failed("cannot be read: it disappeared while indexing")
             }
             let hash = ContentHash.of(bytes)
             if let previousHash, previousHash == hash { return .unchanged }
-            switch DocumentPipeline(analyzer: analyzer).prepare(file: file, bytes: bytes, contentHash: hash) {
+            switch DocumentPipeline(analyzer: analyzer, spamFilter: spamFilter).prepare(file: file, bytes: bytes, contentHash: hash) {
             case .success(let doc): return .document(doc, bytes: bytes.count)
             case .failure(let failure): return .failed(failure.reason)
             }
@@ -404,7 +422,7 @@ public enum Indexer {
             do {
                 let record = try reader.record(doc)
                 let stored = try reader.storedDocument(doc)
-                return .document(DocumentPipeline(analyzer: analyzer).reprepare(stored, record: record), bytes: 0)
+                return .document(DocumentPipeline(analyzer: analyzer, spamFilter: spamFilter).reprepare(stored, record: record), bytes: 0)
             } catch {
                 return .failed(error.description)
             }

@@ -20,6 +20,8 @@ struct PreparedDocument: Sendable {
     var sourceDisplay: String?
     var zones: ZoneMap
     var signature: [UInt32]
+    /// Letters and Han characters of the clean title.
+    var titleLength: Int
 
     init(contentHash: UInt64, fileSize: UInt64, mtimeNanoseconds: Int64, meta: DocumentMeta, text: String,
          analysis: Analysis, sourceKey: String?, zones: ZoneMap, signature: [UInt32]) {
@@ -35,6 +37,7 @@ struct PreparedDocument: Sendable {
         sourceDisplay = meta.source
         self.zones = zones
         self.signature = signature
+        titleLength = meta.title.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) }
         (keys, freqs, positions) = PreparedDocument.invert(analysis.grams, analysis.gramPositions)
     }
 
@@ -129,7 +132,8 @@ final class SegmentWriter {
         let metaOffset = metaFile.offset
         let metaCRC = doc.metaRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
         try metaFile.append(doc.metaRecord)
-        columns.add(date: doc.date, sourceKey: doc.sourceKey, sourceDisplay: doc.sourceDisplay, zones: doc.zones)
+        columns.add(date: doc.date, sourceKey: doc.sourceKey, sourceDisplay: doc.sourceDisplay,
+                    titleLength: doc.titleLength, zones: doc.zones)
         signatures.append(doc.signature)
         signatureWidth = max(signatureWidth, doc.signature.count)
 

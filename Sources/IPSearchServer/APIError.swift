@@ -88,6 +88,20 @@ extension APIError {
         APIError(.contentTooLarge, code: "body_too_large", message: "request bodies are limited to \(limit) bytes; every endpoint is a GET without a body")
     }
 
+    static func connectRefused() -> APIError {
+        APIError(.methodNotAllowed, code: "method_not_allowed", message: "CONNECT is not allowed: this server is not a proxy; use GET, e.g. GET /search?q=%E4%B8%93%E5%88%A9",
+                 headers: [.allow: "GET, HEAD"])
+    }
+
+    /// A request NIO's HTTP parser refused before routing (`MalformedRequestHandler`).
+    static func malformedRequest(_ error: any Error, tooLong: Bool) -> APIError {
+        if tooLong {
+            return APIError(.badRequest, code: "bad_request",
+                            message: "the request line or headers are longer than \(maxRequestHeadBytes / 1024) KB: no document id or query is that long (queries are at most \(Query.maxLength) characters)")
+        }
+        return APIError(.badRequest, code: "bad_request", message: "malformed HTTP request (\(error)): send an HTTP/1.1 GET such as GET /search?q=%E4%B8%93%E5%88%A9")
+    }
+
     static func indexUnavailable(_ error: IndexError) -> APIError {
         APIError(.serviceUnavailable, code: "index_unavailable", message: error.description)
     }

@@ -15,7 +15,7 @@ struct SearchController<Context: RequestContext>: Sendable {
     /// Page sizes a client may ask for (the CLI allows more; a web page does not need more).
     static var limitRange: ClosedRange<Int> { 1...100 }
     /// Deep paging costs a top-k of offset + limit: bounded.
-    static var offsetRange: ClosedRange<Int> { 0...100_000 }
+    static var offsetRange: ClosedRange<Int> { 0...SearchOptions.maxOffset }
     static var snippetLengthRange: ClosedRange<Int> { 10...2000 }
     static var snippetCountRange: ClosedRange<Int> { 0...10 }
 
@@ -44,6 +44,7 @@ struct SearchController<Context: RequestContext>: Sendable {
         )
         options.facets = try parameters.boolean("facets", default: false)
         options.collapse = try parameters.boolean("collapse", default: true)
+        options.expand = try parameters.boolean("expand", default: true)
         let filters = SearchRequest(since: try parameters.single("since"), until: try parameters.single("until"),
                                     sources: parameters.all("source"), sort: try parameters.single("sort"))
         do throws(SearchRequest.Invalid) {
@@ -99,9 +100,9 @@ struct SearchController<Context: RequestContext>: Sendable {
 
     /// `GET /stats` → IndexStatistics of the current generation.
     @Sendable func stats(_ request: Request, context: Context) async throws -> Response {
-        let reader: IndexReader
-        do { reader = try service.current().reader } catch { throw APIError.indexUnavailable(error) }
-        return JSONResponse.make(body: IndexStatistics(reader))
+        let stats: IndexStatistics
+        do { stats = try IndexStatistics(try service.current().reader) } catch { throw APIError.indexUnavailable(error) }
+        return JSONResponse.make(body: stats)
     }
 
     /// `GET /openapi.json` → the description of this API.

@@ -15,16 +15,24 @@ import Glibc
 public func runServer(_ configuration: ServerConfiguration) async throws {
     let standard = ServerOutput.standard
     let bound = Flag()
-    let output = ServerOutput(listening: { url in bound.set(); standard.listening(url) }, log: standard.log)
-    let service = SearchService(indexDirectory: configuration.indexDirectory, resultCacheSize: configuration.resultCacheSize)
-
+    let service = SearchService(indexDirectory: configuration.indexDirectory, corpusDirectory: configuration.corpusDirectory,
+                                resultCacheSize: configuration.resultCacheSize)
+    // What the server will serve is said only once the socket is bound: a port in use is reported
+    // alone, not after a line claiming to serve.
+    var state: [String] = []
     do {
         let reader = try service.current().reader
-        output.log("ipsearch: serving generation \(reader.generation) (\(reader.documentCount) documents) from \(configuration.indexDirectory)")
+        state = ["ipsearch: serving generation \(reader.generation) (\(reader.documentCount) documents) from \(configuration.indexDirectory)"]
     } catch {
-        output.log("ipsearch: warning: \(error.description)")
-        output.log("ipsearch: warning: answering 503 index_unavailable until a readable index is committed to \(configuration.indexDirectory)")
+        state = ["ipsearch: warning: \(error.description)",
+                 "ipsearch: warning: answering 503 index_unavailable until a readable index is committed to \(configuration.indexDirectory)"]
     }
+    let announcement = state
+    let output = ServerOutput(listening: { url in
+        bound.set()
+        for line in announcement { standard.log(line) }
+        standard.listening(url)
+    }, log: standard.log)
 
     let app = buildApplication(configuration, service: service, output: output)
     do {

@@ -8,7 +8,10 @@ struct IndexCommand: ParsableCommand {
         discussion: """
         Adds new files, re-indexes changed ones (by content hash), removes deleted ones and commits
         atomically: a crash or kill leaves the previous commit intact. Files that cannot be read or
-        decoded are listed and skipped; exit status 1 when any was skipped, 2 on errors.
+        decoded are listed and skipped, and so are files over --max-file-size, directories that cannot
+        be read (what was indexed from them before is kept, never removed) and symbolic links that are
+        not followed (only links to files inside the corpus are); exit status 1 when anything was
+        skipped, 2 on errors.
         """
     )
 
@@ -23,11 +26,39 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "Analysis threads (default: one per core).")
     var threads: Int?
 
-    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another running indexer (default: wait).")
+    @Option(name: .customLong("lock-timeout"), parsing: .unconditional, help: "Seconds to wait for another running indexer (default: wait).")
     var lockTimeout: Double?
+
+    @Option(name: .customLong("max-file-size"), parsing: .unconditional,
+            help: "Skip (and list) files larger than this: megabytes, or a number with K, M or G (default 64).")
+    var maxFileSize: String = "64"
 
     func validate() throws {
         if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
+        if let lockTimeout, !(lockTimeout.isFinite && lockTimeout >= 0) {
+            throw ValidationError("--lock-timeout must be a number of seconds, 0 or more")
+        }
+        if Self.parseSize(maxFileSize) == nil {
+            throw ValidationError("--max-file-size must be a size between 1 byte and 1 TB, e.g. 64 (megabytes), 512K, 2G")
+        }
+    }
+
+    /// "64" (megabytes), "512K", "64M", "2G", "100B" → bytes; nil when not a size from 1 B to 1 TB.
+    static func parseSize(_ text: String) -> UInt64? {
+        var digits = Substring(text.uppercased())
+        var unit: UInt64 = 1 << 20
+        if let last = digits.last, !last.isNumber {
+            switch last {
+            case "B": unit = 1
+            case "K": unit = 1 << 10
+            case "M": unit = 1 << 20
+            case "G": unit = 1 << 30
+            default: return nil
+            }
+            digits = digits.dropLast()
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let n = UInt64(digits), n > 0, n <= (1 << 40) / unit else { return nil }
+        return n * unit
     }
 
     func run() throws {
@@ -35,6 +66,7 @@ struct IndexCommand: ParsableCommand {
         options.full = full
         if let threads { options.threads = threads }
         options.lockTimeout = lockTimeout
+        options.maxFileSize = Self.parseSize(maxFileSize) ?? options.maxFileSize
         let err = FileHandle.standardError
         let showProgress = !quiet && err.isTerminal
         var lastDraw = 0.0

@@ -13,10 +13,11 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var location: LocationOptions
 
-    @Option(help: "Number of hits to show.")
+    // (`.unconditional`: `--limit -1` is a value out of range, not a missing value.)
+    @Option(parsing: .unconditional, help: "Number of hits to show.")
     var limit: Int = 10
 
-    @Option(help: "Number of hits to skip (for paging).")
+    @Option(parsing: .unconditional, help: "Number of hits to skip (for paging; at most \(SearchOptions.maxOffset)).")
     var offset: Int = 0
 
     @Flag(help: "Print one JSON document instead of text.")
@@ -28,10 +29,10 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Show the BM25 factors of each hit's score.")
     var explain = false
 
-    @Option(name: .customLong("snippet-length"), help: "Characters per snippet window.")
+    @Option(name: .customLong("snippet-length"), parsing: .unconditional, help: "Characters per snippet window.")
     var snippetLength: Int = 80
 
-    @Option(help: "Snippet windows per hit.")
+    @Option(parsing: .unconditional, help: "Snippet windows per hit.")
     var snippets: Int = 2
 
     @Option(help: "Only documents dated on or after D (YYYY, YYYY-MM, YYYY-MM-DD, or 30d, 12m, 2y back from today).")
@@ -49,6 +50,12 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Count the matches by year, month and source.")
     var facets = false
 
+    @Flag(help: "Draw a bar chart of the matches per year (per month when they span two years or less).")
+    var timeline = false
+
+    @Flag(name: .customLong("no-expand"), help: "No pinyin readings, synonyms or \"did you mean\".")
+    var noExpand = false
+
     @Flag(name: .customLong("all-copies"), help: "Show every copy of a republished release as its own hit.")
     var allCopies = false
 
@@ -57,19 +64,47 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard limit >= 1 && limit <= SearchOptions.maxLimit else { throw ValidationError("--limit must be between 1 and \(SearchOptions.maxLimit)") }
-        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        guard offset >= 0 && offset <= SearchOptions.maxOffset else { throw ValidationError("--offset must be between 0 and \(SearchOptions.maxOffset)") }
         guard ColorMode(rawValue: color) != nil else { throw ValidationError("--color must be auto, always or never") }
         guard snippetLength >= 10 && snippetLength <= 2000 else { throw ValidationError("--snippet-length must be between 10 and 2000") }
         guard snippets >= 0 && snippets <= 10 else { throw ValidationError("--snippets must be between 0 and 10") }
+        if let bad = Self.invalidUTF8Argument(in: queryWords) {
+            throw ValidationError("the query is not valid UTF-8 (argument \"\(bad)\"; U+FFFD marks the bad bytes): give it in UTF-8")
+        }
+    }
+
+    /// The words of the query: `--` only ends the options (the first one; a later `--` is text).
+    var queryWords: [String] {
+        guard let end = query.firstIndex(of: "--") else { return query }
+        var words = query
+        words.remove(at: end)
+        return words
+    }
+
+    /// A query word that came from a command-line argument that is not valid UTF-8 (Swift's
+    /// `CommandLine.arguments` has replaced its bad bytes with U+FFFD), if any.
+    static func invalidUTF8Argument(in words: [String]) -> String? {
+        let suspects = Set(words.filter { $0.unicodeScalars.contains("\u{FFFD}") })
+        guard !suspects.isEmpty else { return nil }
+        for i in 0..<Int(CommandLine.argc) {
+            guard let arg = CommandLine.unsafeArgv[i] else { continue }
+            let bytes = UnsafeRawBufferPointer(start: arg, count: strlen(arg))
+            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
+            let repaired = String(decoding: bytes, as: UTF8.self)
+            if suspects.contains(repaired) { return repaired }
+        }
+        return nil
     }
 
     func run() throws {
-        let text = query.joined(separator: " ")
+        let text = queryWords.joined(separator: " ")
         try ensureIndex()
-        let service = SearchService(indexDirectory: location.index)
+        let service = SearchService(indexDirectory: location.index, corpusDirectory: location.corpus)
         var options = SearchOptions(limit: limit, offset: offset,
                                     snippets: SnippetOptions(length: snippetLength, count: snippets), explain: explain)
         options.facets = facets
+        options.timeline = timeline
+        options.expand = !noExpand
         options.collapse = !allCopies
         do {
             try SearchRequest(since: since, until: until, sources: source, sort: sort)
@@ -111,10 +146,19 @@ struct SearchCommand: ParsableCommand {
     private func print(_ result: SearchResult, color: Bool) {
         let out = FileHandle.standardOutput
         func style(_ s: String, _ code: String) -> String { color ? code + s + ANSI.reset : s }
+        for w in result.warnings { FileHandle.standardError.write("ipsearch: warning: \(w)\n") }
+        let suggestion = result.suggestions.first.map { "Did you mean: \($0.text)?" }
         if result.total == 0 {
             FileHandle.standardError.write("No documents match \(result.query).\n")
+            if let suggestion { out.write(suggestion + "\n") }
             return
         }
+        if let suggestion { out.write(style(suggestion, ANSI.bold) + "\n\n") }
+        for e in result.expansions {
+            let kind = e.kind == .pinyin ? "pinyin" : "synonym"
+            out.write(style("Also searched for \(e.with.joined(separator: ", ")) (\(kind) of \(e.part)); --no-expand turns this off.", ANSI.dim) + "\n")
+        }
+        if !result.expansions.isEmpty { out.write("\n") }
         if result.partial {
             out.write(style("No document matches every part of the query; showing documents that match some parts (partial).", ANSI.dim) + "\n\n")
         }
@@ -140,10 +184,20 @@ struct SearchCommand: ParsableCommand {
             }
             out.write("\n")
         }
+        if let bars = result.timeline {
+            let fd = FileHandle.standardOutput.fd
+            let tty = isatty(fd) == 1
+            var env: [String: String] = [:]
+            for name in ["COLUMNS", "NO_COLOR"] { if let v = getenv(name) { env[name] = String(cString: v) } }
+            let lines = TimelineChart.render(
+                bars, width: Timeline.width(fd: fd, isTerminal: tty, environment: env),
+                unicode: Timeline.unicode(isTerminal: tty, colorNever: ColorMode(rawValue: self.color) == .never, environment: env))
+            out.write(lines.joined(separator: "\n") + "\n")
+        }
         if let facets = result.facets {
-            out.write(style("By year:", ANSI.bold) + " " + facets.year.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
-            out.write(style("By month:", ANSI.bold) + " " + facets.month.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
-            out.write(style("By source:", ANSI.bold) + " " + facets.source.map { "\($0.key) \($0.count)" }.joined(separator: " · ") + "\n")
+            out.write(style("By year:", ANSI.bold) + " " + facets.years.map { "\($0.label) \($0.count)" }.joined(separator: " · ") + "\n")
+            out.write(style("By month:", ANSI.bold) + " " + facets.months.map { "\($0.label) \($0.count)" }.joined(separator: " · ") + "\n")
+            out.write(style("By source:", ANSI.bold) + " " + facets.sources.map { "\($0.label) \($0.count)" }.joined(separator: " · ") + "\n")
         }
     }
 
@@ -158,6 +212,7 @@ struct SearchCommand: ParsableCommand {
             lines.append("proximity \(q.first) → \(q.second): distance \(d), query gap \(q.gap)\(q.inOrder ? "" : " (reversed)") → \(formatScore(q.score))")
         }
         if e.sequenceBonus > 0 { lines.append("whole query in sequence → \(formatScore(e.sequenceBonus))") }
+        if e.titleBonus > 0 { lines.append("covers \(Int((e.titleCoverage * 100).rounded()))% of the title → \(formatScore(e.titleBonus))") }
         return lines
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import IPSearch
 import IPSearchIndex
 
 struct StatsCommand: ParsableCommand {
@@ -13,26 +14,35 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "Also verify every file's checksum (reads the whole index).")
     var check = false
 
+    @Flag(help: "Print JSON (the schema of GET /stats).")
+    var json = false
+
     func run() throws {
-        let reader: IndexReader
+        let stats: IndexStatistics
         do {
-            reader = try IndexReader(directory: location.index)
+            let reader = try IndexReader(directory: location.index)
             if check { try reader.verify() }
+            stats = try IndexStatistics(reader)
         } catch { throw CLIError(error.description) }
-        let m = reader.manifest
-        let bytes = m.segments.reduce(0) { $0 + $1.bytes }
-        let stored = m.segments.reduce(0) { $0 + $1.storedBytes }
-        let terms = m.segments.reduce(0) { $0 + $1.terms }
-        let date = Date(timeIntervalSince1970: m.committedAt)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(stats))
+            FileHandle.standardOutput.write("\n")
+            return
+        }
+        let date = Date(timeIntervalSince1970: stats.committedAt)
         var lines = [
-            "index:        \(location.index) (generation \(m.generation), committed \(date.formatted(.iso8601)))",
-            "documents:    \(m.documentCount) live (\(m.segments.reduce(0) { $0 + $1.deleted }) deleted, awaiting merge)",
-            "words:        \(m.wordCount) (average \(Int(reader.averageWordCount.rounded())) per document)",
-            "terms:        \(terms) gram entries over \(m.segments.count) segment\(m.segments.count == 1 ? "" : "s")",
-            "size:         \(mb(bytes)) MB (postings and dictionary \(mb(bytes - stored)) MB, stored text \(mb(stored)) MB)",
+            "index:        \(location.index) (generation \(stats.generation), committed \(date.formatted(.iso8601)))",
+            "documents:    \(stats.documents) live (\(stats.deletedDocuments) deleted, awaiting merge)",
+            "words:        \(stats.words) (average \(Int(stats.averageWords.rounded())) per document)",
+            "terms:        \(stats.terms) gram entries over \(stats.segments) segment\(stats.segments == 1 ? "" : "s")",
+            "size:         \(mb(stats.indexBytes)) MB (postings and dictionary \(mb(stats.indexBytes - stats.storedBytes)) MB, stored text \(mb(stats.storedBytes)) MB)",
+            "copies:       \(stats.groupsWithCopies) group\(stats.groupsWithCopies == 1 ? "" : "s") of near-duplicates (\(stats.documentsInGroups) documents)",
+            "spam:         \(stats.spamSpansRemoved) injected span\(stats.spamSpansRemoved == 1 ? "" : "s") removed from \(stats.documentsWithSpam) document\(stats.documentsWithSpam == 1 ? "" : "s")",
         ]
-        for s in m.segments {
-            lines.append("  \(s.name): \(s.documents - s.deleted) documents, \(s.terms) terms, \(mb(s.bytes)) MB")
+        for s in stats.segmentList {
+            lines.append("  \(s.name): \(s.documents) documents, \(s.terms) terms, \(mb(s.bytes)) MB")
         }
         if check { lines.append("checksums:    all files verified") }
         FileHandle.standardOutput.write(lines.joined(separator: "\n") + "\n")

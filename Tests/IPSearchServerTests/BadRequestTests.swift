@@ -58,7 +58,7 @@ import Testing
         Case(uri: "/documents/%E4%B8", status: .badRequest, code: "invalid_encoding"),
         Case(uri: "/documents/100%.txt", status: .badRequest, code: "invalid_encoding"),
         // paths
-        Case(uri: "/", status: .notFound, code: "not_found"),
+        Case(uri: "/assets/nope.js", status: .notFound, code: "not_found"),  // `/` is the search page (IPSearchWeb)
         Case(uri: "/nope", status: .notFound, code: "not_found"),
         Case(uri: "/search/more", status: .notFound, code: "not_found"),
         Case(uri: "/documents", status: .notFound, code: "not_found"),
@@ -103,7 +103,7 @@ import Testing
             #expect(try await client.execute(uri: "/search", method: .get).text == #"{"error":{"code":"missing_query","message":"the q parameter is missing: give the text to search for, e.g. /search?q=地理标志"}}"#)
             #expect(try await client.execute(uri: "/search?q=x&limit=abc", method: .get).text == #"{"error":{"code":"invalid_parameter","message":"limit must be an integer between 1 and 100, not \"abc\""}}"#)
             #expect(try await client.execute(uri: "/search?q=x&offset=-1", method: .get).text == #"{"error":{"code":"invalid_parameter","message":"offset must be an integer between 0 and 100000, not \"-1\""}}"#)
-            #expect(try await client.execute(uri: "/search?q=" + percentEncode(Self.tooLong), method: .get).text == #"{"error":{"code":"query_too_long","message":"the query is 257 characters long; the limit is 256"}}"#)
+            #expect(try await client.execute(uri: "/search?q=" + percentEncode(Self.tooLong), method: .get).text == #"{"error":{"code":"query_too_long","message":"the query is 1001 characters long; the limit is 1000"}}"#)
             #expect(try await client.execute(uri: "/search?q=!!!", method: .get).text == #"{"error":{"code":"invalid_query","message":"the query \"!!!\" has no letters, digits or Chinese characters to search for"}}"#)
             #expect(try await client.execute(uri: "/nope", method: .get).text == #"{"error":{"code":"not_found","message":"no such endpoint: /nope (see /openapi.json)"}}"#)
             #expect(try await client.execute(uri: "/search", method: .post).text == #"{"error":{"code":"method_not_allowed","message":"POST is not allowed on /search: use GET"}}"#)

@@ -26,7 +26,7 @@ import Testing
 
     @Test func percentEncodedIDsOverTheWire() async throws {
         let index = try TestIndex()
-        let want = DocumentResponse(try #require(try index.reader().document(id: TestIndex.nestedID)))
+        let want = DocumentResponse(DocumentView(document: try #require(try index.reader().document(id: TestIndex.nestedID))))
         try await makeApp(index: index.index).test(.live) { client in
             // (curl sends /documents/sub/dir/中.txt as the second form.)
             for uri in ["/documents/sub%2Fdir%2F%E4%B8%AD.txt", "/documents/sub/dir/%E4%B8%AD.txt", "/documents/sub/dir/%e4%b8%ad.txt"] {
@@ -167,7 +167,9 @@ import Testing
             try check(hit, against: "Hit")
             #expect(hit.keys.contains("explanation"))
             try check(hit["snippets"]?.array?.first, against: "Snippet")
-            try check(hit["explanation"]?.array?.first, against: "Explanation")
+            try check(hit["explanation"], against: "Explanation")
+            try check(hit["explanation"]?["parts"]?.array?.first, against: "PartFactors")
+            try check(search["parsed"], against: "QueryReading")
             let plainHit = try #require(try await get("/search?q=" + percentEncode("知识产权"))["hits"]?.array?.first)
             try check(plainHit, against: "Hit")
 

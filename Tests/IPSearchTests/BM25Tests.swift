@@ -22,19 +22,34 @@ import Testing
         ])
         let result = try fixture.search("专利", explain: true)
         #expect(result.hits.map(\.id) == ["a.txt", "b.txt"])
+        // One-line documents: the zoner takes (part of) each line as its headline, so occurrences
+        // count with the weight of their zone (BM25F's weighted term frequency): read the weighted
+        // counts, check them against the zone counts, and compute the rest by hand.
+        let r = Relevance()
+        func weighted(_ hit: SearchHit) throws -> Double {
+            let p = try #require(hit.explanation?.parts.first)
+            let w = Double(p.tfTitle) * r.titleWeight + Double(p.tfBody) * r.bodyWeight + Double(p.tfBoilerplate) * r.boilerplateWeight
+            #expect(abs(w - p.weightedTF) < 1e-12)
+            return w
+        }
+        let wa = try weighted(result.hits[0]), wb = try weighted(result.hits[1])
         // N = 3, n = 2: idf = ln(1 + 1.5/2.5) = ln 1.6; avgdl = 8/3.
         let idf = log(1.6)
         let avgdl = 8.0 / 3.0
-        let a = idf * 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * 3 / avgdl))
-        let b = idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 2 / avgdl))
-        #expect(abs(result.hits[0].score - a) < 1e-9)
-        #expect(abs(result.hits[1].score - b) < 1e-9)
-        #expect(result.hits[0].explanation.first?.documentLength == 3)
-        #expect(result.hits[0].explanation.first?.tf == 2)
+        let a = idf * wa * 2.2 / (wa + 1.2 * (0.25 + 0.75 * 3 / avgdl))
+        let b = idf * wb * 2.2 / (wb + 1.2 * (0.25 + 0.75 * 2 / avgdl))
+        // Plus the title-coverage bonus, itself 2 × coverage² × idf.
+        let ea = try #require(result.hits[0].explanation), eb = try #require(result.hits[1].explanation)
+        for e in [ea, eb] { #expect(abs(e.titleBonus - 2 * e.titleCoverage * e.titleCoverage * (e.titleBonus > 0 ? idf : 0)) < 1e-9) }
+        #expect(abs(result.hits[0].score - (a + ea.titleBonus)) < 1e-9)
+        #expect(abs(result.hits[1].score - (b + eb.titleBonus)) < 1e-9)
+        #expect(result.hits[0].explanation?.parts.first?.documentLength == 3)
+        #expect(result.hits[0].explanation?.parts.first?.tf == 2)
     }
 
     @Test func tiesAreBrokenByID() throws {
-        let fixture = try Fixture(files: ["z.txt": "商标。", "m.txt": "商标。", "a.txt": "商标。"])
+        // Equal scores, different texts (identical ones would be one group of copies).
+        let fixture = try Fixture(files: ["z.txt": "商标。甲。", "m.txt": "商标。乙。", "a.txt": "商标。丙。"])
         let result = try fixture.search("商标")
         #expect(result.hits.map(\.id) == ["a.txt", "m.txt", "z.txt"])
         #expect(Set(result.hits.map(\.score)).count == 1)

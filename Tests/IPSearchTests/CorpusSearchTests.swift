@@ -78,10 +78,21 @@ import Testing
 
     @Test func explainFactorsAddUpToTheScore() throws {
         let result = try fixture.search("地理标志 知识产权", explain: true)
+        #expect(!result.hits.isEmpty)
         for hit in result.hits {
-            let sum = hit.explanation.reduce(0) { $0 + $1.score }
+            let e = try #require(hit.explanation)
+            let sum = e.parts.reduce(0) { $0 + $1.score } + e.proximity.reduce(0) { $0 + $1.score } + e.sequenceBonus + e.titleBonus
             #expect(abs(sum - hit.score) < 1e-9)
-            #expect(hit.explanation.allSatisfy { $0.documents == 5 })
+            #expect(abs(e.score - hit.score) < 1e-9)
+            #expect(e.parts.allSatisfy { $0.documents == 5 })
+            // Zone counts add up to the occurrences, and the weighted count follows the zone weights.
+            for p in e.parts {
+                #expect(p.tfTitle + p.tfBody + p.tfBoilerplate == p.tf)
+                let r = Relevance()
+                let weighted = Double(p.tfTitle) * r.titleWeight + Double(p.tfBody) * r.bodyWeight
+                    + Double(p.tfBoilerplate) * r.boilerplateWeight
+                #expect(abs(weighted - p.weightedTF) < 1e-9)
+            }
         }
     }
 
@@ -99,12 +110,12 @@ import Testing
 
     @Test func jsonHasTheDocumentedSchema() throws {
         let result = try fixture.search("地理标志", limit: 2)
-        let data = SearchResponse(result).jsonData()
+        let data = try SearchResponse(result).jsonData()
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["query", "total", "offset", "limit", "took_ms", "partial", "hits"])
+        #expect(Set(object.keys) == ["query", "parsed", "total", "total_documents", "offset", "limit", "took_ms", "partial", "hits", "expansions", "suggestions", "warnings"])
         let hits = try #require(object["hits"] as? [[String: Any]])
         #expect(hits.count == 2)
-        #expect(Set(hits[0].keys) == ["id", "title", "date", "score", "snippets"])
+        #expect(Set(hits[0].keys) == ["id", "title", "date", "source", "url", "score", "snippets", "copies"])
         #expect(object["limit"] as? Int == 2)
     }
 }

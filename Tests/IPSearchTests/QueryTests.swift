@@ -22,7 +22,7 @@ import IPSearchAnalysis
         #expect(throws: QueryError.empty) { try Query.parse("   ", analyzer: analyzer) }
         #expect(throws: QueryError.noSearchableText("，。！")) { try Query.parse("，。！", analyzer: analyzer) }
         #expect(throws: QueryError.unbalancedQuote) { try Query.parse("\"知识产权", analyzer: analyzer) }
-        #expect(throws: QueryError.tooLong(300)) { try Query.parse(String(repeating: "专", count: 300), analyzer: analyzer) }
+        #expect(throws: QueryError.tooLong(Query.maxLength + 1)) { try Query.parse(String(repeating: "专", count: Query.maxLength + 1), analyzer: analyzer) }
         #expect(throws: QueryError.danglingOr) { try Query.parse("OR 专利", analyzer: analyzer) }
         #expect(throws: QueryError.onlyExclusions) { try Query.parse("-专利", analyzer: analyzer) }
     }

@@ -1,4 +1,4 @@
-// CICU: the only place ipsearch touches the system ICU (libicuuc, libicui18n) and zlib.
+// CICU: the only place ipsearch touches the system ICU (libicuuc, libicui18n), zlib and libxml2.
 //
 // Why a C shim: Swift's Foundation on Linux carries its own ICU module (_FoundationICU); importing
 // the system <unicode/*.h> into Swift clashes with it. This header therefore exposes plain C types
@@ -86,6 +86,57 @@ int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity)
 size_t cicu_deflate_bound(size_t length);
 /// Inflates into exactly `expected` bytes; returns bytes written or -1 on corrupt input.
 int64_t cicu_inflate(const void *src, size_t length, void *dst, size_t expected);
+
+
+// MARK: HTML (libxml2's HTML parser)
+
+/// What cicu_html_extract finds in an HTML page. Every string is NUL-terminated UTF-8 allocated by
+/// CICU (NULL when absent); release the whole struct with cicu_html_free.
+typedef struct cicu_html {
+    /// The visible text: block elements end lines (`<p>`, `<h1>`–`<h6>` with a blank line), `<br>` is a
+    /// line break, table cells are separated by a space, whitespace collapsed as a browser does (a
+    /// source line break between two CJK characters disappears), `<pre>` kept as written. Dropped:
+    /// `<head>`, `<script>`, `<style>`, `<noscript>`, `<template>`, `<iframe>`, `<object>`, `<embed>`,
+    /// `<svg>`, `<math>`, `<canvas>`, `<audio>`, `<video>`, form controls (`<select>`, `<textarea>`,
+    /// `<button>`, `<input>`), `<nav>`, elements that are hidden (`hidden`, `aria-hidden="true"`,
+    /// `display:none`/`visibility:hidden` inline styles) or that are site chrome: `role` navigation,
+    /// banner, contentinfo or search, and `<header>`/`<footer>` outside `<article>`, `<aside>`,
+    /// `<main>`, `<nav>` and `<section>` (the HTML-AAM rule for the banner/contentinfo landmarks: a
+    /// header inside an article is the article's own and is kept).
+    char *text;
+    size_t text_length;
+    /// `<title>`, whitespace collapsed.
+    char *title;
+    /// The first visible `<h1>`, whitespace collapsed.
+    char *h1;
+    /// `<meta property="og:title">`.
+    char *og_title;
+    /// The best publish time among the `<meta>` elements, as written, by priority:
+    /// article:published_time, og:published_time / og:release_date, itemprop datePublished,
+    /// PubDate / pubdate, publishdate, publish_date / publishtime / publish-date, firstpublishedtime,
+    /// dc.date.issued, dc.date, date.
+    char *published;
+    /// `<meta property="og:site_name">`, else `<meta name="SiteName">`.
+    char *site_name;
+    /// `<meta name="source">`, else `<meta name="ContentSource">`.
+    char *source;
+    /// `<link rel="canonical">`, else `<meta property="og:url">`.
+    char *canonical;
+} cicu_html;
+
+/// Parses `length` bytes of UTF-8 HTML (recovering from any tag soup: unclosed and misnested
+/// elements still give text) and fills `out`. Encoding declarations inside the document are
+/// ignored (decode to UTF-8 first), no network access, nothing printed. Returns 0, or -1 when the
+/// input is too large for libxml2 (over INT_MAX bytes) or memory ran out (then `out` is empty).
+/// Thread-safe.
+int32_t cicu_html_extract(const char *utf8, size_t length, cicu_html *out);
+
+/// Frees every string of `html` and sets them to NULL.
+void cicu_html_free(cicu_html *html);
+
+/// The offset of the first occurrence of `needle` in `haystack`, or -1 (glibc's memmem: the
+/// metadata scans look for a few labels in every document).
+int64_t cicu_find_bytes(const void *haystack, size_t length, const void *needle, size_t needle_length);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,115 @@
+/// Turns a headline line into a clean title, and says which characters of the original it is.
+///
+/// In order: injected spam (`SpamFilter` spans) and converter pinyin (`產(chǎn)`) are left out; a
+/// Markdown heading marker goes; a wire-story dateline (`中新經緯11月29日電 29日,`) is dropped; a short
+/// site suffix (`…發布會_中國網`, `… - 中国知识产权网`) is dropped; a long paragraph is cut at its first
+/// sentence; what remains longer than `maxLength` characters ends in `…`. Script and wording are the
+/// document's own (no folding).
+public enum TitleCleaner {
+    public static let maxLength = 60
+    static let sentenceEnds: Set<Unicode.Scalar> = ["。", "|", "｜", "!", "！", "?", "？", ";", "；"]
+    static let siteSeparators: [[Unicode.Scalar]] = [["_"], [" ", "-", " "], ["－"], ["—"]]
+
+    /// The clean title of one line of text (e.g. an HTML `<title>`), nil when nothing is left.
+    public static func clean(_ line: String, spamFilter: SpamFilter? = nil) -> String? {
+        let units = Array(line.utf16)
+        let spans = spamFilter?.spans(in: units) ?? []
+        return extract(units, 0..<units.count, spamSpans: spans)?.title
+    }
+
+    struct Extracted {
+        var title: String
+        /// The original characters the title shows (up to a `…` truncation).
+        var range: Range<Int>
+        /// Characters before `range` were a dateline (text, not decoration).
+        var datelineDropped: Bool
+        /// Characters after `range` are the rest of a paragraph (text, not a site suffix).
+        var sentenceCut: Bool
+    }
+
+    private struct Char {
+        var scalar: Unicode.Scalar
+        var start: Int
+        var end: Int
+    }
+
+    /// The title in `units[range]`, skipping `spamSpans` (sorted original ranges).
+    static func extract(_ units: [UInt16], _ range: Range<Int>, spamSpans: [Range<Int>]) -> Extracted? {
+        var chars: [Char] = []
+        units.withUnsafeBufferPointer { src in
+            var i = range.lowerBound
+            var s = spamSpans.firstIndex { $0.upperBound > i } ?? spamSpans.count
+            // Only the head of a line can hold a title: 400 characters decide it.
+            while i < range.upperBound, chars.count < 400 {
+                while s < spamSpans.count, spamSpans[s].upperBound <= i { s += 1 }
+                if s < spamSpans.count, spamSpans[s].contains(i) { i = spamSpans[s].upperBound; continue }
+                let (c, len) = Analysis.scalar(src, at: i, limit: range.upperBound)
+                var end = i + len
+                if Script.isHan(c), let a = PinyinAnnotation.end(in: src, at: end), a <= range.upperBound { end = a }
+                chars.append(Char(scalar: Unicode.Scalar(c) ?? "\u{FFFD}", start: i, end: end))
+                i = end
+            }
+        }
+        func isSpace(_ c: Char) -> Bool { c.scalar.properties.isWhitespace || c.scalar == "\u{FEFF}" }
+        var lo = 0, hi = chars.count
+        func trim() {
+            while lo < hi, isSpace(chars[lo]) { lo += 1 }
+            while hi > lo, isSpace(chars[hi - 1]) { hi -= 1 }
+        }
+        trim()
+        // Markdown heading marker.
+        if lo < hi, chars[lo].scalar == "#" {
+            while lo < hi, chars[lo].scalar == "#" { lo += 1 }
+            trim()
+        }
+        // Dateline: "中新經緯11月29日電 29日," / "新华社北京9月20日电".
+        var datelineDropped = false
+        let datelineMarks: Set<Unicode.Scalar> = ["電", "电", "讯", "訊"]
+        if let dian = (lo..<min(hi, lo + 24)).first(where: { datelineMarks.contains(chars[$0].scalar) }),
+           dian >= lo + 2, chars[dian - 1].scalar == "日" {
+            var i = dian + 1
+            while i < hi, isSpace(chars[i]) || chars[i].scalar == "(" || chars[i].scalar == "（" { i += 1 }
+            var j = i
+            while j < hi, chars[j].scalar.properties.numericType == .decimal { j += 1 }
+            if j > i, j < hi, chars[j].scalar == "日" {
+                j += 1
+                while j < hi, chars[j].scalar == "," || chars[j].scalar == "，" || isSpace(chars[j]) { j += 1 }
+                i = j
+            }
+            if i < hi - 4 { lo = i; datelineDropped = true }
+        }
+        // Site suffix: a separator in the last few characters, a short tail after it.
+        for sep in siteSeparators {
+            let tailStart = max(lo, hi - 8 - sep.count)
+            var found: Int?
+            var k = hi - sep.count
+            while k >= tailStart {
+                if (0..<sep.count).allSatisfy({ chars[k + $0].scalar == sep[$0] }) { found = k; break }
+                k -= 1
+            }
+            if let k = found {
+                let suffix = hi - (k + sep.count)
+                if suffix > 0, suffix <= 8, k - lo >= 8 { hi = k }
+            }
+        }
+        // A paragraph, not a headline: its first sentence.
+        var sentenceCut = false
+        if hi - lo > maxLength || (lo..<hi).contains(where: { sentenceEnds.contains(chars[$0].scalar) }) {
+            if let end = (lo..<hi).first(where: { sentenceEnds.contains(chars[$0].scalar) }), end - lo >= 6 {
+                hi = end
+                sentenceCut = true
+            }
+        }
+        trim()
+        guard lo < hi else { return nil }
+        // Truncated by the 400-character view: the rest of the line is text too.
+        if hi == chars.count, chars.count == 400 { sentenceCut = true }
+        var scalars = String.UnicodeScalarView()
+        let shown = hi - lo > maxLength ? maxLength - 1 : hi - lo
+        for k in lo..<(lo + shown) { scalars.append(chars[k].scalar) }
+        var title = String(scalars)
+        if shown < hi - lo { title += "…" }
+        return Extracted(title: title, range: chars[lo].start..<chars[lo + shown - 1].end,
+                         datelineDropped: datelineDropped, sentenceCut: sentenceCut || hi - lo > maxLength)
+    }
+}

@@ -1,0 +1,297 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import IPSearch
+import IPSearchIndex
+@testable import IPSearchServer
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP answer read off a socket.
+struct RawAnswer {
+    var status: Int
+    var headers: [String: String]
+    var body: String
+
+    init(_ text: String) throws {
+        guard let end = text.range(of: "\r\n\r\n") else { throw TestFailure("no end of headers in \(text.prefix(200))") }
+        let lines = text[..<end.lowerBound].components(separatedBy: "\r\n")
+        let statusLine = lines.first ?? ""
+        status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        self.headers = headers
+        body = String(text[end.upperBound...])
+    }
+
+    var error: APIError.ErrorBody? { try? JSONDecoder().decode(APIError.ErrorBody.self, from: Data(body.utf8)) }
+}
+
+/// What no well-behaved client sends: each answer is a 4xx with the JSON error body and a correct
+/// Content-Length (they used to be a bare 400, or an empty unterminated 404 for CONNECT).
+@Suite struct RefusedRequestTests {
+    func exchange(_ request: [UInt8]) async throws -> RawAnswer {
+        let index = try TestIndex()
+        return try await makeApp(index: index.index).test(.live) { client in
+            let answer = try RawAnswer(try await rawExchange(port: try #require(client.port), request))
+            // The server still answers afterwards.
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            return answer
+        }
+    }
+
+    func expectJSONError(_ answer: RawAnswer, status: Int, code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(answer.status == status, "\(answer.status) \(answer.body)", sourceLocation: sourceLocation)
+        #expect(answer.headers["content-type"] == "application/json; charset=utf-8", sourceLocation: sourceLocation)
+        #expect(answer.headers["content-length"] == String(answer.body.utf8.count), sourceLocation: sourceLocation)
+        #expect(answer.error?.error.code == code, "body: \(answer.body)", sourceLocation: sourceLocation)
+        #expect((answer.error?.error.message.count ?? 0) > 10, sourceLocation: sourceLocation)
+    }
+
+    @Test func documentIDOf100000Characters() async throws {
+        let ascii = try await exchange(Array("GET /documents/\(String(repeating: "a", count: 100_000)).txt HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        expectJSONError(ascii, status: 400, code: "bad_request")
+        #expect(ascii.error?.error.message.contains("longer than") == true, "\(ascii.body)")
+        let encoded = try await exchange(Array("GET /documents/\(String(repeating: "%E4%B8%93", count: 100_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        expectJSONError(encoded, status: 400, code: "bad_request")
+        // Raw UTF-8 in the request line (not percent-encoded): refused by the parser, JSON too.
+        let raw = try await exchange(Array("GET /documents/\(String(repeating: "专", count: 100_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        expectJSONError(raw, status: 400, code: "bad_request")
+    }
+
+    @Test func urlOfOneMegabyte() async throws {
+        let answer = try await exchange(Array("GET /search?q=\(String(repeating: "a", count: 1 << 20)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        expectJSONError(answer, status: 400, code: "bad_request")
+    }
+
+    @Test func connect() async throws {
+        let answer = try await exchange(Array("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n".utf8))
+        expectJSONError(answer, status: 405, code: "method_not_allowed")
+        #expect(answer.headers["allow"] == "GET, HEAD")
+    }
+
+    @Test func notHTTPAtAll() async throws {
+        let answer = try await exchange(Array("\u{16}\u{03}\u{01} hello\r\n\r\n".utf8))
+        expectJSONError(answer, status: 400, code: "bad_request")
+    }
+
+    /// Headers over the limit count too (a 90 KB cookie).
+    @Test func oversizedHeader() async throws {
+        let answer = try await exchange(Array("GET /health HTTP/1.1\r\nHost: x\r\nCookie: \(String(repeating: "c", count: 90_000))\r\n\r\n".utf8))
+        expectJSONError(answer, status: 400, code: "bad_request")
+    }
+}
+
+/// The server answers from the index only: never from the corpus directory.
+@Suite struct ServedTextTests {
+    /// `/documents/{id}` returns the stored text even after the file on disk changed; a symbolic link
+    /// to a file outside the corpus is not indexed, so not served.
+    @Test func documentsComeFromTheIndex() async throws {
+        let index = try TestIndex(build: false)
+        let outside = index.root + "/outside"
+        try makeDirectory(outside)
+        try write("机密文件:outsideq9。\n", to: outside + "/passwd")
+        #expect(symlink(outside + "/passwd", index.corpus + "/passwd.txt") == 0)
+        let summary = try index.reindex()
+        #expect(summary.skipped.map(\.id) == ["passwd.txt"])
+        let stored = try #require(try index.reader().document(id: "a.txt"))
+        try write("磁盘上的新内容,尚未索引。\n", to: index.corpus + "/a.txt")
+
+        try await makeApp(index: index.index).test(.router) { client in
+            let a = try await client.execute(uri: "/documents/a.txt", method: .get)
+            #expect(a.status == .ok)
+            #expect(try a.decode(DocumentResponse.self) == DocumentResponse(DocumentView(document: stored)))
+            let passwd = try await client.execute(uri: "/documents/passwd.txt", method: .get)
+            #expect(passwd.status == .notFound)
+            #expect(passwd.errorCode == "document_not_found")
+            for uri in ["/documents/..%2Foutside%2Fpasswd", "/documents/%2Fetc%2Fpasswd", "/documents/../../etc/passwd"] {
+                let r = try await client.execute(uri: uri, method: .get)
+                #expect(r.status == .notFound, "\(uri)")
+                #expect(!r.text.contains("outsideq9") && !r.text.contains("root:"), "\(uri)")
+            }
+            let search = try await client.execute(uri: "/search?q=outsideq9", method: .get)
+            #expect(try search.decode(SearchResponse.self).total == 0)
+        }
+    }
+
+    /// Deep paging with the largest offset does not overflow `offset + limit` in the library either.
+    @Test func hugeOffsetInTheLibrary() throws {
+        let index = try TestIndex()
+        let service = SearchService(indexDirectory: index.index)
+        for offset in [Int.max, Int.max - 5, 1 << 62] {
+            let result = try service.search("知识产权", options: SearchOptions(limit: 10, offset: offset))
+            #expect(result.hits.isEmpty)
+            #expect(result.total >= 2)
+        }
+    }
+}
+
+// MARK: - The `ipsearch serve` process
+
+/// `ipsearch serve` as a child process (built next to the tests: `.build/debug/ipsearch`).
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    let stdoutPath: String
+    let stderrPath: String
+
+    static var executable: String? {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        let root = parts.joined(separator: "/")
+        for candidate in [root + "/.build/debug/ipsearch"] where access(candidate, X_OK) == 0 { return candidate }
+        return nil
+    }
+
+    /// Starts `[prefix…] ipsearch serve --port <port> --index <index> --quiet`.
+    init(prefix: [String] = [], index: String, port: Int = 0, directory: String) throws {
+        guard let ipsearch = Self.executable else { throw TestFailure("build the ipsearch executable first (swift build)") }
+        stdoutPath = directory + "/serve-\(UUID().uuidString).out"
+        stderrPath = directory + "/serve-\(UUID().uuidString).err"
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let command = prefix + [ipsearch, "serve", "--index", index, "--port", String(port), "--quiet"]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        try process.run()
+    }
+
+    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    var pid: Int32 { process.processIdentifier }
+
+    /// The port from the URL line, once printed (nil if the process exits first or 30 s pass).
+    func port() -> Int? {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let line = stdout.split(separator: "\n").first, let colon = line.lastIndex(of: ":"), let port = Int(line[line.index(after: colon)...]) {
+                return port
+            }
+            if !process.isRunning { return nil }
+            usleep(10_000)
+        }
+        return nil
+    }
+
+    /// Waits for the exit (a failure guard of 30 s, then SIGKILL).
+    @discardableResult
+    func waitForExit() -> Int32 {
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func stop() {
+        if process.isRunning { kill(pid, SIGTERM) }
+        waitForExit()
+    }
+
+    /// User plus system CPU seconds the process has used (/proc/<pid>/stat).
+    var cpuSeconds: Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// A blocking TCP connection to 127.0.0.1.
+func connectLoopback(_ port: Int) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let ok = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    if ok != 0 { close(fd); return nil }
+    return fd
+}
+
+/// GET `path` on a new connection; the status code, or nil if no answer within `timeout` seconds.
+func get(port: Int, _ path: String, timeout: Int = 10) -> Int? {
+    guard let fd = connectLoopback(port) else { return nil }
+    defer { close(fd) }
+    var tv = timeval(tv_sec: timeout, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+    guard send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else { return nil }
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let n = recv(fd, &buffer, buffer.count, 0)
+    guard n > 12 else { return nil }
+    return Int(String(decoding: buffer[9..<12], as: UTF8.self))
+}
+
+@Suite(.serialized) struct ServeProcessTests {
+    /// With 128 descriptors and 200 idle connections, `/health` keeps answering and the server does
+    /// not spin (it used to stop answering and burn half a core retrying `accept` on EMFILE).
+    @Test func idleConnectionsDoNotExhaustDescriptors() throws {
+        guard ServeProcess.executable != nil else { Issue.record("build the ipsearch executable first"); return }
+        let candidates: [String] = ["/usr/bin/prlimit", "/bin/prlimit"]
+        guard let prlimit = candidates.first(where: { access($0, X_OK) == 0 }) else {
+            print("skipped: no prlimit on this machine")
+            return
+        }
+        let index = try TestIndex()
+        let server = try ServeProcess(prefix: [prlimit, "--nofile=128:128"], index: index.index, directory: index.root)
+        defer { server.stop() }
+        let port = try #require(server.port(), "no URL line; stderr: \(server.stderr)")
+
+        var idle: [Int32] = []
+        defer { for fd in idle { close(fd) } }
+        for _ in 0..<200 {
+            guard let fd = connectLoopback(port) else { break }
+            idle.append(fd)
+        }
+        #expect(idle.count == 200)
+        let cpuBefore = server.cpuSeconds
+        let started = Date()
+        // Ten health checks on fresh connections, each answered within the 10 s guard.
+        for i in 0..<10 {
+            #expect(get(port: port, "/health") == 200, "health check \(i) not answered; stderr: \(server.stderr)")
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        let cpu = server.cpuSeconds - cpuBefore
+        print("200 idle connections, 128 descriptors: 10 health checks in \(elapsed) s, \(cpu) s CPU")
+        #expect(elapsed < 10)
+        // A spinning accept loop burns a core for the whole interval; answering ten requests does not.
+        #expect(cpu < max(0.5, elapsed * 0.3))
+        #expect(server.process.isRunning)
+    }
+
+    /// A port in use is reported alone: no "serving generation …" line before the error.
+    @Test func portInUseIsReportedAlone() throws {
+        guard ServeProcess.executable != nil else { Issue.record("build the ipsearch executable first"); return }
+        let index = try TestIndex()
+        let first = try ServeProcess(index: index.index, directory: index.root)
+        defer { first.stop() }
+        let port = try #require(first.port(), "stderr: \(first.stderr)")
+        #expect(first.stderr.contains("serving generation"))
+
+        let second = try ServeProcess(index: index.index, port: port, directory: index.root)
+        let status = second.waitForExit()
+        #expect(status == 2, "stderr: \(second.stderr)")
+        #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(port)"), "stderr: \(second.stderr)")
+        #expect(!second.stderr.contains("serving generation"), "stderr: \(second.stderr)")
+        #expect(second.stdout.isEmpty)
+    }
+
+    @Test func limitsFollowTheDescriptorLimit() {
+        let small = ConnectionLimits(descriptorLimit: 128)
+        #expect(small.maximum == 128 - ConnectionLimits.reserve)
+        #expect(small.evictAbove < small.maximum && small.evictAbove > 0)
+        #expect(ConnectionLimits(descriptorLimit: 10).maximum == 8)
+        #expect(ConnectionLimits(descriptorLimit: 1 << 20).maximum > 100_000)
+    }
+}
