@@ -31,7 +31,7 @@ let package = Package(
             name: "IPSearchIndex",
             dependencies: ["IPSearchAnalysis", "CICU", .product(name: "SystemPackage", package: "swift-system")]
         ),
-        .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"]),
+        .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"], exclude: ["Assist/tools"]),
         .target(
             name: "IPSearchWeb",
             dependencies: [
