@@ -95,15 +95,7 @@ public enum Indexer {
         // Below an unreadable directory nothing is known: what was indexed from there is kept.
         var unreadable: [String] = []
         let corpus = try Corpus.scan(options.corpus, problems: &summary.skipped, unreadable: &unreadable)
-        // Injected spam: the built-in keywords plus the user's `spam-keywords.txt` at the top of the
-        // corpus. A broken keyword file is reported and the built-in list still applies.
-        var spamFilter = SpamFilter()
-        let keywordFile = options.corpus + "/" + SpamFilter.keywordFileName
-        if access(keywordFile, F_OK) == 0 {
-            do { spamFilter = try SpamFilter(extraKeywordsFile: keywordFile) } catch {
-                summary.skipped.append(.init(id: SpamFilter.keywordFileName, reason: error.description))
-            }
-        }
+        let spamFilter = loadSpamFilter(corpus: options.corpus, problems: &summary.skipped)
 
         // The committed documents, by id.
         var readers: [SegmentReader] = []
@@ -203,24 +195,8 @@ public enum Indexer {
         // The new commit: surviving old segments (with updated deletions), then the new ones.
         var next = Manifest()
         next.generation = old.generation + 1
-        var survivors: [(meta: SegmentMeta, reader: SegmentReader?)] = []
-        for (s, reader) in readers.enumerated() {
-            var meta = reader.meta
-            if changedSegments.contains(s) {
-                let bits = deletions[s]
-                meta.deleted = bits.reduce(0) { $0 + $1.nonzeroBitCount }
-                if meta.deleted == meta.documents { continue }  // nothing left: drop the segment
-                var words = 0
-                for doc in 0..<meta.documents where bits[doc >> 6] & (1 << UInt64(doc & 63)) != 0 {
-                    words += reader.wordCount(doc)
-                }
-                meta.deletedWords = words
-                meta.deletionGeneration = next.generation
-                try Deletions.write(bits, documents: meta.documents,
-                                    path: dir + "/" + SegmentComponent.deletions.fileName(segment: meta.name, generation: next.generation))
-            }
-            survivors.append((meta, reader))
-        }
+        var survivors = try survivingSegments(readers, deletions: deletions, changed: changedSegments,
+                                              generation: next.generation, directory: dir)
         for meta in newSegments { survivors.append((meta, nil)) }
 
         let chosen = MergePolicy(maxSegments: options.maxSegments).segmentsToMerge(survivors.map(\.meta))
@@ -248,6 +224,46 @@ public enum Indexer {
         summary.segments = current.segments.count
         summary.seconds = System.now() - started
         return summary
+    }
+
+    // MARK: Steps of a run
+
+    /// Injected spam: the built-in keywords plus the user's `spam-keywords.txt` at the top of the
+    /// corpus. A broken keyword file is reported in `problems` and the built-in list still applies.
+    static func loadSpamFilter(corpus: String, problems: inout [IndexSummary.Skipped]) -> SpamFilter {
+        let keywordFile = corpus + "/" + SpamFilter.keywordFileName
+        guard access(keywordFile, F_OK) == 0 else { return SpamFilter() }
+        do { return try SpamFilter(extraKeywordsFile: keywordFile) } catch {
+            problems.append(.init(id: SpamFilter.keywordFileName, reason: error.description))
+            return SpamFilter()
+        }
+    }
+
+    /// The committed segments as generation `generation` keeps them: a segment with documents deleted
+    /// in this run (`changed`) gets a deletion file of that generation, and one with nothing left is
+    /// dropped.
+    static func survivingSegments(
+        _ readers: [SegmentReader], deletions: [[UInt64]], changed: Set<Int>, generation: Int, directory dir: String
+    ) throws(IndexError) -> [(meta: SegmentMeta, reader: SegmentReader?)] {
+        var survivors: [(meta: SegmentMeta, reader: SegmentReader?)] = []
+        for (s, reader) in readers.enumerated() {
+            var meta = reader.meta
+            if changed.contains(s) {
+                let bits = deletions[s]
+                meta.deleted = bits.reduce(0) { $0 + $1.nonzeroBitCount }
+                if meta.deleted == meta.documents { continue }  // nothing left: drop the segment
+                var words = 0
+                for doc in 0..<meta.documents where bits[doc >> 6] & (1 << UInt64(doc & 63)) != 0 {
+                    words += reader.wordCount(doc)
+                }
+                meta.deletedWords = words
+                meta.deletionGeneration = generation
+                try Deletions.write(bits, documents: meta.documents,
+                                    path: dir + "/" + SegmentComponent.deletions.fileName(segment: meta.name, generation: generation))
+            }
+            survivors.append((meta, reader))
+        }
+        return survivors
     }
 
     // MARK: Merge and commit
