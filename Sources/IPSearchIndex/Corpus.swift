@@ -326,11 +326,13 @@ public enum Corpus {
                     if errno != 0 { return nil }
                     break
                 }
-                let raw = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                    guard let base = raw.baseAddress else { return [] }
-                    let length = strnlen(base.assumingMemoryBound(to: CChar.self), raw.count)
-                    return Array(raw.prefix(length))
-                }
+                // Read the name in place: `entry.pointee.d_name` would copy all 256 bytes of the
+                // array, past the end of a short last record at the end of readdir's buffer (a crash
+                // on directories of ~1,000 files).
+                guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return nil }
+                let name = UnsafeRawPointer(entry) + offset
+                let length = strnlen(name.assumingMemoryBound(to: CChar.self), 256)
+                let raw = Array(UnsafeRawBufferPointer(start: name, count: length))
                 entries.append(Entry(raw: raw))
             }
             return entries.sorted { $0.raw.lexicographicallyPrecedes($1.raw) }
