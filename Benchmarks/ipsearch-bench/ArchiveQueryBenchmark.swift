@@ -289,18 +289,34 @@ enum ArchiveQueryBenchmark {
         let recall = truePairs == 0 ? 1 : Double(correct) / Double(truePairs)
         let groupsWithCopies = predictedSizes.values.filter { $0 > 1 }.count
         // Groups that join documents of different true releases (false merges).
-        let mixed = cells.values.filter { $0.count > 1 }.count
+        let mixedLabels = cells.filter { $0.value.count > 1 }.keys.sorted()
+        let mixed = mixedLabels.count
+        var members: [Int: [String]] = [:]
+        let shownLabels = Set(mixedLabels.prefix(5))
+        for (i, p) in live.enumerated() where shownLabels.contains(predicted[i]) {
+            members[predicted[i], default: []].append(try reader.segments[p.segment].storedID(p.doc))
+        }
+        let mixedList = mixedLabels.prefix(5).map { (members[$0] ?? []).joined(separator: " ") }
+        // What the signature of a mixed group's members was computed from (as DocumentPipeline does).
+        var signed: [String] = []
+        let analyzer = try Analyzer()
+        for id in mixedLabels.prefix(5).flatMap({ members[$0] ?? [] }) {
+            guard let doc = try reader.document(id: id) else { continue }
+            let units = bodyUnits(analyzer.analyzeDocument(doc.text, spamFilter: SpamFilter()))
+            let text = String(decoding: units, as: UTF16.self)
+            signed.append("    \(id): \(units.count) units signed: \(String(text.prefix(60)).debugDescription)")
+        }
         let human = """
             grouping quality (index groups against copies.json: \(listed) copies, \(missing) not in the index):
               pairs: precision \(f(precision, 4)) (\(correct) of \(predictedPairs) predicted pairs are true), recall \(f(recall, 4)) (\(correct) of \(truePairs) true pairs)
-              copies in their original's group: Traditional \(found.trad)/\(found.tradAll), Simplified \(found.simp)/\(found.simpAll); \(groupsWithCopies) groups with copies, \(mixed) mixing different releases
+              copies in their original's group: Traditional \(found.trad)/\(found.tradAll), Simplified \(found.simp)/\(found.simpAll); \(groupsWithCopies) groups with copies, \(mixed) mixing different releases\(mixedList.isEmpty ? "" : " (first 5: " + mixedList.joined(separator: "; ") + ")")\(signed.isEmpty ? "" : "\n" + signed.joined(separator: "\n"))
             """
         let json: [String: Any] = [
             "copies": listed, "copies_missing": missing, "precision": precision, "recall": recall,
             "correct_pairs": correct, "predicted_pairs": predictedPairs, "true_pairs": truePairs,
             "traditional_found": found.trad, "traditional_copies": found.tradAll,
             "simplified_found": found.simp, "simplified_copies": found.simpAll,
-            "groups_with_copies": groupsWithCopies, "mixed_groups": mixed,
+            "groups_with_copies": groupsWithCopies, "mixed_groups": mixed, "mixed_group_members": mixedList,
         ]
         return (human, json)
     }
