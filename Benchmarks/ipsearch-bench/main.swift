@@ -2,6 +2,7 @@
 //
 //   ipsearch-bench analysis DIR [--repeat N] [--min-time S] [--json]
 //   ipsearch-bench archive DIR [--repeat N] [--analyze-sample N] [--threshold X] [--json]
+//   ipsearch-bench archive-index --index DIR [--copies FILE] [--parts LIST] [--queries N] [--repeat N] [--json]
 //
 // To add a benchmark, put it in its own file with an entry point `([String]) -> Int32` (the
 // arguments after the subcommand name; returns the exit status) and add a line to `subcommands`.
@@ -11,6 +12,7 @@ let subcommands: [(name: String, summary: String, run: ([String]) -> Int32)] = [
     ("analysis", "analyzer throughput against the bare ICU word break iterator", AnalysisBenchmark.main),
     ("queries", "warm query latency (p50/p95/p99) of a query file against an index", QueryBenchmark.main),
     ("archive", "near-duplicate signatures and grouping on the archive corpus, against copies.json", ArchiveBenchmark.main),
+    ("archive-index", "grouping cost, group quality and filter/facet/sort query latency on a built archive index", ArchiveQueryBenchmark.main),
 ]
 
 func printUsage(to stream: UnsafeMutablePointer<FILE>) {

@@ -552,19 +552,30 @@ public final class Searcher: Sendable {
     /// Counts by year, by month (the last 24 months that have matches) and by source (top 20);
     /// outlets that fold alike are one, shown as first seen.
     func facetCounts(_ candidates: [Candidate]) -> (facets: Facets, monthly: [(month: YearMonth, count: Int)]) {
-        var counter = FacetCounter()
-        var display: [String: String] = [:]  // folded key → first display form
-        var keyOf: [String: String] = [:]  // display form → folded key
-        for c in candidates {
-            let day: Int32? = c.date == DayNumber.none ? nil : c.date
-            var source: String?
-            if let name = reader.segments[Int(c.segment)].columns.source(Int(c.doc)) {
-                let key: String
-                if let k = keyOf[name] { key = k } else { key = SourceKey.fold(name); keyOf[name] = key }
-                if display[key] == nil { display[key] = name }
-                source = display[key]
+        // Outlets are numbered per segment: map each segment's numbers to one global list once
+        // (folding each name once), then count with one array increment per candidate.
+        var names: [String] = []
+        var idOfKey: [String: Int] = [:]
+        var globalID: [[Int]] = []
+        for segment in reader.segments {
+            let columns = segment.columns
+            var map = [Int](repeating: -1, count: columns.sourceNames.count + 1)
+            for (i, name) in columns.sourceNames.enumerated() {
+                let key = SourceKey.fold(name)
+                if let id = idOfKey[key] { map[i + 1] = id } else {
+                    idOfKey[key] = names.count
+                    map[i + 1] = names.count
+                    names.append(name)
+                }
             }
-            counter.add(day: day, source: source)
+            globalID.append(map)
+        }
+        var counter = FacetCounter(sourceNames: names)
+        for c in candidates {
+            let columns = reader.segments[Int(c.segment)].columns
+            let day: Int32? = c.date == DayNumber.none ? nil : c.date
+            let id = globalID[Int(c.segment)][Int(columns.sources[Int(c.doc)])]
+            counter.add(day: day, sourceID: id >= 0 ? id : nil)
         }
         return (counter.facets(), counter.monthly)
     }

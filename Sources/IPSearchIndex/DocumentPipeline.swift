@@ -81,7 +81,12 @@ struct DocumentPipeline {
             let end = k + 1 < document.zoneStarts.count ? Int(document.zoneStarts[k + 1]) : units.count
             if start < end, end <= units.count { body.append(contentsOf: units[start..<end]) }
         }
-        return NearDuplicates.signature(of: body.isEmpty ? units : body)
+        // A body with too little content to sign (a zoning miss: a one-line crumb taken for the
+        // body) would make documents that share only that line look like exact copies: sign the
+        // whole text then.
+        let content = body.reduce(0) { $0 + (NearDuplicates.isContent($1) ? 1 : 0) }
+        let whole = content < NearDuplicates.minimumShingles + NearDuplicates.shingleLength
+        return NearDuplicates.signature(of: whole ? units : body)
     }
 
 }

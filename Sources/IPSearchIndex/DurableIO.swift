@@ -104,10 +104,11 @@ enum DirectoryListing {
                 if errno != 0 { return nil }
                 break
             }
-            let raw = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                guard let base = raw.baseAddress else { return [] }
-                return Array(raw.prefix(strnlen(base.assumingMemoryBound(to: CChar.self), raw.count)))
-            }
+            // Read the name in place: `entry.pointee.d_name` would copy all 256 bytes of the array,
+            // past the end of a short last record in readdir's buffer (a crash on big directories).
+            guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return nil }
+            let name = UnsafeRawPointer(entry) + offset
+            let raw = Array(UnsafeRawBufferPointer(start: name, count: strnlen(name.assumingMemoryBound(to: CChar.self), 256)))
             if raw == [0x2E] || raw == [0x2E, 0x2E] { continue }
             names.append(raw)
         }
