@@ -106,8 +106,7 @@ public final class SearchService: @unchecked Sendable {
 
     private func borrowAnalyzer() -> Analyzer {
         if let a = lock.withLock({ analyzers.popLast() }) { return a }
-        // ICU's break iterator comes with the system library; failing to open it is an install problem.
-        do { return try Analyzer() } catch { fatalError(error.description) }
+        return Analyzer()
     }
 
     private func returnAnalyzer(_ a: Analyzer) {

@@ -36,10 +36,9 @@ public final class Analyzer {
     private var _segmenter: Segmenter?
 
     /// ICU's word break iterator is opened on first need: a one-word query never needs it, and
-    /// opening it costs a cold `ipsearch <query>` about 1.5 ms. Never throws (an ICU failure is
-    /// handled per text, above); the `throws` stays only until `SearchService.borrowAnalyzer` stops
-    /// catching it.
-    public init() throws(AnalysisError) {}
+    /// opening it costs a cold `ipsearch <query>` about 1.5 ms. An ICU failure is handled per text
+    /// (above), so creating an analyzer cannot fail.
+    public init() {}
 
     /// ICU's word break iterator, opened on first need; nil when ICU cannot open it.
     var segmenter: Segmenter? {

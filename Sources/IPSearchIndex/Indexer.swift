@@ -379,10 +379,7 @@ public enum Indexer {
         body: (Int, WorkItem, WorkResult) throws(IndexError) -> Void
     ) throws(IndexError) {
         guard !items.isEmpty else { return }
-        var analyzers: [Analyzer] = []  // one per worker: an analyzer is not shareable
-        do throws(AnalysisError) { for _ in 0..<max(1, threads) { analyzers.append(try Analyzer()) } } catch {
-            throw IndexError.analyzerUnavailable(reason: error.description)
-        }
+        let analyzers = (0..<max(1, threads)).map { _ in Analyzer() }  // one per worker: not shareable
         try WorkerPool.forEach(jobs: items.count, threads: analyzers.count) { (worker, i) throws(IndexError) in
             try body(worker, items[i], prepare(items[i], analyzer: analyzers[worker], spamFilter: spamFilter))
         }

@@ -175,7 +175,7 @@ public struct QueryAssistant: Sendable {
     /// gram lookups per character: call it only when the query found nothing or little.
     public func suggestions(for partTexts: [String], maxResults: Int = 3) -> [Suggestion] {
         guard maxResults > 0, !partTexts.isEmpty else { return [] }
-        let analyzer = try? Analyzer()
+        let analyzer: Analyzer? = Analyzer()
         struct Option { var text: String; var tier: Int; var docs: [[Int32]]; var count: Int }
         var options: [[Option]] = []
         var anyCorrection = false
