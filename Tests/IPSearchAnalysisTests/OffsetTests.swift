@@ -1,10 +1,11 @@
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchAnalysis
 
 /// Every term must point back at the original text it came from, so results can be highlighted in
 /// the document as published.
 @Suite struct OffsetTests {
-    @Test(arguments: Corpus.documents)
+    @Test(arguments: try Corpus.documents)
     func everyTokenRoundTripsToItsSource(_ doc: Corpus.Document) throws {
         let analyzer = try Analyzer()
         let original = doc.utf16
@@ -42,7 +43,7 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) bad tokens in \(doc.name), first: \(failures.prefix(10))")
     }
 
-    @Test(arguments: Corpus.documents)
+    @Test(arguments: try Corpus.documents)
     func sourceMapIsMonotoneAndCoversTheText(_ doc: Corpus.Document) throws {
         let n = Normalizer().normalize(doc.utf16)
         #expect(n.sourceStart.count == n.count && n.sourceEnd.count == n.count)
@@ -64,8 +65,8 @@ import Testing
         let original = doc.utf16
         let a = try Analyzer().analyze(utf16: original)
         // The original has 41 annotated 產權 and no other spelling of 产权.
-        #expect(count("產(chǎn)權(quán)", in: doc.text) == 41)
-        #expect(count("產權", in: doc.text) == 0 && count("产权", in: doc.text) == 0)
+        #expect(occurrences(of: "產(chǎn)權(quán)", in: doc.text) == 41)
+        #expect(occurrences(of: "產權", in: doc.text) == 0 && occurrences(of: "产权", in: doc.text) == 0)
 
         let hits = a.occurrences(of: "产权")
         #expect(hits.count == 41)

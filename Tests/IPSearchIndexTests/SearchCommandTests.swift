@@ -1,4 +1,5 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchIndex
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ import Glibc
     }
 
     @Test func hugeOffsetIsARangeError() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Self.indexed("cli-offset")
         for offset in ["9223372036854775807", "100001", "-1"] {
             let r = try Self.search(ipsearch, box, ["--offset", offset, "--", "专利"])
@@ -36,7 +37,7 @@ import Glibc
 
     @Test(arguments: [("--limit", "-1"), ("--limit", "0"), ("--snippets", "-1"), ("--snippet-length", "-5")])
     func negativeValuesAreRangeErrors(_ option: String, _ value: String) throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Self.indexed("cli-negative")
         let r = try Self.search(ipsearch, box, [option, value, "专利"])
         #expect(r.status == 2, "stderr: \(r.stderr)")
@@ -46,7 +47,7 @@ import Glibc
 
     /// `--` ends the options and is not part of the query.
     @Test func doubleDashIsNotPartOfTheQuery() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Self.indexed("cli-dashdash")
         func query(_ arguments: [String]) throws -> (query: String, total: Int) {
             let r = try Self.search(ipsearch, box, ["--json"] + arguments)
@@ -65,7 +66,7 @@ import Glibc
 
     /// A query argument that is not UTF-8 is refused (it used to be searched with U+FFFD in it).
     @Test func invalidUTF8QueryIsRefused() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Self.indexed("cli-utf8")
         // (Process takes Strings: the shell's printf makes the bytes.)
         let script = #"exec "$0" search --index "$1" --corpus "$2" "$(printf '\377\376')专利""#
