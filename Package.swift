@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "IPSearchIndexTests", dependencies: ["IPSearchIndex", "IPSearchTestSupport"]),
         .testTarget(name: "IPSearchTests", dependencies: ["IPSearch", "IPSearchTestSupport"]),
         // The `ipsearch` command, run as the built executable (`swift build --build-tests` builds it).
-        .testTarget(name: "IPSearchCommandTests", dependencies: ["IPSearchIndex", "IPSearchTestSupport"]),
+        .testTarget(name: "IPSearchCommandTests", dependencies: ["IPSearchTestSupport"]),
         .testTarget(
             name: "IPSearchWebTests",
             dependencies: [

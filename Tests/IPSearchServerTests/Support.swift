@@ -4,6 +4,7 @@ import HummingbirdTesting
 import IPSearch
 import IPSearchIndex
 @testable import IPSearchServer
+import IPSearchTestSupport
 import Testing
 import Dispatch
 #if canImport(Glibc)
@@ -15,7 +16,8 @@ import Glibc
 /// The corpus: two real press releases copied from /work/main/Corpus (`a.txt`, `b.txt`) and one
 /// document with front matter and a path that needs percent-encoding (`sub/dir/中.txt`).
 final class TestIndex: @unchecked Sendable {
-    let root: String
+    let directory: TempDirectory
+    var root: String { directory.path }
     var corpus: String { root + "/corpus" }
     var index: String { root + "/index" }
 
@@ -32,17 +34,21 @@ final class TestIndex: @unchecked Sendable {
 
     /// - Parameter build: run the indexer now (false leaves `index` missing).
     init(build: Bool = true) throws {
-        var template = Array("/tmp/ipsearch-server-test-XXXXXX".utf8CString)
-        guard let dir = mkdtemp(&template) else { throw TestFailure("mkdtemp failed: errno \(errno)") }
-        root = String(cString: dir)
-        try makeDirectory(corpus + "/sub/dir")
-        try copy(Self.repositoryCorpus + "/000_bf973d473fa57c3a.txt", to: corpus + "/a.txt")
-        try copy(Self.repositoryCorpus + "/001_95b0ff632a249898.txt", to: corpus + "/b.txt")
-        try write(Self.nestedText, to: corpus + "/" + Self.nestedID)
+        directory = try TempDirectory("server")
+        try copyFile(Repository.corpus + "/" + Repository.corpusName("000"), to: corpus + "/a.txt")
+        try copyFile(Repository.corpus + "/" + Repository.corpusName("001"), to: corpus + "/b.txt")
+        try writeText(Self.nestedText, to: corpus + "/" + Self.nestedID)
         if build { try reindex() }
     }
 
-    deinit { removeTree(root) }
+    /// One index for the tests that only read it (built once, removed at exit).
+    private static let sharedIndex = Result { () throws -> TestIndex in
+        let index = try TestIndex()
+        removeAtExit(index.root)
+        return index
+    }
+
+    static func shared() throws -> TestIndex { try sharedIndex.get() }
 
     @discardableResult
     func reindex() throws -> IndexSummary {
@@ -50,66 +56,10 @@ final class TestIndex: @unchecked Sendable {
     }
 
     func addDocument(_ id: String, _ text: String) throws {
-        try write(text, to: corpus + "/" + id)
+        try writeText(text, to: corpus + "/" + id)
     }
 
     func reader() throws -> IndexReader { try IndexReader(directory: index) }
-
-    /// The corpus of the repository, found from this file's path (Tests/IPSearchServerTests/…).
-    static var repositoryCorpus: String {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/") + "/Corpus"
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-func makeDirectory(_ path: String) throws {
-    var built = ""
-    for part in path.split(separator: "/") {
-        built += "/" + part
-        if mkdir(built, 0o755) != 0 && errno != EEXIST { throw TestFailure("mkdir \(built): errno \(errno)") }
-    }
-}
-
-func readBytes(_ path: String) throws -> [UInt8] {
-    guard let f = fopen(path, "rb") else { throw TestFailure("open \(path): errno \(errno)") }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        bytes.append(contentsOf: buffer[0..<n])
-    }
-    return bytes
-}
-
-func writeBytes(_ bytes: [UInt8], to path: String) throws {
-    guard let f = fopen(path, "wb") else { throw TestFailure("create \(path): errno \(errno)") }
-    defer { fclose(f) }
-    guard fwrite(bytes, 1, bytes.count, f) == bytes.count else { throw TestFailure("write \(path) failed") }
-}
-
-func write(_ text: String, to path: String) throws { try writeBytes(Array(text.utf8), to: path) }
-
-func copy(_ from: String, to: String) throws { try writeBytes(try readBytes(from), to: to) }
-
-func removeTree(_ path: String) {
-    guard let dir = opendir(path) else { unlink(path); return }
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-        if name == "." || name == ".." { continue }
-        let child = path + "/" + name
-        var st = stat()
-        if lstat(child, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
-    }
-    closedir(dir)
-    rmdir(path)
 }
 
 /// Collects what the server writes (the URL line and log lines), thread-safe.
@@ -215,7 +165,7 @@ private func blockingExchange(port: Int, _ request: [UInt8]) throws -> String {
     hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
     var list: UnsafeMutablePointer<addrinfo>?
     guard getaddrinfo("localhost", String(port), &hints, &list) == 0, let first = list else {
-        throw TestFailure("getaddrinfo localhost failed")
+        throw TestSupportError("getaddrinfo localhost failed")
     }
     defer { freeaddrinfo(list) }
     var candidate: UnsafeMutablePointer<addrinfo>? = first
@@ -226,7 +176,7 @@ private func blockingExchange(port: Int, _ request: [UInt8]) throws -> String {
         if s >= 0 { close(s) }
         candidate = info.pointee.ai_next
     }
-    guard fd >= 0 else { throw TestFailure("cannot connect to localhost:\(port)") }
+    guard fd >= 0 else { throw TestSupportError("cannot connect to localhost:\(port)") }
     defer { close(fd) }
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -75,3 +75,13 @@ public func removeTree(_ path: String) {
 public func directoryEntries(_ path: String) -> Set<String> {
     Set((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
 }
+
+/// Paths to remove when the test process exits: the fixtures a whole suite shares (built once,
+/// held by a `static let`, which is never released).
+private let removalsAtExit = Locked<[String]>([])
+private let removalHook: Void = { atexit { for path in removalsAtExit.get() { removeTree(path) } } }()
+
+public func removeAtExit(_ path: String) {
+    _ = removalHook
+    removalsAtExit.modify { $0.append(path) }
+}
