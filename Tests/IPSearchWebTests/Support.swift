@@ -33,7 +33,7 @@ final class WebTestIndex: @unchecked Sendable {
         directory = try TempDirectory("web")
         for name in try Repository.corpusNames() { try copyFile(Repository.corpus + "/" + name, to: corpus + "/" + name) }
         try writeText(Self.hostileText, to: corpus + "/" + Self.hostileID)
-        try Indexer.run(IndexOptions(corpus: corpus, index: index))
+        _ = try Indexer.run(IndexOptions(corpus: corpus, index: index))
     }
 
     /// The package checkout (for Sources/IPSearchWeb/assets).
