@@ -170,35 +170,6 @@ final class ServeProcess: @unchecked Sendable {
     }
 }
 
-/// A blocking TCP connection to 127.0.0.1.
-func connectLoopback(_ port: Int) -> Int32? {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return nil }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let ok = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    if ok != 0 { close(fd); return nil }
-    return fd
-}
-
-/// GET `path` on a new connection; the status code, or nil if no answer within `timeout` seconds.
-func get(port: Int, _ path: String, timeout: Int = 10) -> Int? {
-    guard let fd = connectLoopback(port) else { return nil }
-    defer { close(fd) }
-    var tv = timeval(tv_sec: timeout, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
-    guard send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else { return nil }
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    let n = recv(fd, &buffer, buffer.count, 0)
-    guard n > 12 else { return nil }
-    return Int(String(decoding: buffer[9..<12], as: UTF8.self))
-}
-
 @Suite(.serialized) struct ServeProcessTests {
     /// With 128 descriptors and 200 idle connections, `/health` keeps answering and the server does
     /// not spin (it used to stop answering and burn half a core retrying `accept` on EMFILE).
@@ -224,7 +195,7 @@ func get(port: Int, _ path: String, timeout: Int = 10) -> Int? {
         let started = Date()
         // Ten health checks on fresh connections (each `get` waits up to 30 s: a failure guard only).
         for i in 0..<10 {
-            #expect(get(port: port, "/health", timeout: 30) == 200, "health check \(i) not answered; stderr: \(server.stderr)")
+            #expect(httpGet(port: port, "/health")?.status == 200, "health check \(i) not answered; stderr: \(server.stderr)")
         }
         let elapsed = Date().timeIntervalSince(started)
         let cpu = server.cpuSeconds - cpuBefore

@@ -15,12 +15,7 @@ import Glibc
 ///
 /// The corpus: two real press releases copied from /work/main/Corpus (`a.txt`, `b.txt`) and one
 /// document with front matter and a path that needs percent-encoding (`sub/dir/中.txt`).
-final class TestIndex: @unchecked Sendable {
-    let directory: TempDirectory
-    var root: String { directory.path }
-    var corpus: String { root + "/corpus" }
-    var index: String { root + "/index" }
-
+final class TestIndex: CorpusDirectory, @unchecked Sendable {
     static let nestedID = "sub/dir/中.txt"
     static let nestedText = """
     ---
@@ -34,9 +29,8 @@ final class TestIndex: @unchecked Sendable {
 
     /// - Parameter build: run the indexer now (false leaves `index` missing).
     init(build: Bool = true) throws {
-        directory = try TempDirectory("server")
-        try copyFile(Repository.corpus + "/" + Repository.corpusName("000"), to: corpus + "/a.txt")
-        try copyFile(Repository.corpus + "/" + Repository.corpusName("001"), to: corpus + "/b.txt")
+        try super.init("server")
+        try copyRepositoryCorpus { $0.hasPrefix("000") ? "a.txt" : $0.hasPrefix("001") ? "b.txt" : nil }
         try writeText(Self.nestedText, to: corpus + "/" + Self.nestedID)
         if build { try reindex() }
     }
@@ -64,25 +58,15 @@ final class TestIndex: @unchecked Sendable {
 
 /// Collects what the server writes (the URL line and log lines), thread-safe.
 final class OutputCollector: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var _urls: [String] = []
-    private var _lines: [String] = []
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
-    }
+    private let _urls = Locked<[String]>([])
+    private let _lines = Locked<[String]>([])
 
     var output: ServerOutput {
-        ServerOutput(listening: { url in self.locked { self._urls.append(url) } },
-                     log: { line in self.locked { self._lines.append(line) } })
+        ServerOutput(listening: { url in self._urls.modify { $0.append(url) } },
+                     log: { line in self._lines.modify { $0.append(line) } })
     }
-    var urls: [String] { locked { _urls } }
-    var lines: [String] { locked { _lines } }
+    var urls: [String] { _urls.get() }
+    var lines: [String] { _lines.get() }
 }
 
 /// The app `ipsearch serve` runs, over `index`, writing into `collector`.
@@ -178,20 +162,5 @@ private func blockingExchange(port: Int, _ request: [UInt8]) throws -> String {
     }
     guard fd >= 0 else { throw TestSupportError("cannot connect to localhost:\(port)") }
     defer { close(fd) }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var sent = 0
-    while sent < request.count {
-        let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        if n <= 0 { break }  // the server may close early (413): keep what it answered
-        sent += n
-    }
-    var answer: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = recv(fd, &buffer, buffer.count, 0)
-        if n <= 0 { break }
-        answer.append(contentsOf: buffer[0..<n])
-    }
-    return String(decoding: answer, as: UTF8.self)
+    return String(decoding: exchange(fd, request, timeout: 10), as: UTF8.self)
 }

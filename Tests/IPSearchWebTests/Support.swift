@@ -10,12 +10,7 @@ import Glibc
 
 /// The repository's five real press releases plus a hostile document, indexed in a fresh temporary
 /// directory (never the repository's Index/).
-final class WebTestIndex: @unchecked Sendable {
-    let directory: TempDirectory
-    var root: String { directory.path }
-    var corpus: String { root + "/corpus" }
-    var index: String { root + "/index" }
-
+final class WebTestIndex: CorpusDirectory, @unchecked Sendable {
     /// A document whose title and body try to inject markup.
     static let hostileID = "xss/\"><img src=x onerror=alert(3)>注入.txt"
     static let hostileTitle = "<script>alert('标题')</script>\"><img src=x onerror=alert(1)>"
@@ -30,8 +25,8 @@ final class WebTestIndex: @unchecked Sendable {
     """
 
     init() throws {
-        directory = try TempDirectory("web")
-        for name in try Repository.corpusNames() { try copyFile(Repository.corpus + "/" + name, to: corpus + "/" + name) }
+        try super.init("web")
+        try copyRepositoryCorpus()
         try writeText(Self.hostileText, to: corpus + "/" + Self.hostileID)
         _ = try Indexer.run(IndexOptions(corpus: corpus, index: index))
     }

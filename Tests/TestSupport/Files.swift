@@ -85,3 +85,25 @@ public func removeAtExit(_ path: String) {
     _ = removalHook
     removalsAtExit.modify { $0.append(path) }
 }
+
+/// A fresh temp directory laid out as the tests' indexes are: `corpus/` (created) and `index/`
+/// (left to the indexer). Suites subclass it with their own documents.
+open class CorpusDirectory: @unchecked Sendable {
+    public let directory: TempDirectory
+    public var root: String { directory.path }
+    public var corpus: String { root + "/corpus" }
+    public var index: String { root + "/index" }
+
+    public init(_ label: String) throws {
+        directory = try TempDirectory(label)
+        try makeDirectory(corpus)
+    }
+
+    /// Copies the repository's corpus documents in, under the ids `rename` gives (their own names
+    /// by default).
+    public func copyRepositoryCorpus(rename: (String) -> String? = { $0 }) throws {
+        for name in try Repository.corpusNames() {
+            if let id = rename(name) { try copyFile(Repository.corpus + "/" + name, to: corpus + "/" + id) }
+        }
+    }
+}
