@@ -26,7 +26,7 @@ let package = Package(
         ),
         .target(name: "IPSearchAnalysis", dependencies: ["CICU"]),
         .target(name: "IPSearchIndex", dependencies: ["IPSearchAnalysis", "CICU"]),
-        .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"]),
+        .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"], exclude: ["Assist/tools"]),
         .target(
             name: "IPSearchWeb",
             dependencies: [

@@ -9,14 +9,18 @@ import IPSearchIndex
 /// One sample = one complete search including query parsing, matching, BM25, top-k and snippets
 /// for the returned hits. Reports p50/p95/p99/max over all samples, and each query's `total` (in file
 /// order) so callers can compute recall.
+///
+/// `--build CORPUS` first rebuilds the index from CORPUS (`Indexer.run` with `full`, as `ipsearch index
+/// --full` does) and reports the build time, peak RSS and the bytes of each kind of index file, so the
+/// engine can be measured without building the `ipsearch` command (and its server dependencies).
 enum QueryBenchmark {
     static let usage = """
-        usage: ipsearch-bench queries --index DIR --queries FILE [--repeat N] [--limit K] [--slowest N] [--json]
+        usage: ipsearch-bench queries --index DIR --queries FILE [--build CORPUS] [--repeat N] [--limit K] [--slowest N] [--json]
 
         """
 
     static func main(_ args: [String]) -> Int32 {
-        var index = "", queriesPath = "", repeats = 3, limit = 10, json = false, slowest = 0
+        var index = "", queriesPath = "", buildFrom = "", repeats = 3, limit = 10, json = false, slowest = 0
         var i = 0
         while i < args.count {
             let a = args[i]
@@ -24,6 +28,7 @@ enum QueryBenchmark {
             switch a {
             case "--index": index = value() ?? ""
             case "--queries": queriesPath = value() ?? ""
+            case "--build": buildFrom = value() ?? ""
             case "--repeat": repeats = Int(value() ?? "") ?? 0
             case "--limit": limit = Int(value() ?? "") ?? 0
             case "--json": json = true
@@ -36,6 +41,18 @@ enum QueryBenchmark {
               let text = try? String(contentsOfFile: queriesPath, encoding: .utf8) else {
             fputs(usage, stderr)
             return 2
+        }
+        if !buildFrom.isEmpty {
+            var options = IndexOptions(corpus: buildFrom, index: index)
+            options.full = true
+            do {
+                let summary = try Indexer.run(options)
+                fputs("build: \(summary.documents) documents, \(summary.bytes) bytes in \((summary.seconds * 100).rounded() / 100) s, \(summary.segments) segments, peak RSS \(peakRSSMegabytes()) MB\n", stderr)
+            } catch {
+                fputs("ipsearch-bench queries: build failed: \(error)\n", stderr)
+                return 1
+            }
+            fputs(indexSizes(index), stderr)
         }
         let queries = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         let service = SearchService(indexDirectory: index)
@@ -84,5 +101,27 @@ enum QueryBenchmark {
             print(summary)
         }
         return errors == 0 ? 0 : 1
+    }
+
+    /// Peak resident set size of this process so far.
+    static func peakRSSMegabytes() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss / 1024
+    }
+
+    /// Bytes per file extension of the index directory, one line.
+    static func indexSizes(_ dir: String) -> String {
+        var byExtension: [String: Int] = [:]
+        var total = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: dir + "/" + name))?[.size] as? Int) ?? 0
+            let ext = name.split(separator: ".").last.map(String.init) ?? name
+            byExtension[ext, default: 0] += size
+            total += size
+        }
+        let mb = { (b: Int) in String((Double(b) / 1e4).rounded() / 100) }
+        let parts = byExtension.keys.sorted().map { "\($0) \(mb(byExtension[$0]!))" }
+        return "index MB: total \(mb(total)); " + parts.joined(separator: ", ") + "\n"
     }
 }

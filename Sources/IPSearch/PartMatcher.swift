@@ -3,10 +3,11 @@ import IPSearchIndex
 
 /// Finds where one query part occurs in one segment, using gram postings and positions.
 ///
-/// A run of `n ≥ 2` code points is covered by the grams starting at its even code points (plus the
-/// one starting at `n − 2` when `n` is odd); a single code point by the union of all grams starting
-/// with it. An occurrence at normalized offset `p` needs every element's gram at `p + offset`.
-/// See `Analyzer` for why this finds every occurrence and nothing else.
+/// A run of `n ≥ 2` code points is covered by pair grams whose spans cover every code point: per
+/// segment, the cover with the smallest total document frequency (`cheapestCover`); `elements(of:)`
+/// is the fixed cover by even offsets. A single code point is the union of all grams starting with
+/// it. An occurrence at normalized offset `p` needs every chosen gram at `p + offset`. See `Analyzer`
+/// for why this finds every occurrence and nothing else.
 struct PartMatcher {
     /// What to look up, and where relative to the part's start.
     enum Lookup: Hashable {
@@ -68,114 +69,212 @@ struct PartMatcher {
         return result
     }
 
-    /// Postings of one lookup: a single gram's list, or the union of all grams with that first code point.
-    static func postings(_ lookup: Lookup, in segment: SegmentReader) throws(IndexError) -> PostingList {
-        switch lookup {
-        case .gram(let key):
-            guard let info = try segment.find(key) else { return PostingList() }
-            return try segment.postings(info)
-        case .prefix(let c):
-            let infos = try segment.terms(in: Gram.range(startingWith: c))
-            if infos.count == 1 { return try segment.postings(infos[0]) }
-            var byDoc: [Int32: [Int32]] = [:]
-            for info in infos {
-                let list = try segment.postings(info)
-                for i in 0..<list.count { byDoc[list.docs[i], default: []].append(contentsOf: list.positions(at: i)) }
+    /// One run's choice of grams: every pair gram of the run is a candidate, and the chosen ones
+    /// must cover every code point (gram `i` covers code points `i` and `i + 1`). Among the covers,
+    /// the one with the smallest sum of document frequencies is taken (a path edge cover, by dynamic
+    /// programming): rare grams drive the intersection, common ones are skipped over.
+    static func cheapestCover(_ docFreqs: [Int]) -> [Int] {
+        let m = docFreqs.count
+        guard m > 1 else { return Array(0..<m) }
+        // cost[i][c]: cheapest choice over grams 0...i with gram i chosen (c = 1) or not (c = 0),
+        // every code point ≤ i covered. Code point i + 1 is covered by gram i or gram i + 1.
+        var take = [Int](repeating: 0, count: m), skip = [Int](repeating: Int.max / 2, count: m)
+        var takeFrom = [Bool](repeating: true, count: m)  // gram i taken: was gram i − 1 taken?
+        take[0] = docFreqs[0]
+        for i in 1..<m {
+            // Skip gram i: gram i − 1 must be taken (code point i needs gram i − 1 or i).
+            skip[i] = take[i - 1]
+            let viaTake = take[i - 1], viaSkip = skip[i - 1]
+            takeFrom[i] = viaTake <= viaSkip
+            take[i] = min(viaTake, viaSkip) + docFreqs[i]
+        }
+        // The last gram must be taken (it alone covers the last code point).
+        var chosen: [Int] = []
+        var i = m - 1, taken = true
+        while i >= 0 {
+            if taken {
+                chosen.append(i)
+                taken = i > 0 ? takeFrom[i] : true
+            } else {
+                taken = true
             }
-            var merged = PostingList()
-            for doc in byDoc.keys.sorted() {
-                merged.docs.append(doc)
-                merged.positions.append(contentsOf: byDoc[doc]!.sorted())
-                merged.positionStart.append(Int32(merged.positions.count))
+            i -= 1
+        }
+        return chosen.reversed()
+    }
+
+    /// Where the postings of one element come from: a gram's cursor, or for a lone code point the
+    /// union of every gram starting with it, decoded and merged.
+    final class Source {
+        let offset: Int32
+        let cost: Int
+        var cursor: PostingCursor?
+        var union = PostingList()
+        var unionIndex = -1
+        var doc: Int32 = -1
+
+        init(offset: Int32, cursor: PostingCursor) {
+            self.offset = offset
+            cost = cursor.info.docFreq
+            self.cursor = cursor
+        }
+
+        init(offset: Int32, union: PostingList) {
+            self.offset = offset
+            cost = union.count
+            self.union = union
+        }
+
+        @inline(__always)
+        func next() throws(IndexError) -> Int32 {
+            if cursor != nil {
+                doc = try cursor!.next()
+            } else {
+                unionIndex += 1
+                doc = unionIndex < union.count ? union.docs[unionIndex] : PostingCursor.end
             }
-            return merged
+            return doc
+        }
+
+        @inline(__always)
+        func advance(to target: Int32) throws(IndexError) -> Int32 {
+            if doc >= target { return doc }
+            if cursor != nil {
+                doc = try cursor!.advance(to: target)
+            } else {
+                var i = max(0, unionIndex)
+                while i < union.count && union.docs[i] < target { i += 1 }
+                unionIndex = i
+                doc = i < union.count ? union.docs[i] : PostingCursor.end
+            }
+            return doc
+        }
+
+        /// Appends the current document's positions minus `offset` (occurrence starts) to `out`.
+        @inline(__always)
+        func starts(into out: inout [Int32]) throws(IndexError) {
+            let offset = self.offset
+            if cursor != nil {
+                try cursor!.forEachPosition { out.append($0 - offset) }
+            } else {
+                for p in union.positions(at: unionIndex) { out.append(p - offset) }
+            }
         }
     }
 
-    /// Occurrences of `part` in every live document of `segment`.
-    static func match(_ part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Matches {
-        let elements = elements(of: part)
-        if elements.count == 1 {
-            let list = try postings(elements[0].lookup, in: segment)
-            var result = Matches()
-            result.docs.reserveCapacity(list.count)
-            let base = elements[0].offset
-            for i in 0..<list.count where !segment.isDeleted(Int(list.docs[i])) {
-                result.append(doc: list.docs[i], starts: list.positions(at: i).lazy.map { $0 - base })
-            }
-            return result
-        }
-        var lists: [PostingList] = []
-        for e in elements {
-            let list = try postings(e.lookup, in: segment)
-            if list.count == 0 { return Matches() }
-            lists.append(list)
-        }
-        // Drive with the rarest list; check the others by walking their doc ids forward. Raw
-        // buffers: this loop runs for every document of a common multi-gram part.
-        let driver = lists.indices.min { lists[$0].count < lists[$1].count }!
-        let views = lists.map(PostingView.init)
-        defer { withExtendedLifetime(lists) {} }
-        let offsets = elements.map(\.offset)
-        var cursor = [Int](repeating: 0, count: lists.count)
-        var slot = [Int](repeating: 0, count: lists.count)
-        var result = Matches()
-        let d = views[driver]
-        docs: for i in 0..<d.count {
-            let doc = d.docs[i]
-            if segment.isDeleted(Int(doc)) { continue }
-            for k in views.indices where k != driver {
-                let docsK = views[k].docs
-                var c = cursor[k]
-                while c < views[k].count && docsK[c] < doc { c += 1 }
-                cursor[k] = c
-                if c == views[k].count { break docs }
-                if docsK[c] != doc { continue docs }
-                slot[k] = c
-            }
-            // Start positions p where every element sits at p + offset.
-            let before = result.positions.count
-            let base = offsets[driver]
-            outer: for j in Int(d.starts[i])..<Int(d.starts[i + 1]) {
-                let start = d.positions[j] - base
-                if start < 0 { continue }
-                for k in views.indices where k != driver {
-                    let v = views[k]
-                    if !contains(v.positions, Int(v.starts[slot[k]]), Int(v.starts[slot[k] + 1]), start + offsets[k]) { continue outer }
-                }
-                result.positions.append(start)
-            }
-            if result.positions.count > before {
-                result.docs.append(doc)
-                result.counts.append(Int32(result.positions.count - before))
-                result.positionStart.append(Int32(result.positions.count))
+    /// The union of every gram starting with `c`: documents ascending, positions ascending per document.
+    static func union(startingWith c: UInt32, in segment: SegmentReader) throws(IndexError) -> PostingList {
+        let infos = try segment.terms(in: Gram.range(startingWith: c))
+        if infos.count == 1 { return try segment.postings(infos[0]) }
+        // Every (document, position) pair packed in one integer: one sort merges the lists.
+        var pairs: [UInt64] = []
+        for info in infos {
+            var cursor = try segment.cursor(info)
+            while try cursor.next() != PostingCursor.end {
+                let high = UInt64(UInt32(bitPattern: cursor.doc)) << 32
+                try cursor.forEachPosition { pairs.append(high | UInt64(UInt32(bitPattern: $0))) }
             }
         }
+        pairs.sort()
+        var merged = PostingList()
+        var last: Int32 = -1
+        for v in pairs {
+            let doc = Int32(truncatingIfNeeded: v >> 32)
+            if doc != last {
+                if last >= 0 { merged.positionStart.append(Int32(merged.positions.count)) }
+                merged.docs.append(doc)
+                last = doc
+            }
+            merged.positions.append(Int32(truncatingIfNeeded: v & 0xFFFF_FFFF))
+        }
+        if last >= 0 { merged.positionStart.append(Int32(merged.positions.count)) }
+        return merged
+    }
+
+    /// The sources of `part` in `segment`, rarest first, or nil when some gram of it is absent (the
+    /// part cannot occur).
+    static func sources(of part: QueryPart, in segment: SegmentReader) throws(IndexError) -> [Source]? {
+        var result: [Source] = []
+        for run in part.runs {
+            var offsets: [Int32] = []
+            var o = Int32(run.offset)
+            for s in run.scalars {
+                offsets.append(o)
+                o += s >= 0x10000 ? 2 : 1
+            }
+            let n = run.scalars.count
+            if n == 1 {
+                let list = try union(startingWith: run.scalars[0], in: segment)
+                if list.count == 0 { return nil }
+                result.append(Source(offset: offsets[0], union: list))
+                continue
+            }
+            var infos: [TermInfo] = []
+            infos.reserveCapacity(n - 1)
+            for i in 0..<(n - 1) {
+                guard let info = try segment.find(Gram(run.scalars[i], run.scalars[i + 1]).key) else { return nil }
+                infos.append(info)
+            }
+            for i in cheapestCover(infos.map(\.docFreq)) {
+                result.append(Source(offset: offsets[i], cursor: try segment.cursor(infos[i])))
+            }
+        }
+        result.sort { $0.cost < $1.cost }
         return result
     }
 
-    /// Unretained pointers into a `PostingList` that outlives the view.
-    struct PostingView {
-        let docs: UnsafePointer<Int32>
-        let starts: UnsafePointer<Int32>
-        let positions: UnsafePointer<Int32>
-        let count: Int
-
-        init(_ list: PostingList) {
-            docs = list.docs.withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 4)! }
-            starts = list.positionStart.withUnsafeBufferPointer { $0.baseAddress! }
-            positions = list.positions.withUnsafeBufferPointer { $0.baseAddress ?? UnsafePointer(bitPattern: 4)! }
-            count = list.docs.count
+    /// Occurrences of `part` in every live document of `segment`.
+    ///
+    /// The grams are intersected rarest first (each list jumps to the next candidate through its
+    /// skip entries, whole blocks at a time); positions are decoded only for documents every gram
+    /// holds, rarest gram first, and the check stops at the first gram that rules the document out.
+    static func match(_ part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Matches {
+        guard let sources = try sources(of: part, in: segment), !sources.isEmpty else { return Matches() }
+        var result = Matches()
+        var candidates: [Int32] = [], here: [Int32] = [], kept: [Int32] = []
+        if sources.count == 1 {
+            let s = sources[0]
+            result.docs.reserveCapacity(s.cost)
+            result.counts.reserveCapacity(s.cost)
+            result.positionStart.reserveCapacity(s.cost + 1)
+            while try s.next() != PostingCursor.end {
+                if segment.isDeleted(Int(s.doc)) { continue }
+                candidates.removeAll(keepingCapacity: true)
+                try s.starts(into: &candidates)
+                result.append(doc: s.doc, starts: candidates.lazy.filter { $0 >= 0 })
+            }
+            return result
         }
-    }
-
-    @inline(__always)
-    static func contains(_ p: UnsafePointer<Int32>, _ from: Int, _ to: Int, _ value: Int32) -> Bool {
-        var lo = from, hi = to
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if p[mid] < value { lo = mid + 1 } else { hi = mid }
+        let driver = sources[0]
+        var target = try driver.next()
+        docs: while target != PostingCursor.end {
+            for k in 1..<sources.count {
+                let d = try sources[k].advance(to: target)
+                if d != target {
+                    if d == PostingCursor.end { break docs }
+                    target = try driver.advance(to: d)
+                    continue docs
+                }
+            }
+            if !segment.isDeleted(Int(target)) {
+                // Occurrence starts every gram agrees on.
+                candidates.removeAll(keepingCapacity: true)
+                try driver.starts(into: &candidates)
+                for k in 1..<sources.count where !candidates.isEmpty {
+                    here.removeAll(keepingCapacity: true)
+                    try sources[k].starts(into: &here)
+                    kept.removeAll(keepingCapacity: true)
+                    var j = 0
+                    for c in candidates {
+                        while j < here.count && here[j] < c { j += 1 }
+                        if j < here.count && here[j] == c { kept.append(c) }
+                    }
+                    swap(&candidates, &kept)
+                }
+                result.append(doc: target, starts: candidates.lazy.filter { $0 >= 0 })
+            }
+            target = try driver.next()
         }
-        return lo < to && p[lo] == value
+        return result
     }
 }

@@ -19,14 +19,19 @@ public struct Query: Sendable, Equatable {
     public var text: String
     public var groups: [[QueryPart]]
     public var excluded: [QueryPart]
+    /// What query assistance added (alternatives are also in `groups`, with their origin).
+    public var expansions: [Expansion] = []
 
     /// Queries longer than this (in characters) are refused.
     public static let maxLength = 1_000
     /// Up to this many groups every group must match; above it, most should match.
     public static let strictGroups = 4
 
-    /// All positive parts, in query order.
+    /// All positive parts, in query order (alternatives from query assistance included).
     public var positiveParts: [QueryPart] { groups.flatMap { $0 } }
+
+    /// The parts the user typed.
+    public var literalParts: [QueryPart] { groups.flatMap { $0.filter { $0.origin == .literal } } }
 
     /// How many groups a document must match to qualify (before the partial fallback).
     public var minimumGroups: Int {
@@ -45,6 +50,12 @@ public struct QueryPart: Sendable, Equatable, Hashable {
     public var runs: [QueryRun]
     /// Written in quotes.
     public var quoted: Bool = false
+    /// Typed by the user, or added by query assistance as an alternative of a typed part.
+    public var origin: Origin = .literal
+
+    public enum Origin: String, Sendable, Hashable {
+        case literal, synonym, pinyin
+    }
     /// Characters between this part's searchable text and the next part's in the query (spaces and
     /// the punctuation trimmed from both): how far apart the two stand in the pasted text.
     public var gapAfter: Int = 1
@@ -162,6 +173,28 @@ extension Query {
         if !sawSearchable { throw .noSearchableText(text) }
         if groups.isEmpty { throw .onlyExclusions }
         return Query(text: text, groups: groups, excluded: excluded)
+    }
+
+    /// The query with query assistance's alternatives added to the groups of the parts they
+    /// expand (pinyin readings and synonyms found in the index; `assistant` decides).
+    public func expanded(with assistant: QueryAssistant, analyzer: Analyzer) -> Query {
+        var result = self
+        for g in groups.indices {
+            for part in groups[g] where part.origin == .literal {
+                for e in assistant.expansions(of: part.text) {
+                    var added: [String] = []
+                    for alt in e.with {
+                        guard var alternative = QueryPart(alt, analyzer: analyzer) else { continue }
+                        alternative.origin = e.kind == .pinyin ? .pinyin : .synonym
+                        if result.groups[g].contains(where: { $0.normalized == alternative.normalized }) { continue }
+                        result.groups[g].append(alternative)
+                        added.append(alt)
+                    }
+                    if !added.isEmpty { result.expansions.append(Expansion(part: e.part, with: added, kind: e.kind)) }
+                }
+            }
+        }
+        return result
     }
 
     /// Whether the `-` at `i` starts an exclusion: at the start of a piece, followed by a quote, a

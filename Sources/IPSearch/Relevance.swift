@@ -14,7 +14,10 @@ import IPSearchIndex
 ///   `d` is the smallest distance (in normalized characters) from the end of an occurrence of the
 ///   first part to the start of an occurrence of the second, `g` the gap the two have in the query,
 ///   and `f(d) = 1 / (1 + max(0, d − g) / 8)` in query order (half of it in reverse order);
-/// - sequence: when every pair stands within its query gap in order, `sequenceWeight × Σ idf / n`.
+/// - sequence: when every pair stands within its query gap in order, `sequenceWeight × Σ idf / n`;
+/// - title coverage: `titleCoverageWeight × c² × Σ idf` of the parts in the title zone, where `c` is
+///   the share of the clean title's letters they cover (a query equal to a short title wins over
+///   pages that only mention it, as a short title field does in BM25F).
 public struct Relevance: Sendable, Equatable, Hashable {
     public var k1 = 1.2
     public var b = 0.75
@@ -23,6 +26,10 @@ public struct Relevance: Sendable, Equatable, Hashable {
     public var boilerplateWeight = 0.15
     public var proximityWeight = 1.0
     public var sequenceWeight = 1.0
+    /// How much covering the title counts: `titleCoverageWeight × coverage² × Σ idf` of the parts
+    /// found in the title, coverage = their letters / the title's letters (a query that *is* the
+    /// title scores the whole weight; the per-field length normalization of BM25F for titles).
+    public var titleCoverageWeight = 2.0
 
     public init() {}
 
@@ -53,10 +60,17 @@ public struct Explanation: Sendable, Equatable, Codable {
     public var parts: [PartFactors]
     public var proximity: [PairFactors]
     public var sequenceBonus: Double
+    /// Share of the title's letters the parts found in it cover, and the bonus for it.
+    public var titleCoverage: Double
+    public var titleBonus: Double
     public var score: Double
 
     public struct PartFactors: Sendable, Equatable, Codable {
         public var part: String
+        /// `literal` (typed), `synonym` or `pinyin` (added by query assistance), and the factor its
+        /// BM25 score is multiplied by (1 for typed text).
+        public var origin: String
+        public var factor: Double
         /// Occurrences by zone and their weighted sum (the tf that BM25 saturates).
         public var tf: Int
         public var tfTitle: Int
@@ -71,7 +85,7 @@ public struct Explanation: Sendable, Equatable, Codable {
         public var score: Double
 
         enum CodingKeys: String, CodingKey {
-            case part, tf, tfTitle = "tf_title", tfBody = "tf_body", tfBoilerplate = "tf_boilerplate",
+            case part, origin, factor, tf, tfTitle = "tf_title", tfBody = "tf_body", tfBoilerplate = "tf_boilerplate",
                  weightedTF = "weighted_tf", df, documents = "n_docs", documentLength = "doc_len",
                  averageLength = "avg_doc_len", idf, score
         }
@@ -90,6 +104,7 @@ public struct Explanation: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case matchedGroups = "matched_groups", groups, parts, proximity, sequenceBonus = "sequence_bonus", score
+        case matchedGroups = "matched_groups", groups, parts, proximity, sequenceBonus = "sequence_bonus",
+             titleCoverage = "title_coverage", titleBonus = "title_bonus", score
     }
 }

@@ -8,7 +8,9 @@ import FoundationEssentials
 ///  "hits": [{"id": "002_85d345060cabbe51.txt", "title": "…", "date": "2025-04-24", "source": "中国网",
 ///            "url": null, "score": 2.31, "snippets": [{"text": "…地理標志…", "highlights": [[1, 5]]}],
 ///            "copies": [{"id": "…", "title": "…", "date": "…", "source": "…"}]}],
-///  "facets": {"year": {"2024": 12}, "month": {"2024-03": 2}, "source": {"中国网": 3}}}
+///  "facets": {"year": {"2024": 12}, "month": {"2024-03": 2}, "source": {"中国网": 3}},
+///  "expansions": [{"part": "国知局", "with": ["国家知识产权局"], "kind": "synonym"}],
+///  "suggestions": [{"text": "地理标志", "documents": 3}], "warnings": []}
 /// ```
 /// Highlights are `[start, end)` in Unicode scalars of the snippet's `text`. `date`, `source` and
 /// `url` are null when unknown. `total` counts hits after near-duplicates are collapsed (groups),
@@ -25,6 +27,20 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var partial: Bool
     public var hits: [Hit]
     public var facets: FacetsJSON?
+    public var expansions: [ExpansionJSON]
+    public var suggestions: [SuggestionJSON]
+    public var warnings: [String]
+
+    public struct ExpansionJSON: Codable, Sendable, Equatable {
+        public var part: String
+        public var with: [String]
+        public var kind: String
+    }
+
+    public struct SuggestionJSON: Codable, Sendable, Equatable {
+        public var text: String
+        public var documents: Int
+    }
 
     public struct Hit: Codable, Sendable, Equatable {
         public var id: String
@@ -61,7 +77,7 @@ public struct SearchResponse: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case query, parsed, total, totalDocuments = "total_documents", offset, limit, tookMs = "took_ms", partial,
-             hits, facets
+             hits, facets, expansions, suggestions, warnings
     }
 
     public init(_ result: SearchResult) {
@@ -78,6 +94,9 @@ public struct SearchResponse: Codable, Sendable, Equatable {
                 score: ($0.score * 1_000_000).rounded() / 1_000_000, snippets: $0.snippets, copies: $0.copies,
                 explanation: $0.explanation)
         }
+        expansions = result.expansions.map { ExpansionJSON(part: $0.part, with: $0.with, kind: $0.kind.rawValue) }
+        suggestions = result.suggestions.map { SuggestionJSON(text: $0.text, documents: $0.documents) }
+        warnings = result.warnings
         facets = result.facets.map { f in
             FacetsJSON(year: Dictionary(f.years.map { ($0.label, $0.count) }, uniquingKeysWith: +),
                        month: Dictionary(f.months.map { ($0.label, $0.count) }, uniquingKeysWith: +),

@@ -25,6 +25,8 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
 /// them ends. Thread-safe.
 public final class SearchService: @unchecked Sendable {
     public let indexDirectory: String
+    /// The user's `synonyms.txt` at the top of the corpus folder, re-read when it changes.
+    private let synonymsFile: SynonymsFile?
     private let lock = Lock()
     private var searcher: Searcher?
     private var manifestStamp: FileStamp?
@@ -35,8 +37,10 @@ public final class SearchService: @unchecked Sendable {
     /// `resultCacheSize`: how many recent results to keep (0: none). The server keeps some, so a
     /// popular query is answered without searching again; entries are per generation, so a new
     /// commit never serves stale results.
-    public init(indexDirectory: String, resultCacheSize: Int = 0) {
+    /// `corpusDirectory`: where `synonyms.txt` is looked for (nil: built-in synonyms only).
+    public init(indexDirectory: String, corpusDirectory: String? = nil, resultCacheSize: Int = 0) {
         self.indexDirectory = indexDirectory
+        synonymsFile = corpusDirectory.map { SynonymsFile(path: $0 + "/" + Synonyms.fileName) }
         cache = resultCacheSize > 0 ? ResultCache(capacity: resultCacheSize) : nil
     }
 
@@ -62,13 +66,34 @@ public final class SearchService: @unchecked Sendable {
         let query = try parse(text)
         let searcher: Searcher
         do { searcher = try current() } catch { throw .index(error) }
-        let key = ResultCache.Key(generation: searcher.reader.generation, text: text, options: options)
+        var synonyms = Synonyms.builtIn
+        var warnings: [String] = []
+        if options.expand, let synonymsFile { (synonyms, warnings) = synonymsFile.current() }
+        let key = ResultCache.Key(generation: searcher.reader.generation, text: text, options: options,
+                                  synonyms: options.expand ? synonyms : nil)
         if var hit = cache?.get(key) {
             hit.tookMilliseconds = (System.now() - started) * 1000
             return hit
         }
-        let result: SearchResult
-        do { result = try searcher.search(query, options: options) } catch { throw .index(error) }
+        let analyzer = borrowAnalyzer()
+        defer { returnAnalyzer(analyzer) }
+        var result: SearchResult
+        do {
+            if options.expand {
+                let assistant = QueryAssistant(reader: searcher.reader, synonyms: synonyms)
+                let expanded = query.expanded(with: assistant, analyzer: analyzer)
+                result = try searcher.search(expanded, options: options, analyzer: analyzer)
+                result.expansions = expanded.expansions
+                // "Did you mean": only a query that found nothing (or only partial matches) pays for it.
+                if result.total == 0 || result.partial {
+                    result.suggestions = assistant.suggestions(for: query.literalParts.map(\.text))
+                }
+            } else {
+                result = try searcher.search(query, options: options, analyzer: analyzer)
+            }
+        } catch { throw .index(error) }
+        result.warnings = warnings
+        result.tookMilliseconds = (System.now() - started) * 1000
         cache?.put(key, result)
         return result
     }
@@ -111,6 +136,8 @@ final class ResultCache: @unchecked Sendable {
         var generation: Int
         var text: String
         var options: SearchOptions
+        /// The synonyms in force (an edit of synonyms.txt changes the results).
+        var synonyms: Synonyms?
     }
 
     private let capacity: Int

@@ -22,6 +22,8 @@ public struct SearchOptions: Sendable, Hashable {
     public var timeline = false
     /// One hit per near-duplicate group (the best copy), the others listed under it.
     public var collapse = true
+    /// Pinyin readings, synonyms and "did you mean" (query assistance).
+    public var expand = true
 
     public static let maxLimit = 1_000_000
     /// The deepest page anyone can ask for (`offset + limit`): keeps a request from turning into a
@@ -82,6 +84,12 @@ public struct SearchResult: Sendable, Equatable {
     public var facets: Facets?
     /// Bars per year, or per month when the matches span two years or less (with `timeline`).
     public var timeline: [TimelineChart.Bar]?
+    /// How query assistance expanded the query.
+    public var expansions: [Expansion] = []
+    /// Corrections that have hits, for a query with none (or only partial ones).
+    public var suggestions: [Suggestion] = []
+    /// Problems the user should fix that did not stop the search (e.g. bad lines in synonyms.txt).
+    public var warnings: [String] = []
     public var tookMilliseconds: Double
 }
 
@@ -102,6 +110,8 @@ public final class Searcher: Sendable {
         var segment: Int32
         var doc: Int32
         var coord: Int32
+        /// Groups matched by the text the user typed (not only by an alternative).
+        var literal: Int32
         var score: Double
         var date: Int32
         var group: UInt32
@@ -114,13 +124,27 @@ public final class Searcher: Sendable {
         var groupOf: [Int]
         var groups: [[Int]]
         var minimumGroups: Int
+        /// Score factor of each part: 1 for typed text, less for alternatives.
+        var factor: [Double]
+        var literal: [Bool]
+        /// Letters and Han characters of each part (what it covers of a title).
+        var letters: [Int]
         var df: [Int]
         var idf: [Double]
         var documents: Int
         var averageLength: Double
     }
 
-    public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResult {
+    /// Score factors of alternatives added by query assistance: below the typed text, pinyin
+    /// readings below synonyms. (Documents matching more typed groups rank first anyway.)
+    public static let synonymFactor = 0.9
+    public static let pinyinFactor = 0.8
+    /// Synonym alternatives up to this many characters (abbreviations) must be whole words.
+    public static let wholeWordLimit = 3
+
+    /// `analyzer` checks that short synonym alternatives occur as whole words (documents are
+    /// re-segmented for that); without it they are not checked.
+    public func search(_ query: Query, options: SearchOptions = SearchOptions(), analyzer: Analyzer? = nil) throws(IndexError) -> SearchResult {
         let started = System.now()
         var parts: [QueryPart] = []
         for p in query.positiveParts where !parts.contains(p) { parts.append(p) }
@@ -134,7 +158,10 @@ public final class Searcher: Sendable {
         for segment in reader.segments {
             var matches: [PartMatcher.Matches] = []
             for (p, part) in parts.enumerated() {
-                let m = try PartMatcher.match(part, in: segment)
+                var m = try PartMatcher.match(part, in: segment)
+                if part.origin == .synonym, let analyzer, part.normalized.count <= Searcher.wholeWordLimit {
+                    m = try Searcher.wholeWords(m, part: part, segment: segment, analyzer: analyzer)
+                }
                 df[p] += m.docs.count
                 matches.append(m)
             }
@@ -145,7 +172,11 @@ public final class Searcher: Sendable {
         }
         let n = reader.documentCount
         let bm25 = relevance.bm25
-        let plan = Plan(parts: parts, groupOf: groupOf, groups: groups, minimumGroups: query.minimumGroups, df: df,
+        let factor = parts.map { $0.origin == .literal ? 1 : ($0.origin == .synonym ? Searcher.synonymFactor : Searcher.pinyinFactor) }
+        let plan = Plan(parts: parts, groupOf: groupOf, groups: groups, minimumGroups: query.minimumGroups,
+                        factor: factor, literal: parts.map { $0.origin == .literal },
+                        letters: parts.map { p in p.displayText.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) } },
+                        df: df,
                         idf: df.map { bm25.idf(documents: n, containing: $0) }, documents: n,
                         averageLength: reader.averageWordCount)
 
@@ -189,14 +220,12 @@ public final class Searcher: Sendable {
                 if filterByDate && (date == DayNumber.none || date < since || date > until) { continue }
                 if let allowedSources, !allowedSources.contains(columns.sources[Int(doc)]) { continue }
                 let coord = matchedGroups(plan, slots)
-                if coord >= plan.minimumGroups {
+                if coord >= plan.minimumGroups || full.isEmpty {
                     let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: slots, explain: false).score
-                    full.append(Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), score: score, date: date,
-                                          group: reader.groups.groups[s][Int(doc)]))
-                } else if full.isEmpty {
-                    let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: slots, explain: false).score
-                    some.append(Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), score: score, date: date,
-                                          group: reader.groups.groups[s][Int(doc)]))
+                    let c = Candidate(segment: Int32(s), doc: doc, coord: Int32(coord),
+                                      literal: Int32(matchedGroups(plan, slots, literalOnly: true)), score: score,
+                                      date: date, group: reader.groups.groups[s][Int(doc)])
+                    if coord >= plan.minimumGroups { full.append(c) } else { some.append(c) }
                 }
             }
         }
@@ -285,14 +314,33 @@ public final class Searcher: Sendable {
 
     // MARK: Scoring
 
-    /// Groups with at least one matched part.
+    /// Groups with at least one matched part (typed parts only, with `literalOnly`).
     @inline(__always)
-    func matchedGroups(_ plan: Plan, _ slots: [Int]) -> Int {
+    func matchedGroups(_ plan: Plan, _ slots: [Int], literalOnly: Bool = false) -> Int {
         var count = 0
         for g in plan.groups {
-            for p in g where slots[p] >= 0 { count += 1; break }
+            for p in g where slots[p] >= 0 && (!literalOnly || plan.literal[p]) { count += 1; break }
         }
         return count
+    }
+
+    /// `matches` of an abbreviation reduced to the occurrences that are whole words of the
+    /// document (ICU word boundaries of its text): 知产 counts in 加强知产保护, not in 认知产生.
+    static func wholeWords(_ matches: PartMatcher.Matches, part: QueryPart, segment: SegmentReader,
+                           analyzer: Analyzer) throws(IndexError) -> PartMatcher.Matches {
+        var kept = PartMatcher.Matches()
+        let length = part.normalized.count
+        for i in 0..<matches.count {
+            let doc = matches.docs[i]
+            let stored = try segment.storedDocument(Int(doc))
+            let normalized = analyzer.normalizer.normalize(Array(stored.text.utf16), removing: stored.meta.spamSpans)
+            let analysis = analyzer.analyze(normalized: normalized)
+            let starts = matches.range(at: i).map { matches.positions[$0] }.filter {
+                QueryAssistant.isWholeWord(occurrence: Int($0)..<(Int($0) + length), in: analysis)
+            }
+            kept.append(doc: doc, starts: starts)
+        }
+        return kept
     }
 
     /// The score of one document: zone-weighted BM25 per matched part, proximity of consecutive
@@ -313,10 +361,11 @@ public final class Searcher: Sendable {
                 weighted += relevance.weight(z)
                 byZone[Int(z.rawValue)] += 1
             }
-            let s = bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength, idf: plan.idf[p])
+            let s = plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength, idf: plan.idf[p])
             total += s
             if explain {
-                partFactors.append(.init(part: plan.parts[p].displayText, tf: Int(m.counts[slots[p]]), tfTitle: byZone[0],
+                partFactors.append(.init(part: plan.parts[p].displayText, origin: plan.parts[p].origin.rawValue,
+                                         factor: plan.factor[p], tf: Int(m.counts[slots[p]]), tfTitle: byZone[0],
                                          tfBody: byZone[1], tfBoilerplate: byZone[2], weightedTF: weighted, df: plan.df[p],
                                          documents: plan.documents, documentLength: dl, averageLength: plan.averageLength,
                                          idf: plan.idf[p], score: s))
@@ -362,9 +411,28 @@ public final class Searcher: Sendable {
             bonus = relevance.sequenceWeight * idfs.reduce(0, +) / Double(idfs.count)
             total += bonus
         }
+        // Title coverage: typed parts found in the title zone, against the title's letters.
+        var coverage = 0.0, titleBonus = 0.0
+        let titleLength = Int(columns.titleLengths[Int(doc)])
+        if titleLength > 0, let zone = columns.titleZone(Int(doc)) {
+            var covered = 0, idfs = 0.0
+            for p in plan.parts.indices where slots[p] >= 0 && plan.literal[p] {
+                let m = matches[p]
+                if m.range(at: slots[p]).contains(where: { zone.contains(m.positions[$0]) }) {
+                    covered += plan.letters[p]
+                    idfs += plan.idf[p]
+                }
+            }
+            if covered > 0 {
+                coverage = min(1, Double(covered) / Double(titleLength))
+                titleBonus = relevance.titleCoverageWeight * coverage * coverage * idfs
+                total += titleBonus
+            }
+        }
         guard explain else { return (total, nil) }
         return (total, Explanation(matchedGroups: matchedGroups(plan, slots), groups: plan.groups.count,
-                                   parts: partFactors, proximity: pairFactors, sequenceBonus: bonus, score: total))
+                                   parts: partFactors, proximity: pairFactors, sequenceBonus: bonus,
+                                   titleCoverage: coverage, titleBonus: titleBonus, score: total))
     }
 
     /// The smallest distance from the end of an occurrence of `a` to the start of one of `b` in that
@@ -426,6 +494,7 @@ public final class Searcher: Sendable {
                 if a.date != b.date { return sort == .newest ? a.date > b.date : a.date < b.date }
             }
             if a.coord != b.coord { return a.coord > b.coord }
+            if a.literal != b.literal { return a.literal > b.literal }
             if a.score != b.score { return a.score > b.score }
             return try ids.id(a) < ids.id(b)
         }

@@ -83,16 +83,25 @@ public enum Zones {
 
         // Title line and the crumbs above it.
         var titleLine: Int?
+        var firstShort: Int?
         var k = first
         while k < lines.count, k - first < 40 {
             let line = lines[k]
             if line.isBlank { k += 1; continue }
-            if line.isField || line.isMarker || line.isCrumb || (line.hasDate && line.visible < 40) {
+            if line.isField || line.isMarker || (line.hasDate && line.visible < 40) {
+                k += 1; continue
+            }
+            if line.isCrumb {
+                // A short numbered heading (`3.12. 克隆`, `第 15 章 对话框`) is a headline, not a crumb.
+                if Zones.isNumberedHeading(text, line.content) { titleLine = k; break }
+                if firstShort == nil { firstShort = k }
                 k += 1; continue
             }
             titleLine = k
             break
         }
+        // A top made only of short lines: the first of them is the headline (`参考文献`).
+        if titleLine == nil, let s = firstShort { titleLine = s }
         var bodyFrom = first
         // A page whose top holds no headline, only a paragraph (a wire story), often names its
         // headline in a `本文链接:` / `原标题:` line: that is the better title.
@@ -196,6 +205,31 @@ public enum Zones {
     }
 
     /// `pieces` with `range` set to `kind`.
+    /// `3.12. 克隆`, `1 概述`, `第 15 章 对话框`, `第3节 …`: a section number, then a Han or Latin title.
+    static func isNumberedHeading(_ text: [UInt16], _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        let end = range.upperBound
+        func isDigit(_ u: UInt16) -> Bool { u >= 0x30 && u <= 0x39 }
+        if i < end, text[i] == 0x7B2C {  // 第
+            i += 1
+            while i < end, Line.isSpace(text[i]) { i += 1 }
+            let start = i
+            while i < end, isDigit(text[i]) || (text[i] >= 0x4E00 && "一二三四五六七八九十百".utf16.contains(text[i])) { i += 1 }
+            guard i > start else { return false }
+            while i < end, Line.isSpace(text[i]) { i += 1 }
+            guard i < end, text[i] == 0x7AE0 || text[i] == 0x8282 || text[i] == 0x7BC7 || text[i] == 0x90E8 else { return false }  // 章节篇部
+            return i + 1 < end
+        }
+        let start = i
+        while i < end, isDigit(text[i]) || text[i] == 0x2E { i += 1 }
+        guard i > start, isDigit(text[start]) else { return false }
+        let hadSpace = i < end && Line.isSpace(text[i])
+        while i < end, Line.isSpace(text[i]) { i += 1 }
+        guard i < end, hadSpace || text[i - 1] == 0x2E else { return false }
+        let u = text[i]
+        return (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0x41 && u <= 0x5A) || (u >= 0x61 && u <= 0x7A)
+    }
+
     static func carve(_ pieces: [Zone], _ range: Range<Int>, _ kind: ZoneKind) -> [Zone] {
         var out: [Zone] = []
         for p in pieces {

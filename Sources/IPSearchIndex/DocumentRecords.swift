@@ -256,6 +256,7 @@ public struct DocumentMeta: Sendable, Equatable {
 /// documents u32
 /// dates:        documents × i32   (day number, i32.min = none)
 /// sources:      documents × u32   (0 = none, k = dictionary entry k − 1)
+/// title length: documents × u16   (letters and Han characters of the clean title)
 /// zone offsets: (documents + 1) × u32, relative to the zone bytes
 /// zone bytes:   per document a ZoneMap (count varint, then start delta varint | kind u8 …)
 /// dictionary:   count u32, then per source: varint byte length + UTF-8 (the display form of the
@@ -264,6 +265,8 @@ public struct DocumentMeta: Sendable, Equatable {
 public struct DocumentColumns: Sendable {
     public internal(set) var dates: [Int32] = []
     public internal(set) var sources: [UInt32] = []
+    /// Letters and Han characters of each document's clean title (how much of it a query covers).
+    public internal(set) var titleLengths: [UInt16] = []
     public internal(set) var sourceNames: [String] = []
     var zoneOffsets: [UInt32] = [0]
     var zoneBytes: [UInt8] = []
@@ -296,6 +299,16 @@ public struct DocumentColumns: Sendable {
         return lo == a ? .body : zoneKinds[lo - 1]
     }
 
+    /// The normalized range of `doc`'s title zone (nil when it has none, or it ends the text).
+    public func titleZone(_ doc: Int) -> Range<Int32>? {
+        let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
+        for k in a..<b where zoneKinds[k] == .title {
+            guard k + 1 < b else { return nil }
+            return Int32(clamping: zoneStarts[k])..<Int32(clamping: zoneStarts[k + 1])
+        }
+        return nil
+    }
+
     public func source(_ doc: Int) -> String? {
         let s = Int(sources[doc])
         return s == 0 ? nil : sourceNames[s - 1]
@@ -306,8 +319,9 @@ public struct DocumentColumns: Sendable {
         var columns = DocumentColumns()
         private var byKey: [String: UInt32] = [:]
 
-        func add(date: Int32?, sourceKey: String?, sourceDisplay: String?, zones: ZoneMap) {
+        func add(date: Int32?, sourceKey: String?, sourceDisplay: String?, titleLength: Int, zones: ZoneMap) {
             columns.dates.append(date ?? DayNumber.none)
+            columns.titleLengths.append(UInt16(clamping: titleLength))
             var ordinal: UInt32 = 0
             if let sourceKey, !sourceKey.isEmpty {
                 if let o = byKey[sourceKey] { ordinal = o } else {
@@ -324,10 +338,11 @@ public struct DocumentColumns: Sendable {
 
     func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(count * 12 + zoneBytes.count + 64)
+        out.reserveCapacity(count * 14 + zoneBytes.count + 64)
         out.appendLE(UInt32(count))
         for d in dates { out.appendLE(UInt32(bitPattern: d)) }
         for s in sources { out.appendLE(s) }
+        for t in titleLengths { out.append(UInt8(t & 0xFF)); out.append(UInt8(t >> 8)) }
         for o in zoneOffsets { out.appendLE(o) }
         out.append(contentsOf: zoneBytes)
         out.appendLE(UInt32(sourceNames.count))
@@ -337,12 +352,14 @@ public struct DocumentColumns: Sendable {
 
     static func decode(_ body: UnsafeRawBufferPointer, documents: Int) -> DocumentColumns? {
         var r = ByteReader(body)
-        guard let n = r.u32(), Int(n) == documents, r.remaining >= documents * 12 + 4 else { return nil }
+        guard let n = r.u32(), Int(n) == documents, r.remaining >= documents * 14 + 4 else { return nil }
         var c = DocumentColumns()
         c.dates.reserveCapacity(documents)
         c.sources.reserveCapacity(documents)
         for _ in 0..<documents { c.dates.append(Int32(bitPattern: r.u32()!)) }
         for _ in 0..<documents { c.sources.append(r.u32()!) }
+        guard let lengths = r.bytes(documents * 2) else { return nil }
+        c.titleLengths = (0..<documents).map { UInt16(lengths[2 * $0]) | UInt16(lengths[2 * $0 + 1]) << 8 }
         c.zoneOffsets = []
         c.zoneOffsets.reserveCapacity(documents + 1)
         for _ in 0...documents { c.zoneOffsets.append(r.u32()!) }

@@ -11,10 +11,12 @@ import Darwin
 /// (body length, CRC-32 of everything before the footer, `"IPSE"`). Readers check header and footer
 /// when they open a file; records inside big files carry their own CRC-32, checked when read.
 public enum SegmentComponent: String, CaseIterable, Sendable {
-    /// Sorted fixed-width term entries: gram key → postings range, doc frequency, checksums.
+    /// Term dictionary: gram keys in checksummed, delta-encoded blocks of 64, with a block index.
     case terms
-    /// Postings lists: per document, doc delta, term frequency, position deltas (varints).
+    /// Postings lists: skip entries and 128-document blocks of bit-packed doc deltas and frequencies.
     case postings
+    /// Positions of every (gram, document), read only for documents that pass the intersection.
+    case positions
     /// Fixed-width document records: stored record range, word count, content hash, file size, mtime.
     case documents
     /// Stored documents: id, title, date, source, encoding and the deflated original text.
@@ -31,12 +33,13 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
     case groups
 
     /// The files every segment has (deletions and groups come and go with generations).
-    public static let perSegment: [SegmentComponent] = [.terms, .postings, .documents, .store, .meta, .columns, .signatures]
+    public static let perSegment: [SegmentComponent] = [.terms, .postings, .positions, .documents, .store, .meta, .columns, .signatures]
 
     public var fileExtension: String {
         switch self {
         case .terms: return "terms"
         case .postings: return "post"
+        case .positions: return "pos"
         case .documents: return "docs"
         case .store: return "store"
         case .deletions: return "del"
@@ -51,6 +54,7 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
         switch self {
         case .terms: return 0x5444_5049  // "IPDT"
         case .postings: return 0x5350_5049  // "IPPS"
+        case .positions: return 0x4F50_5049  // "IPPO"
         case .documents: return 0x4344_5049  // "IPDC"
         case .store: return 0x5453_5049  // "IPST"
         case .deletions: return 0x4C44_5049  // "IPDL"

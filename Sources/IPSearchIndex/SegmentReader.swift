@@ -7,6 +7,10 @@ public final class SegmentReader: @unchecked Sendable {
     public let meta: SegmentMeta
     let termsFile: MappedFile
     let postingsFile: MappedFile
+    let positionsFile: MappedFile
+    let dictionary: TermDictionary.Reader
+    let postingsData: PageChecksums.Reader
+    let positionsData: PageChecksums.Reader
     let documentsFile: MappedFile
     let storeFile: MappedFile
     let metaFile: MappedFile
@@ -25,6 +29,10 @@ public final class SegmentReader: @unchecked Sendable {
         func path(_ c: SegmentComponent) -> String { directory + "/" + c.fileName(segment: meta.name) }
         termsFile = try MappedFile(path: path(.terms), component: .terms, verifyChecksum: false)
         postingsFile = try MappedFile(path: path(.postings), component: .postings, verifyChecksum: false)
+        positionsFile = try MappedFile(path: path(.positions), component: .positions, verifyChecksum: false)
+        dictionary = try TermDictionary.Reader(termsFile)
+        postingsData = try PageChecksums.Reader(postingsFile)
+        positionsData = try PageChecksums.Reader(positionsFile)
         // The document table is small (48 bytes a document) and every query reads lengths from it:
         // check it whole once and keep the lengths.
         documentsFile = try MappedFile(path: path(.documents), component: .documents, verifyChecksum: true)
@@ -37,10 +45,7 @@ public final class SegmentReader: @unchecked Sendable {
             throw IndexError.corrupt(path: columnsFile.path, reason: "the columns do not match the segment's \(meta.documents) documents")
         }
         self.columns = columns
-        if termsFile.bodyRange.count % TermInfo.entrySize != 0 {
-            throw IndexError.corrupt(path: termsFile.path, reason: "size is not a whole number of entries")
-        }
-        termCount = termsFile.bodyRange.count / TermInfo.entrySize
+        termCount = dictionary.termCount
         if documentsFile.bodyRange.count != meta.documents * SegmentReader.documentRecordSize {
             throw IndexError.corrupt(path: documentsFile.path, reason: "holds \(documentsFile.bodyRange.count / SegmentReader.documentRecordSize) documents, the manifest says \(meta.documents)")
         }
@@ -72,134 +77,48 @@ public final class SegmentReader: @unchecked Sendable {
 
     // MARK: Terms
 
-    private func entry(_ i: Int) throws(IndexError) -> TermInfo {
-        let offset = termsFile.bodyRange.lowerBound + i * TermInfo.entrySize
-        let base = termsFile.bytes.baseAddress! + offset
-        var r = ByteReader(base: base, range: 0..<TermInfo.entrySize)
-        let key = r.u64()!, po = r.u64()!, pl = r.u32()!, df = r.u32()!, pcrc = r.u32()!, ecrc = r.u32()!
-        if cicu_crc32(0, base, TermInfo.entrySize - 4) != ecrc {
-            throw IndexError.corrupt(path: termsFile.path, reason: "term entry \(i) fails its checksum")
-        }
-        return TermInfo(key: key, postingsOffset: Int(po), postingsLength: Int(pl), docFreq: Int(df), postingsCRC: pcrc)
-    }
-
-    /// Index of the first entry whose key is ≥ `key`. Every probed entry's checksum is checked: a
-    /// damaged key would otherwise steer the search away from good terms without an error.
-    private func lowerBound(_ key: UInt64) throws(IndexError) -> Int {
-        var lo = 0, hi = termCount
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if try entry(mid).key < key { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
+    /// The term entry of `key`, or nil. Reads and checks one dictionary block.
     public func find(_ key: UInt64) throws(IndexError) -> TermInfo? {
-        let i = try lowerBound(key)
-        guard i < termCount else { return nil }
-        let e = try entry(i)
-        return e.key == key ? e : nil
+        try dictionary.find(key)
     }
 
     /// All entries with keys in `range` (every gram starting with one character).
     public func terms(in range: ClosedRange<UInt64>) throws(IndexError) -> [TermInfo] {
-        var i = try lowerBound(range.lowerBound)
         var result: [TermInfo] = []
-        while i < termCount {
-            let e = try entry(i)
-            if e.key > range.upperBound { break }
-            result.append(e)
-            i += 1
-        }
+        try dictionary.terms(in: range) { (info) throws(IndexError) in result.append(info) }
         return result
+    }
+
+    /// Calls `body` with every entry with a key in `range`, in key order, without collecting them.
+    public func forEachTerm(in range: ClosedRange<UInt64>, _ body: (TermInfo) throws(IndexError) -> Void) throws(IndexError) {
+        try dictionary.terms(in: range, body)
     }
 
     // MARK: Postings
 
+    /// A cursor over `info`'s documents, frequencies and (lazily) positions.
+    public func cursor(_ info: TermInfo) throws(IndexError) -> PostingCursor {
+        try PostingCursor(post: postingsData, pos: positionsData, documents: meta.documents, info: info)
+    }
+
     /// Documents and term frequencies only, positions skipped (enough to count the occurrences of
     /// a one-gram part): `body(doc, tf)` is called in document order.
     public func frequencies(_ info: TermInfo, _ body: (Int32, Int32) -> Void) throws(IndexError) {
-        let start = info.postingsOffset
-        guard start >= postingsFile.bodyRange.lowerBound, start + info.postingsLength <= postingsFile.bodyRange.upperBound else {
-            throw IndexError.corrupt(path: postingsFile.path, reason: "postings range out of bounds")
-        }
-        let base = postingsFile.bytes.baseAddress!
-        if cicu_crc32(0, base + start, info.postingsLength) != info.postingsCRC {
-            throw IndexError.corrupt(path: postingsFile.path, reason: "postings of a term fail their checksum")
-        }
-        var r = ByteReader(base: base, range: start..<(start + info.postingsLength))
-        var doc: Int64 = 0
-        for _ in 0..<info.docFreq {
-            guard let code = r.varint(), let tf = code & 1 == 1 ? 1 : r.varint(), tf > 0, tf <= UInt64(r.remaining) else {
-                throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings")
-            }
-            doc += Int64(code >> 1)
-            guard doc < Int64(meta.documents) else {
-                throw IndexError.corrupt(path: postingsFile.path, reason: "document number out of range")
-            }
-            // Skip tf position varints: count bytes without the continuation bit.
-            var remaining = tf
-            while remaining > 0 {
-                guard r.offset < r.end else { throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings") }
-                if r.base.load(fromByteOffset: r.offset, as: UInt8.self) < 0x80 { remaining -= 1 }
-                r.offset += 1
-            }
-            body(Int32(doc), Int32(tf))
-        }
+        var c = try cursor(info)
+        while try c.next() != PostingCursor.end { body(c.doc, Int32(c.freq)) }
     }
 
+    /// The whole list decoded: documents and every position.
     public func postings(_ info: TermInfo) throws(IndexError) -> PostingList {
-        let start = info.postingsOffset  // a file offset
-        guard start >= postingsFile.bodyRange.lowerBound, start + info.postingsLength <= postingsFile.bodyRange.upperBound else {
-            throw IndexError.corrupt(path: postingsFile.path, reason: "postings range out of bounds")
-        }
-        let base = postingsFile.bytes.baseAddress!
-        if cicu_crc32(0, base + start, info.postingsLength) != info.postingsCRC {
-            throw IndexError.corrupt(path: postingsFile.path, reason: "postings of a term fail their checksum")
-        }
-        // Hot loop of every multi-gram query: decode into preallocated buffers (every position takes
-        // at least one byte, so the byte length bounds the position count).
         var list = PostingList()
-        let df = info.docFreq
-        let limit = start + info.postingsLength
-        var failed = false
-        var positionCount = 0
-        list.positions = [Int32](unsafeUninitializedCapacity: info.postingsLength) { positions, initialized in
-            list.docs = [Int32](unsafeUninitializedCapacity: df) { docs, docsInitialized in
-                list.positionStart = [Int32](unsafeUninitializedCapacity: df + 1) { starts, startsInitialized in
-                    var r = ByteReader(base: base, range: start..<limit)
-                    var doc: Int64 = 0
-                    starts[0] = 0
-                    var k = 0
-                    while k < df {
-                        guard let code = r.varint(), let tf = code & 1 == 1 ? 1 : r.varint(), tf > 0, Int(tf) <= r.remaining else {
-                            failed = true
-                            break
-                        }
-                        doc += Int64(code >> 1)
-                        if doc >= Int64(meta.documents) || positionCount + Int(tf) > positions.count {
-                            failed = true
-                            break
-                        }
-                        var position: Int64 = 0
-                        for _ in 0..<tf {
-                            guard let d = r.varint() else { failed = true; break }
-                            position += Int64(d)
-                            positions[positionCount] = Int32(truncatingIfNeeded: position)
-                            positionCount += 1
-                        }
-                        if failed { break }
-                        docs[k] = Int32(doc)
-                        starts[k + 1] = Int32(positionCount)
-                        k += 1
-                    }
-                    startsInitialized = k + 1
-                    docsInitialized = k
-                }
-            }
-            initialized = positionCount
+        list.docs.reserveCapacity(info.docFreq)
+        list.positionStart.reserveCapacity(info.docFreq + 1)
+        var c = try cursor(info)
+        while try c.next() != PostingCursor.end {
+            list.docs.append(c.doc)
+            try c.forEachPosition { list.positions.append($0) }
+            list.positionStart.append(Int32(truncatingIfNeeded: list.positions.count))
         }
-        if failed { throw IndexError.corrupt(path: postingsFile.path, reason: "malformed postings") }
         return list
     }
 
@@ -284,6 +203,7 @@ public final class SegmentReader: @unchecked Sendable {
         // (Spelled out: a loop over an array of files with typed throws crashes the 6.3 optimizer.)
         try termsFile.verifyChecksum()
         try postingsFile.verifyChecksum()
+        try positionsFile.verifyChecksum()
         try documentsFile.verifyChecksum()
         try storeFile.verifyChecksum()
         try metaFile.verifyChecksum()
@@ -292,7 +212,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Bytes of the segment's files.
     public var fileBytes: Int {
-        termsFile.size + postingsFile.size + documentsFile.size + storeFile.size + metaFile.size + signaturesFile.size
+        termsFile.size + postingsFile.size + positionsFile.size + documentsFile.size + storeFile.size + metaFile.size + signaturesFile.size
     }
 }
 

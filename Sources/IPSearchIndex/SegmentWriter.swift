@@ -20,6 +20,8 @@ struct PreparedDocument: Sendable {
     var sourceDisplay: String?
     var zones: ZoneMap
     var signature: [UInt32]
+    /// Letters and Han characters of the clean title.
+    var titleLength: Int
 
     init(contentHash: UInt64, fileSize: UInt64, mtimeNanoseconds: Int64, meta: DocumentMeta, text: String,
          analysis: Analysis, sourceKey: String?, zones: ZoneMap, signature: [UInt32]) {
@@ -35,6 +37,7 @@ struct PreparedDocument: Sendable {
         sourceDisplay = meta.source
         self.zones = zones
         self.signature = signature
+        titleLength = meta.title.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) }
         (keys, freqs, positions) = PreparedDocument.invert(analysis.grams, analysis.gramPositions)
     }
 
@@ -129,7 +132,8 @@ final class SegmentWriter {
         let metaOffset = metaFile.offset
         let metaCRC = doc.metaRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
         try metaFile.append(doc.metaRecord)
-        columns.add(date: doc.date, sourceKey: doc.sourceKey, sourceDisplay: doc.sourceDisplay, zones: doc.zones)
+        columns.add(date: doc.date, sourceKey: doc.sourceKey, sourceDisplay: doc.sourceDisplay,
+                    titleLength: doc.titleLength, zones: doc.zones)
         signatures.append(doc.signature)
         signatureWidth = max(signatureWidth, doc.signature.count)
 
@@ -198,54 +202,52 @@ final class SegmentWriter {
         try sig.append(SignatureTable.encode(signatures, width: signatureWidth))
         try sig.finish()
         let order = slotKeys.indices.sorted { slotKeys[$0] < slotKeys[$1] }
-        let postings = try FileWriter(path: path(.postings), component: .postings)
-        let terms = try FileWriter(path: path(.terms), component: .terms)
-        var entry: [UInt8] = []
-        entry.reserveCapacity(TermInfo.entrySize)
-        var bytes: [UInt8] = []
+        let postingsFile = try FileWriter(path: path(.postings), component: .postings)
+        let positionsFile = try FileWriter(path: path(.positions), component: .positions)
+        let postings = PageChecksums.Writer(postingsFile)
+        let positions = PageChecksums.Writer(positionsFile)
+        let terms = TermDictionary.Writer(try FileWriter(path: path(.terms), component: .terms))
+        var postBytes: [UInt8] = [], posBytes: [UInt8] = []
+        var listDocs: [UInt32] = [], freqs: [UInt32] = [], offsets: [UInt32] = []
         for slot in order {
-            // Encode the gram's chain: most grams occur once per document, so the low bit of the
-            // doc delta says "tf = 1" and saves the tf byte.
-            bytes.removeAll(keepingCapacity: true)
+            // Walk the gram's chain into flat arrays, then encode the blocks.
+            listDocs.removeAll(keepingCapacity: true)
+            freqs.removeAll(keepingCapacity: true)
+            offsets.removeAll(keepingCapacity: true)
             var e = slotHead[slot]
-            var lastDoc: UInt32 = 0
             while e != SegmentWriter.none {
                 let i = Int(e)
-                let doc = pool[i + 1], tf = pool[i + 2]
-                let delta = UInt64(doc - lastDoc) << 1
-                if tf == 1 {
-                    VarInt.append(delta | 1, to: &bytes)
-                } else {
-                    VarInt.append(delta, to: &bytes)
-                    VarInt.append(tf, to: &bytes)
-                }
-                var last: UInt32 = 0
-                for j in 0..<Int(tf) {
-                    let position = pool[i + 3 + j]
-                    VarInt.append(position - last, to: &bytes)
-                    last = position
-                }
-                lastDoc = doc
+                let tf = pool[i + 2]
+                listDocs.append(pool[i + 1])
+                freqs.append(tf)
+                offsets.append(contentsOf: pool[(i + 3)..<(i + 3 + Int(tf))])
                 e = pool[i]
             }
-            let offset = UInt64(postings.offset)
-            try postings.append(bytes)
-            entry.removeAll(keepingCapacity: true)
-            entry.appendLE(slotKeys[slot])
-            entry.appendLE(offset)
-            entry.appendLE(UInt32(bytes.count))
-            entry.appendLE(slotDocFreq[slot])
-            entry.appendLE(bytes.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) })
-            entry.appendLE(entry.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) })
-            try terms.append(entry)
+            postBytes.removeAll(keepingCapacity: true)
+            posBytes.removeAll(keepingCapacity: true)
+            listDocs.withUnsafeBufferPointer { d in
+                freqs.withUnsafeBufferPointer { f in
+                    offsets.withUnsafeBufferPointer { o in
+                        BlockPostings.encode(docs: d, freqs: f, positions: o, post: &postBytes, pos: &posBytes)
+                    }
+                }
+            }
+            guard postBytes.count < Int(UInt32.max), posBytes.count < Int(UInt32.max) else {
+                throw IndexError.io(path: postingsFile.path, operation: "write a postings list too large for the index format", errno: EFBIG)
+            }
+            try terms.add(key: slotKeys[slot], docFreq: listDocs.count, postingsOffset: postings.dataLength, postingsLength: postBytes.count,
+                          positionsOffset: positions.dataLength, positionsLength: posBytes.count)
+            try postings.append(postBytes)
+            try positions.append(posBytes)
         }
         try postings.finish()
+        try positions.finish()
         try terms.finish()
         let docs = try FileWriter(path: path(.documents), component: .documents)
         try docs.append(documentTable)
         try docs.finish()
-        let sizes = [store.offset, postings.offset, terms.offset, docs.offset, metaFile.offset, cols.offset, sig.offset].reduce(0, +)
-            + 7 * FileFormat.footerSize
+        let sizes = [store.offset, postingsFile.offset, positionsFile.offset, terms.file.offset, docs.offset, metaFile.offset,
+                     cols.offset, sig.offset].reduce(0, +) + 8 * FileFormat.footerSize
         return SegmentMeta(name: name, documents: documentCount, words: totalWords, terms: slotKeys.count,
                            bytes: sizes, storedBytes: store.offset + FileFormat.footerSize)
     }

@@ -1,16 +1,23 @@
-/// A term dictionary entry: where a gram's postings are and how many documents have it.
+/// A term dictionary entry: how many documents have a gram and where its postings and positions are.
 ///
-/// On disk (`.terms`) each entry is 32 bytes, sorted by key, so a lookup is a binary search over the
-/// memory-mapped file that touches about log₂(terms) entries and nothing else:
-/// `key u64 | postingsOffset u64 | postingsLength u32 | docFreq u32 | postingsCRC u32 | entryCRC u32`.
+/// Offsets are data offsets in the `.post` and `.pos` files (from the first byte after the header).
+/// On disk the entries live in prefix-compressed blocks (`TermDictionary`); see `Index/README.md`.
 public struct TermInfo: Equatable, Sendable {
-    static let entrySize = 32
-
     public var key: UInt64
+    public var docFreq: Int
     public var postingsOffset: Int
     public var postingsLength: Int
-    public var docFreq: Int
-    var postingsCRC: UInt32
+    public var positionsOffset: Int
+    public var positionsLength: Int
+
+    public init(key: UInt64, docFreq: Int, postingsOffset: Int, postingsLength: Int, positionsOffset: Int, positionsLength: Int) {
+        self.key = key
+        self.docFreq = docFreq
+        self.postingsOffset = postingsOffset
+        self.postingsLength = postingsLength
+        self.positionsOffset = positionsOffset
+        self.positionsLength = positionsLength
+    }
 }
 
 /// One gram's decoded postings in one segment.

@@ -14,7 +14,8 @@ public func buildApplication(
     service: SearchService? = nil,
     output: ServerOutput = .standard
 ) -> some ApplicationProtocol {
-    let service = service ?? SearchService(indexDirectory: configuration.indexDirectory, resultCacheSize: configuration.resultCacheSize)
+    let service = service ?? SearchService(indexDirectory: configuration.indexDirectory, corpusDirectory: configuration.corpusDirectory,
+                                resultCacheSize: configuration.resultCacheSize)
     let requestLogger = Logger(label: "ipsearch.serve") { _ in
         LineLogHandler(sink: output.log, level: configuration.quiet ? .warning : .info)
     }

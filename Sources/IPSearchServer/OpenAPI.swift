@@ -31,7 +31,8 @@ enum OpenAPI {
           {"name": "source", "in": "query", "required": false, "description": "Only documents from this outlet (repeatable; compared after folding, so 中國網 = 中国网).", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
           {"name": "sort", "in": "query", "required": false, "description": "relevance (default), newest or oldest; ties by relevance, then id.", "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"}},
           {"name": "facets", "in": "query", "required": false, "description": "Add counts by year, month (last 24 months with matches) and source (top 20) over all matches.", "schema": {"type": "boolean", "default": false}},
-          {"name": "collapse", "in": "query", "required": false, "description": "One hit per group of near-duplicate copies (default); false shows every copy.", "schema": {"type": "boolean", "default": true}}
+          {"name": "collapse", "in": "query", "required": false, "description": "One hit per group of near-duplicate copies (default); false shows every copy.", "schema": {"type": "boolean", "default": true}},
+          {"name": "expand", "in": "query", "required": false, "description": "Pinyin readings, synonyms and suggestions (default); false searches the typed text only.", "schema": {"type": "boolean", "default": true}}
         ],
         "responses": {
           "200": {"description": "One page of hits, best first (ties by id).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}},
@@ -121,7 +122,7 @@ enum OpenAPI {
       },
       "SearchResponse": {
         "type": "object",
-        "required": ["query", "parsed", "total", "total_documents", "offset", "limit", "took_ms", "partial", "hits"],
+        "required": ["query", "parsed", "total", "total_documents", "offset", "limit", "took_ms", "partial", "hits", "expansions", "suggestions", "warnings"],
         "properties": {
           "query": {"type": "string", "description": "The query as received."},
           "parsed": {"$ref": "#/components/schemas/QueryReading"},
@@ -132,7 +133,10 @@ enum OpenAPI {
           "took_ms": {"type": "number", "description": "Search time in milliseconds."},
           "partial": {"type": "boolean", "description": "True when no document matched enough parts and these hits match only some."},
           "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-          "facets": {"$ref": "#/components/schemas/Facets"}
+          "facets": {"$ref": "#/components/schemas/Facets"},
+          "expansions": {"type": "array", "description": "Alternatives query assistance added (pinyin readings, synonyms), each scored below the typed text.", "items": {"type": "object", "required": ["part", "with", "kind"], "properties": {"part": {"type": "string"}, "with": {"type": "array", "items": {"type": "string"}}, "kind": {"type": "string", "enum": ["pinyin", "synonym"]}}}},
+          "suggestions": {"type": "array", "description": "Did you mean: corrections from the index's own text, each with hits; only for queries with no (or only partial) matches.", "items": {"type": "object", "required": ["text", "documents"], "properties": {"text": {"type": "string"}, "documents": {"type": "integer"}}}},
+          "warnings": {"type": "array", "description": "Problems that did not stop the search (bad lines in synonyms.txt).", "items": {"type": "string"}}
         }
       },
       "QueryReading": {
@@ -200,21 +204,25 @@ enum OpenAPI {
       "Explanation": {
         "type": "object",
         "description": "Only with explain=true: every factor of the score.",
-        "required": ["matched_groups", "groups", "parts", "proximity", "sequence_bonus", "score"],
+        "required": ["matched_groups", "groups", "parts", "proximity", "sequence_bonus", "title_coverage", "title_bonus", "score"],
         "properties": {
           "matched_groups": {"type": "integer"},
           "groups": {"type": "integer"},
           "parts": {"type": "array", "items": {"$ref": "#/components/schemas/PartFactors"}},
           "proximity": {"type": "array", "items": {"$ref": "#/components/schemas/PairFactors"}},
           "sequence_bonus": {"type": "number"},
+          "title_coverage": {"type": "number", "description": "Share of the title's letters the typed parts found in the title cover."},
+          "title_bonus": {"type": "number", "description": "2 × coverage² × Σ idf of those parts."},
           "score": {"type": "number"}
         }
       },
       "PartFactors": {
         "type": "object",
-        "required": ["part", "tf", "tf_title", "tf_body", "tf_boilerplate", "weighted_tf", "df", "n_docs", "doc_len", "avg_doc_len", "idf", "score"],
+        "required": ["part", "origin", "factor", "tf", "tf_title", "tf_body", "tf_boilerplate", "weighted_tf", "df", "n_docs", "doc_len", "avg_doc_len", "idf", "score"],
         "properties": {
           "part": {"type": "string"},
+          "origin": {"type": "string", "enum": ["literal", "synonym", "pinyin"]},
+          "factor": {"type": "number", "description": "1 for typed text; 0.9 for synonyms, 0.8 for pinyin readings."},
           "tf": {"type": "integer", "description": "Occurrences of the part in the document."},
           "tf_title": {"type": "integer"},
           "tf_body": {"type": "integer"},

@@ -44,6 +44,7 @@ struct SearchController<Context: RequestContext>: Sendable {
         )
         options.facets = try parameters.boolean("facets", default: false)
         options.collapse = try parameters.boolean("collapse", default: true)
+        options.expand = try parameters.boolean("expand", default: true)
         let filters = SearchRequest(since: try parameters.single("since"), until: try parameters.single("until"),
                                     sources: parameters.all("source"), sort: try parameters.single("sort"))
         do throws(SearchRequest.Invalid) {

@@ -15,7 +15,8 @@ import Glibc
 public func runServer(_ configuration: ServerConfiguration) async throws {
     let standard = ServerOutput.standard
     let bound = Flag()
-    let service = SearchService(indexDirectory: configuration.indexDirectory, resultCacheSize: configuration.resultCacheSize)
+    let service = SearchService(indexDirectory: configuration.indexDirectory, corpusDirectory: configuration.corpusDirectory,
+                                resultCacheSize: configuration.resultCacheSize)
     // What the server will serve is said only once the socket is bound: a port in use is reported
     // alone, not after a line claiming to serve.
     var state: [String] = []

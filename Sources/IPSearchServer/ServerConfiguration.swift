@@ -4,6 +4,8 @@ public struct ServerConfiguration: Sendable {
     /// 0 picks a free port.
     public var port = 8080
     public var indexDirectory = "Index"
+    /// Where `synonyms.txt` is read from (nil: built-in synonyms only).
+    public var corpusDirectory: String? = nil
     /// No per-request log lines.
     public var quiet = false
     /// Recent search results kept per index generation (0 disables the cache).

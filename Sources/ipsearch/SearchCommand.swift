@@ -53,6 +53,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Draw a bar chart of the matches per year (per month when they span two years or less).")
     var timeline = false
 
+    @Flag(name: .customLong("no-expand"), help: "No pinyin readings, synonyms or \"did you mean\".")
+    var noExpand = false
+
     @Flag(name: .customLong("all-copies"), help: "Show every copy of a republished release as its own hit.")
     var allCopies = false
 
@@ -96,11 +99,12 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let text = queryWords.joined(separator: " ")
         try ensureIndex()
-        let service = SearchService(indexDirectory: location.index)
+        let service = SearchService(indexDirectory: location.index, corpusDirectory: location.corpus)
         var options = SearchOptions(limit: limit, offset: offset,
                                     snippets: SnippetOptions(length: snippetLength, count: snippets), explain: explain)
         options.facets = facets
         options.timeline = timeline
+        options.expand = !noExpand
         options.collapse = !allCopies
         do {
             try SearchRequest(since: since, until: until, sources: source, sort: sort)
@@ -142,10 +146,19 @@ struct SearchCommand: ParsableCommand {
     private func print(_ result: SearchResult, color: Bool) {
         let out = FileHandle.standardOutput
         func style(_ s: String, _ code: String) -> String { color ? code + s + ANSI.reset : s }
+        for w in result.warnings { FileHandle.standardError.write("ipsearch: warning: \(w)\n") }
+        let suggestion = result.suggestions.first.map { "Did you mean: \($0.text)?" }
         if result.total == 0 {
             FileHandle.standardError.write("No documents match \(result.query).\n")
+            if let suggestion { out.write(suggestion + "\n") }
             return
         }
+        if let suggestion { out.write(style(suggestion, ANSI.bold) + "\n\n") }
+        for e in result.expansions {
+            let kind = e.kind == .pinyin ? "pinyin" : "synonym"
+            out.write(style("Also searched for \(e.with.joined(separator: ", ")) (\(kind) of \(e.part)); --no-expand turns this off.", ANSI.dim) + "\n")
+        }
+        if !result.expansions.isEmpty { out.write("\n") }
         if result.partial {
             out.write(style("No document matches every part of the query; showing documents that match some parts (partial).", ANSI.dim) + "\n\n")
         }
@@ -199,6 +212,7 @@ struct SearchCommand: ParsableCommand {
             lines.append("proximity \(q.first) → \(q.second): distance \(d), query gap \(q.gap)\(q.inOrder ? "" : " (reversed)") → \(formatScore(q.score))")
         }
         if e.sequenceBonus > 0 { lines.append("whole query in sequence → \(formatScore(e.sequenceBonus))") }
+        if e.titleBonus > 0 { lines.append("covers \(Int((e.titleCoverage * 100).rounded()))% of the title → \(formatScore(e.titleBonus))") }
         return lines
     }
 

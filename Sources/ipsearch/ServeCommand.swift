@@ -27,7 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runServer(ServerConfiguration(host: host, port: port, indexDirectory: location.index, quiet: quiet,
-                                              resultCacheSize: cacheSize))
+        var configuration = ServerConfiguration(host: host, port: port, indexDirectory: location.index, quiet: quiet,
+                                                resultCacheSize: cacheSize)
+        configuration.corpusDirectory = location.corpus
+        try await runServer(configuration)
     }
 }

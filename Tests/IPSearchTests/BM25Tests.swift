@@ -38,8 +38,11 @@ import Testing
         let avgdl = 8.0 / 3.0
         let a = idf * wa * 2.2 / (wa + 1.2 * (0.25 + 0.75 * 3 / avgdl))
         let b = idf * wb * 2.2 / (wb + 1.2 * (0.25 + 0.75 * 2 / avgdl))
-        #expect(abs(result.hits[0].score - a) < 1e-9)
-        #expect(abs(result.hits[1].score - b) < 1e-9)
+        // Plus the title-coverage bonus, itself 2 × coverage² × idf.
+        let ea = try #require(result.hits[0].explanation), eb = try #require(result.hits[1].explanation)
+        for e in [ea, eb] { #expect(abs(e.titleBonus - 2 * e.titleCoverage * e.titleCoverage * (e.titleBonus > 0 ? idf : 0)) < 1e-9) }
+        #expect(abs(result.hits[0].score - (a + ea.titleBonus)) < 1e-9)
+        #expect(abs(result.hits[1].score - (b + eb.titleBonus)) < 1e-9)
         #expect(result.hits[0].explanation?.parts.first?.documentLength == 3)
         #expect(result.hits[0].explanation?.parts.first?.tf == 2)
     }

@@ -81,7 +81,7 @@ import Testing
         #expect(!result.hits.isEmpty)
         for hit in result.hits {
             let e = try #require(hit.explanation)
-            let sum = e.parts.reduce(0) { $0 + $1.score } + e.proximity.reduce(0) { $0 + $1.score } + e.sequenceBonus
+            let sum = e.parts.reduce(0) { $0 + $1.score } + e.proximity.reduce(0) { $0 + $1.score } + e.sequenceBonus + e.titleBonus
             #expect(abs(sum - hit.score) < 1e-9)
             #expect(abs(e.score - hit.score) < 1e-9)
             #expect(e.parts.allSatisfy { $0.documents == 5 })
@@ -112,7 +112,7 @@ import Testing
         let result = try fixture.search("地理标志", limit: 2)
         let data = try SearchResponse(result).jsonData()
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["query", "parsed", "total", "total_documents", "offset", "limit", "took_ms", "partial", "hits"])
+        #expect(Set(object.keys) == ["query", "parsed", "total", "total_documents", "offset", "limit", "took_ms", "partial", "hits", "expansions", "suggestions", "warnings"])
         let hits = try #require(object["hits"] as? [[String: Any]])
         #expect(hits.count == 2)
         #expect(Set(hits[0].keys) == ["id", "title", "date", "source", "url", "score", "snippets", "copies"])

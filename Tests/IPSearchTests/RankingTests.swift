@@ -9,10 +9,12 @@ import IPSearchAnalysis
 
     @Test func adjacentPartsInQueryOrderRankFirst() throws {
         // Same words, same counts, same lengths: only where they stand differs.
+        // One headline for all three, so every match is in the body.
+        let headline = "本市召开年度工作会议部署各项任务\n"
         let fixture = try Fixture(files: [
-            "apart.txt": "专利转化。今天天气很好，我们一起去公园散步。运用推广。",
-            "reversed.txt": "运用推广。今天天气很好，我们一起去公园散步。专利转化。",
-            "adjacent.txt": "专利转化运用推广。今天天气很好，我们一起去公园散步。",
+            "apart.txt": headline + "专利转化。今天天气很好，我们一起去公园散步。运用推广。",
+            "reversed.txt": headline + "运用推广。今天天气很好，我们一起去公园散步。专利转化。",
+            "adjacent.txt": headline + "专利转化运用推广。今天天气很好，我们一起去公园散步。",
         ])
         let result = try fixture.search("专利转化 运用推广", explain: true)
         #expect(result.hits.map(\.id) == ["adjacent.txt", "apart.txt", "reversed.txt"])
@@ -72,6 +74,21 @@ import IPSearchAnalysis
         let query = Array(repeating: "知识产权 专利", count: 60).joined(separator: " ")
         let result = try fixture.search(query)
         #expect(result.total > 0)
+    }
+
+    @Test func aQueryThatIsTheWholeTitleWinsOverMentions() throws {
+        // The manual-page case of the relevance benchmark: a short numbered title.
+        let fixture = try Fixture(files: [
+            "clone.txt": "3.12. 克隆\n3.12. 克隆\n用画笔工具从图像复制内容。按住 Ctrl 选择来源。\n",
+            "perspective.txt": "3.14. 透视克隆\n3.14. 透视克隆\n透视克隆工具先设置透视，再像克隆工具一样克隆。克隆时保持透视。\n",
+            "intro.txt": "工具箱介绍总览页面\n克隆工具、透视克隆工具和修复工具都能复制图像。克隆很常用，克隆也很简单。\n",
+        ])
+        let result = try fixture.search("克隆", explain: true)
+        #expect(result.hits.first?.id == "clone.txt")
+        #expect(result.hits.first?.title.hasSuffix("克隆") == true)
+        let e = try #require(result.hits.first?.explanation)
+        #expect(e.titleCoverage == 1)
+        #expect(e.titleBonus > 0)
     }
 
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,0 +1,302 @@
+/// Postings in blocks of 128 documents (the layout of `.post` and `.pos`; `Index/README.md` has it
+/// byte by byte).
+///
+/// A term's list in `.post` is `skip entry × F | full block × F | tail`, where F = ⌊docFreq / 128⌋:
+/// - skip entry (12 bytes): the block's last document `u32`, the end of the block's bytes (from the
+///   list's start) `u32`, the end of the block's positions (from the list's start in `.pos`) `u32`;
+/// - full block: `docBits u8 | freqBits u8 | 128 document deltas, docBits each | 128 (tf − 1),
+///   freqBits each` (deltas from the previous block's last document, the first block's from 0);
+/// - tail (docFreq mod 128 documents): per document `varint(delta << 1 | tf == 1)` then `varint(tf)`
+///   when tf > 1.
+/// In `.pos`, each document's tf positions (UTF-16 offsets of the gram in the normalized text) as
+/// varint deltas, the first from 0, in document order: the positions of a block are contiguous, and a
+/// query reads them only for the documents that survive the intersection of all its grams.
+public enum BlockPostings {
+    static let skipEntrySize = 12
+
+    /// Encodes one term's list: `docs` ascending, `freqs[i]` positions of `docs[i]` in `positions`.
+    static func encode(docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>,
+                       positions: UnsafeBufferPointer<UInt32>, post: inout [UInt8], pos: inout [UInt8]) {
+        let n = docs.count
+        let full = n / BitPacking.blockSize
+        let skipStart = post.count
+        post.append(contentsOf: repeatElement(0, count: full * skipEntrySize))
+        var p = 0
+        var previous: UInt32 = 0
+        var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        let listStart = post.count - full * skipEntrySize
+        let posStart = pos.count
+        func positionsOf(_ i: Int) {
+            var last: UInt32 = 0
+            for _ in 0..<Int(freqs[i]) {
+                VarInt.append(positions[p] &- last, to: &pos)
+                last = positions[p]
+                p += 1
+            }
+        }
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            for b in 0..<full {
+                let from = b * BitPacking.blockSize
+                for k in 0..<BitPacking.blockSize {
+                    scratch[k] = docs[from + k] &- previous
+                    previous = docs[from + k]
+                }
+                let docBits = BitPacking.width(UnsafeBufferPointer(scratch))
+                post.append(UInt8(docBits))
+                let freqBitsAt = post.count
+                post.append(0)
+                BitPacking.pack(UnsafeBufferPointer(scratch), width: docBits, to: &post)
+                for k in 0..<BitPacking.blockSize { scratch[k] = freqs[from + k] &- 1 }
+                let freqBits = BitPacking.width(UnsafeBufferPointer(scratch))
+                post[freqBitsAt] = UInt8(freqBits)
+                BitPacking.pack(UnsafeBufferPointer(scratch), width: freqBits, to: &post)
+                for k in 0..<BitPacking.blockSize { positionsOf(from + k) }
+                var entry: [UInt8] = []
+                entry.appendLE(previous)
+                entry.appendLE(UInt32(truncatingIfNeeded: post.count - listStart))
+                entry.appendLE(UInt32(truncatingIfNeeded: pos.count - posStart))
+                let at = skipStart + b * skipEntrySize
+                post.replaceSubrange(at..<(at + skipEntrySize), with: entry)
+            }
+        }
+        for i in (full * BitPacking.blockSize)..<n {
+            let delta = UInt64(docs[i] &- previous) << 1
+            previous = docs[i]
+            if freqs[i] == 1 {
+                VarInt.append(delta | 1, to: &post)
+            } else {
+                VarInt.append(delta, to: &post)
+                VarInt.append(freqs[i], to: &post)
+            }
+            positionsOf(i)
+        }
+    }
+}
+
+/// Walks one term's postings in one segment: documents in order, skipping whole blocks through the
+/// skip entries, and positions only when asked, for the current document. Every page of `.post` and
+/// `.pos` it reads is checked against its CRC first (`PageChecksums`).
+///
+/// `doc` is −1 before the first `next()` and `PostingCursor.end` after the last document.
+public struct PostingCursor {
+    public static let end = Int32.max
+
+    let post: PageChecksums.Reader
+    let pos: PageChecksums.Reader
+    let documents: Int
+    public let info: TermInfo
+    let fullBlocks: Int
+    private var postVerified = 0..<0
+    private var posVerified = 0..<0
+    private var docs: [UInt32]
+    private var freqs: [UInt32]
+    private var count = 0
+    private var index = 0
+    private var block = -1
+    private var blockPosStart = 0
+    private var blockPosEnd = 0
+    private var scanIndex = 0
+    private var scanOffset = 0
+    private var positionsChecked = false
+    public private(set) var doc: Int32 = -1
+
+    init(post: PageChecksums.Reader, pos: PageChecksums.Reader, documents: Int, info: TermInfo) throws(IndexError) {
+        self.post = post
+        self.pos = pos
+        self.documents = documents
+        self.info = info
+        fullBlocks = info.docFreq / BitPacking.blockSize
+        docs = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        freqs = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        guard info.docFreq <= documents, info.postingsLength >= fullBlocks * BlockPostings.skipEntrySize else {
+            throw IndexError.corrupt(path: post.path, reason: "a postings list does not match its term entry")
+        }
+        // The skip table is checked whole (12 bytes a block); blocks and positions as they are read.
+        postVerified = try post.check(info.postingsOffset..<(info.postingsOffset + fullBlocks * BlockPostings.skipEntrySize), verified: 0..<0)
+        guard info.postingsOffset + info.postingsLength <= post.length, info.positionsOffset + info.positionsLength <= pos.length else {
+            throw IndexError.corrupt(path: post.path, reason: "postings range out of bounds")
+        }
+    }
+
+    func corrupt(_ reason: String) -> IndexError { IndexError.corrupt(path: post.path, reason: reason) }
+
+    /// Term frequency of the current document.
+    @inline(__always)
+    public var freq: Int { Int(freqs[index]) }
+
+    @inline(__always)
+    private func skip(_ b: Int) -> (last: UInt32, end: Int, posEnd: Int) {
+        let p = post.pointer(info.postingsOffset + b * BlockPostings.skipEntrySize)
+        return (UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)),
+                Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))),
+                Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
+    }
+
+    /// Moves to the next document; returns it (or `end`).
+    @inline(__always)
+    public mutating func next() throws(IndexError) -> Int32 {
+        if doc == PostingCursor.end { return doc }
+        if index + 1 < count {
+            index += 1
+            doc = Int32(truncatingIfNeeded: docs[index])
+            return doc
+        }
+        return try advance(to: doc &+ 1)
+    }
+
+    /// Moves to the first document ≥ `target`; returns it (or `end`).
+    public mutating func advance(to target: Int32) throws(IndexError) -> Int32 {
+        if doc >= target { return doc }
+        let t = UInt32(truncatingIfNeeded: max(0, target))
+        if count > 0 && docs[count - 1] >= t {
+            var i = index
+            while docs[i] < t { i += 1 }
+            index = i
+            doc = Int32(truncatingIfNeeded: docs[i])
+            return doc
+        }
+        // Find the first block whose last document is ≥ target: gallop over skip entries, then bisect.
+        var b = block + 1
+        if b < fullBlocks {
+            var step = 1
+            var lo = b, hi = b
+            while hi < fullBlocks && skip(hi).last < t {
+                lo = hi + 1
+                hi += step
+                step <<= 1
+            }
+            hi = min(hi, fullBlocks)
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if skip(mid).last < t { lo = mid + 1 } else { hi = mid }
+            }
+            b = lo
+        }
+        let tail = info.docFreq - fullBlocks * BitPacking.blockSize
+        if b > fullBlocks || (b == fullBlocks && tail == 0) {
+            doc = PostingCursor.end
+            count = 0
+            return doc
+        }
+        try decode(block: b)
+        var i = 0
+        while i < count && docs[i] < t { i += 1 }
+        if i == count {
+            doc = PostingCursor.end
+            count = 0
+            return doc
+        }
+        index = i
+        doc = Int32(truncatingIfNeeded: docs[i])
+        return doc
+    }
+
+    private mutating func decode(block b: Int) throws(IndexError) {
+        let skipBytes = fullBlocks * BlockPostings.skipEntrySize
+        let previous = b == 0 ? (last: UInt32(0), end: skipBytes, posEnd: 0) : skip(b - 1)
+        let start = previous.end
+        let end: Int, posEnd: Int
+        if b < fullBlocks {
+            let s = skip(b)
+            end = s.end
+            posEnd = s.posEnd
+        } else {
+            end = info.postingsLength
+            posEnd = info.positionsLength
+        }
+        guard start >= skipBytes, start <= end, end <= info.postingsLength,
+              previous.posEnd <= posEnd, posEnd <= info.positionsLength else {
+            throw corrupt("a postings block is out of bounds")
+        }
+        let base = info.postingsOffset
+        postVerified = try post.check((base + start)..<(base + end), verified: postVerified)
+        let limit = UInt32(truncatingIfNeeded: documents)
+        if b < fullBlocks {
+            let p = post.pointer(base + start)
+            guard end - start >= 2 else { throw corrupt("a postings block is malformed") }
+            let docBits = Int(p.load(as: UInt8.self)), freqBits = Int(p.load(fromByteOffset: 1, as: UInt8.self))
+            guard docBits <= 32, freqBits <= 32,
+                  end - start == 2 + BitPacking.byteCount(width: docBits) + BitPacking.byteCount(width: freqBits) else {
+                throw corrupt("a postings block is malformed")
+            }
+            var last = previous.last
+            var ok = true
+            docs.withUnsafeMutableBufferPointer { d in
+                BitPacking.unpack(p + 2, width: docBits, add: 0, into: d.baseAddress!)
+                for k in 0..<BitPacking.blockSize {
+                    let (v, o) = last.addingReportingOverflow(d[k])
+                    if o || (d[k] == 0 && !(b == 0 && k == 0)) { ok = false }
+                    last = v
+                    d[k] = v
+                }
+            }
+            freqs.withUnsafeMutableBufferPointer { f in
+                BitPacking.unpack(p + 2 + BitPacking.byteCount(width: docBits), width: freqBits, add: 1, into: f.baseAddress!)
+                for k in 0..<BitPacking.blockSize where f[k] == 0 { ok = false }
+            }
+            guard ok, last == skip(b).last, last < limit else { throw corrupt("a postings block is malformed") }
+            count = BitPacking.blockSize
+        } else {
+            var r = ByteReader(base: post.pointer(0), range: (base + start)..<(base + end))
+            let n = info.docFreq - fullBlocks * BitPacking.blockSize
+            var last = UInt64(previous.last)
+            for k in 0..<n {
+                guard let code = r.varint(), let tf = code & 1 == 1 ? 1 : r.varint(), tf > 0, tf < UInt64(Int32.max) else {
+                    throw corrupt("malformed postings")
+                }
+                let delta = code >> 1
+                guard delta > 0 || (b == 0 && k == 0) else { throw corrupt("malformed postings") }
+                last += delta
+                guard last < UInt64(limit) else { throw corrupt("document number out of range") }
+                docs[k] = UInt32(last)
+                freqs[k] = UInt32(tf)
+            }
+            guard r.remaining == 0 else { throw corrupt("malformed postings") }
+            count = n
+        }
+        block = b
+        index = 0
+        blockPosStart = info.positionsOffset + previous.posEnd
+        blockPosEnd = info.positionsOffset + posEnd
+        scanIndex = 0
+        scanOffset = blockPosStart
+        positionsChecked = false
+    }
+
+    /// Calls `body` with each position of the current document, ascending.
+    @inline(__always)
+    public mutating func forEachPosition(_ body: (Int32) -> Void) throws(IndexError) {
+        guard doc >= 0 && doc != PostingCursor.end else { return }
+        if !positionsChecked {
+            posVerified = try pos.check(blockPosStart..<blockPosEnd, verified: posVerified)
+            positionsChecked = true
+        }
+        let base = pos.pointer(0)
+        var o = scanOffset
+        // Skip the positions of the block's documents before this one (count varint terminators).
+        if scanIndex < index {
+            var skip = 0
+            for k in scanIndex..<index { skip += Int(freqs[k]) }
+            while skip > 0 {
+                guard o < blockPosEnd else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
+                if base.load(fromByteOffset: o, as: UInt8.self) < 0x80 { skip -= 1 }
+                o += 1
+            }
+        } else if scanIndex > index {
+            // Read again: start over from the block's first document.
+            scanIndex = 0
+            scanOffset = blockPosStart
+            try forEachPosition(body)
+            return
+        }
+        var r = ByteReader(base: base, range: o..<blockPosEnd)
+        var position: UInt64 = 0
+        for _ in 0..<Int(freqs[index]) {
+            guard let d = r.varint() else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
+            position &+= d
+            body(Int32(truncatingIfNeeded: position))
+        }
+        scanIndex = index + 1
+        scanOffset = r.offset
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+import IPSearchAnalysis
+@testable import IPSearchIndex
+
+/// Block postings, lazy positions and the block term dictionary, on an index of documents mixed from
+/// the real corpus's sentences: long lists (many full 128-document blocks), short ones (tail only),
+/// every frequency width. The index must hold exactly what the analyzer produced, read through the
+/// cursor's skipping as through a full decode.
+@Suite(.serialized) struct PostingsTests {
+    /// 420 documents of 3–40 sentences drawn (seeded) from the five corpus documents.
+    static func mixedCorpus(_ box: Sandbox, documents: Int = 420) throws {
+        var sentences: [String] = []
+        for name in Fixtures.names {
+            let text = try Fixtures.text(name)
+            var current = ""
+            for ch in text {
+                current.append(ch)
+                if "。！？\n".contains(ch) {
+                    if current.count > 4 { sentences.append(current) }
+                    current = ""
+                }
+            }
+        }
+        #expect(sentences.count > 100, "the corpus should give sentences to mix")
+        var rng = SplitMix(seed: 13)
+        for d in 0..<documents {
+            let n = 3 + Int(rng.next() % 38)
+            var text = ""
+            for _ in 0..<n { text += sentences[Int(rng.next() % UInt64(sentences.count))] }
+            try box.write("mix/\(d / 100)/doc\(d).txt", text)
+        }
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Per gram: document → positions, from the analyzer over every stored text (as the indexer runs it).
+    static func expectedPostings(_ segment: SegmentReader) throws -> [UInt64: [Int32: [Int32]]] {
+        let analyzer = try Analyzer()
+        var expected: [UInt64: [Int32: [Int32]]] = [:]
+        for doc in 0..<segment.documentCount {
+            // As the indexer analyses a document: spam spans removed first.
+            let analysis = analyzer.analyzeDocument(try segment.storedDocument(doc).text, spamFilter: SpamFilter()).analysis
+            for k in analysis.grams.indices {
+                expected[analysis.grams[k], default: [:]][Int32(doc), default: []].append(analysis.gramPositions[k])
+            }
+        }
+        return expected
+    }
+
+    static func build() throws -> (Sandbox, IndexReader) {
+        let box = try Sandbox("postings", copyCorpus: false)
+        try mixedCorpus(box)
+        try box.run(full: true)
+        return (box, try IndexReader(directory: box.index))
+    }
+
+    @Test func everyGramHoldsExactlyTheAnalyzersPositions() throws {
+        let (_, reader) = try Self.build()
+        var sawFullBlocks = false, sawTailOnly = false, sawManyFrequencies = false
+        for segment in reader.segments {
+            let expected = try Self.expectedPostings(segment)
+            let terms = try segment.terms(in: 0...UInt64.max)
+            #expect(terms.count == segment.termCount)
+            #expect(Set(terms.map(\.key)) == Set(expected.keys))
+            #expect(zip(terms, terms.dropFirst()).allSatisfy { $0.key < $1.key }, "terms out of order")
+            for info in terms {
+                let want = try #require(expected[info.key])
+                #expect(info.docFreq == want.count)
+                #expect(try segment.find(info.key) == info)
+                let list = try segment.postings(info)
+                #expect(list.docs == want.keys.sorted(), "\(Gram(key: info.key)): documents differ")
+                for i in 0..<list.count {
+                    #expect(Array(list.positions(at: i)) == want[list.docs[i]]!.sorted(), "\(Gram(key: info.key)) in \(list.docs[i])")
+                }
+                if info.docFreq > BitPacking.blockSize { sawFullBlocks = true }
+                if info.docFreq < BitPacking.blockSize { sawTailOnly = true }
+                if want.values.contains(where: { $0.count > 8 }) { sawManyFrequencies = true }
+            }
+            // A key between two terms and keys beyond both ends are absent.
+            if let first = terms.first, let last = terms.last {
+                #expect(try segment.find(first.key - 1) == nil || first.key == 0)
+                #expect(try segment.find(last.key + 1) == nil)
+            }
+        }
+        #expect(sawFullBlocks && sawTailOnly && sawManyFrequencies, "the mixed corpus should exercise every block kind")
+    }
+
+    /// Skipping with `advance(to:)` lands where a linear walk does, from any target.
+    @Test func advanceLandsOnTheFirstDocumentAtOrAfterTheTarget() throws {
+        let (_, reader) = try Self.build()
+        var rng = SplitMix(seed: 7)
+        for segment in reader.segments {
+            let terms = try segment.terms(in: 0...UInt64.max).filter { $0.docFreq > 40 }
+            #expect(!terms.isEmpty)
+            for info in terms.prefix(200) {
+                let docs = try segment.postings(info).docs
+                var cursor = try segment.cursor(info)
+                var target: Int32 = 0
+                while true {
+                    target += Int32(rng.next() % 40)
+                    let got = try cursor.advance(to: target)
+                    let want = docs.first { $0 >= target } ?? PostingCursor.end
+                    #expect(got == want, "\(Gram(key: info.key)): advance(to: \(target))")
+                    if got == PostingCursor.end { break }
+                    // Positions of the landed document match the full decode.
+                    var positions: [Int32] = []
+                    try cursor.forEachPosition { positions.append($0) }
+                    let i = docs.firstIndex(of: got)!
+                    #expect(positions == Array(try segment.postings(info).positions(at: i)))
+                    target = got + 1
+                }
+            }
+        }
+    }
+
+    /// A flipped byte anywhere in the postings or positions data is an error when read, never a
+    /// different list.
+    @Test(arguments: ["post", "pos", "terms"])
+    func damageIsAnErrorNotADifferentList(_ ext: String) throws {
+        let (box, reader) = try Self.build()
+        var before: [UInt64: PostingList] = [:]
+        for info in try reader.segments[0].terms(in: 0...UInt64.max) { before[info.key] = try reader.segments[0].postings(info) }
+        let path = try box.indexFile(ext: ext)
+        let size = try Damage.read(path).count
+        for fraction in [0.1, 0.37, 0.5, 0.81] {
+            try Damage.flipByte(path, at: 8 + Int(Double(size - 24) * fraction))
+            var errors = 0, silent = 0
+            do {
+                let damaged = try IndexReader(directory: box.index).segments[0]
+                for (key, list) in before {
+                    do {
+                        guard let info = try damaged.find(key) else { silent += 1; continue }
+                        let got = try damaged.postings(info)
+                        if got.docs != list.docs || got.positions != list.positions { silent += 1 }
+                    } catch {
+                        errors += 1
+                        #expect("\(error)".contains(path.split(separator: "/").last!), "\(error)")
+                    }
+                }
+            } catch {
+                errors += 1
+            }
+            #expect(silent == 0, "\(ext) at \(fraction): \(silent) lists silently different")
+            #expect(errors > 0, "\(ext) at \(fraction): the damage went unnoticed")
+            try Damage.flipByte(path, at: 8 + Int(Double(size - 24) * fraction))  // repair
+        }
+    }
+
+    @Test func bitPackingRoundTripsEveryWidth() {
+        var rng = SplitMix(seed: 3)
+        for width in 0...32 {
+            let values = (0..<BitPacking.blockSize).map { _ in
+                width == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next()) >> UInt32(32 - width)
+            }
+            var bytes: [UInt8] = []
+            values.withUnsafeBufferPointer { BitPacking.pack($0, width: width, to: &bytes) }
+            #expect(bytes.count == BitPacking.byteCount(width: width))
+            #expect(values.withUnsafeBufferPointer { BitPacking.width($0) } <= width)
+            bytes += [UInt8](repeating: 0xFF, count: 8)  // the readable slack unpack needs
+            var out = [UInt32](repeating: 0, count: BitPacking.blockSize)
+            bytes.withUnsafeBytes { raw in
+                out.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress!, width: width, add: 0, into: $0.baseAddress!) }
+            }
+            #expect(out == values, "width \(width)")
+        }
+    }
+}
