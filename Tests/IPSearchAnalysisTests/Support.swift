@@ -35,6 +35,21 @@ enum Corpus {
     }
 }
 
+extension NormalizedText {
+    /// Every normalized unit maps to a non-empty source range; the ranges never go backwards;
+    /// consecutive chunks touch (nothing of the original is skipped silently); and together they
+    /// cover the source from 0 to `sourceLength`.
+    func sourceMapIsWhole(sourceLength: Int) -> Bool {
+        guard sourceStart.count == count && sourceEnd.count == count else { return false }
+        for i in 0..<count {
+            if sourceStart[i] >= sourceEnd[i] { return false }
+            if i > 0, sourceStart[i] < sourceStart[i - 1] || sourceEnd[i] < sourceEnd[i - 1] { return false }
+            if i > 0, sourceStart[i] != sourceStart[i - 1], sourceStart[i] != sourceEnd[i - 1] { return false }
+        }
+        return count == 0 ? sourceLength == 0 : sourceStart.first == 0 && Int(sourceEnd.last ?? 0) == sourceLength
+    }
+}
+
 /// A token reduced to what must not depend on the spelling of the original (source ranges do).
 struct Term: Hashable, CustomStringConvertible {
     let term: String
