@@ -99,6 +99,28 @@ import Testing
         #expect(missing.status == 2 && missing.stderr.contains("no document with id nope.txt"), "\(missing.stderr)")
     }
 
+    /// A republished copy (003 relaid: other line breaks and spaces) is listed by `show` on both
+    /// documents, counted by `stats`, and folded into one hit (with the copies counted) by a search.
+    @Test func showListsCopies() throws {
+        let w = try Workspace("copies", indexed: false)
+        let original = try Repository.corpusName("003")
+        let relaid = try readText(w.corpus + "/" + original).replacingOccurrences(of: "，", with: ", ")
+            .replacingOccurrences(of: "。", with: "。\n\n")
+        try writeText(relaid, to: w.corpus + "/again/003-copy.txt")
+        #expect(try w.run(["index", "--corpus", w.corpus, "--index", w.index, "--quiet"]).status == 0)
+        let stats = try Workspace.json(try w.run(["stats", "--json", "--index", w.index]))
+        #expect(stats["groups_with_copies"] as? Int == 1 && stats["documents_in_groups"] as? Int == 2, "\(stats)")
+        for (id, other) in [(original, "again/003-copy.txt"), ("again/003-copy.txt", original)] {
+            let shown = try w.run(["show", "--index", w.index, id])
+            #expect(shown.status == 0, "stderr: \(shown.stderr)")
+            let copyLines = shown.stdout.split(separator: "\n").filter { $0.hasPrefix("copy: ") }
+            #expect(copyLines.count == 1 && copyLines.first?.hasPrefix("copy: \(other)") == true, "\(id): \(copyLines)")
+        }
+        let title = try #require(Workspace.json(try w.run(["show", "--json", "--index", w.index, original]))["title"] as? String)
+        let hit = try Workspace.json(try w.search(["--json", "--", "\"" + title + "\""]))
+        #expect((hit["hits"] as? [[String: Any]])?.count == 1, "\(hit)")
+    }
+
     /// `stats` in text says what `stats --json` says.
     @Test func statsTextAndJSON() throws {
         let w = try Workspace.shared()
