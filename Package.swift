@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // `FileDescriptor.writeAll` (the one write loop: short writes, EINTR); already used by NIO.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // libxml2's HTML parser (Debian: libxml2-dev), for HTML input; its header path comes from pkg-config.
@@ -25,7 +27,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z"), .linkedLibrary("xml2")]
         ),
         .target(name: "IPSearchAnalysis", dependencies: ["CICU"]),
-        .target(name: "IPSearchIndex", dependencies: ["IPSearchAnalysis", "CICU"]),
+        .target(
+            name: "IPSearchIndex",
+            dependencies: ["IPSearchAnalysis", "CICU", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .target(name: "IPSearch", dependencies: ["IPSearchIndex", "IPSearchAnalysis"], exclude: ["Assist/tools"]),
         .target(
             name: "IPSearchWeb",
@@ -41,6 +46,7 @@ let package = Package(
                 "IPSearch", "IPSearchWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .executableTarget(
@@ -48,6 +54,7 @@ let package = Package(
             dependencies: [
                 "IPSearch", "IPSearchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .executableTarget(

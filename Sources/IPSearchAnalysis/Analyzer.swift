@@ -21,26 +21,31 @@
 ///
 /// ## Threads
 /// An analyzer is per-thread state: it owns one ICU break iterator (opened on first need) and reuses
-/// its buffers, so it must never be used from two threads at once. It is `Sendable` only so that an
-/// owner can hand it to the one thread that uses it (the indexer's workers, the search service's
-/// pool, which lends each analyzer to one request at a time); `@unchecked` because the compiler
-/// cannot check that hand-over discipline. `Normalizer` and `SpamFilter` are truly immutable and
-/// may be shared freely.
-public final class Analyzer: @unchecked Sendable {
+/// its buffers, so it must never be used from two threads at once, and it is deliberately not
+/// `Sendable`. Each thread makes its own (the indexer gives every worker one); a pool that lends
+/// analyzers to one request at a time (`SearchService`) hands them over under its own lock.
+/// `Normalizer` and `SpamFilter` are truly immutable and may be shared freely.
+///
+/// ## When ICU cannot segment
+/// If ICU's word break iterator cannot be opened (its data library missing), the analyzer does not
+/// stop: every maximal stretch of letters, digits and marks counts as one word. Grams, and so exact
+/// recall, do not depend on where words are cut; only BM25's word counts are coarser. The iterator
+/// is tried again on the next text.
+public final class Analyzer {
     public let normalizer = Normalizer()
     private var _segmenter: Segmenter?
 
     /// ICU's word break iterator is opened on first need: a one-word query never needs it, and
-    /// opening it costs a cold `ipsearch <query>` about 1.5 ms. (The initializer still `throws` so
-    /// callers keep handling ICU problems at construction if it ever checks eagerly again.)
+    /// opening it costs a cold `ipsearch <query>` about 1.5 ms. Never throws (an ICU failure is
+    /// handled per text, above); the `throws` stays only until `SearchService.borrowAnalyzer` stops
+    /// catching it.
     public init() throws(AnalysisError) {}
 
-    var segmenter: Segmenter {
+    /// ICU's word break iterator, opened on first need; nil when ICU cannot open it.
+    var segmenter: Segmenter? {
         if let s = _segmenter { return s }
-        // init proved the iterator opens; failing now would mean ICU's data vanished mid-run.
-        guard let s = try? Segmenter() else { fatalError(AnalysisError.icuUnavailable("word break iterator").description) }
-        _segmenter = s
-        return s
+        _segmenter = try? Segmenter()
+        return _segmenter
     }
 
     /// The runs of `normalized` when it is made only of letters, digits and marks (no spaces or
@@ -72,9 +77,13 @@ public final class Analyzer: @unchecked Sendable {
     public func analyze(normalized: NormalizedText) -> Analysis {
         var analysis = Analysis(normalized: normalized)
         normalized.units.withUnsafeBufferPointer { units in
-            let (starts, ends) = segmenter.words(units)
-            analysis.wordStarts = Array(starts)
-            analysis.wordEnds = Array(ends)
+            if let segmenter {
+                let (starts, ends) = segmenter.words(units)
+                analysis.wordStarts = Array(starts)
+                analysis.wordEnds = Array(ends)
+            } else {
+                (analysis.wordStarts, analysis.wordEnds) = Analysis.letterRuns(units)
+            }
             analysis.makeRunsAndGrams(units)
         }
         return analysis
@@ -140,11 +149,41 @@ public struct Analysis: Sendable {
         }
     }
 
+    /// Words without ICU: every maximal stretch of letters, digits and marks (see `Analyzer`).
+    static func letterRuns(_ units: UnsafeBufferPointer<UInt16>) -> (starts: [Int32], ends: [Int32]) {
+        var starts: [Int32] = [], ends: [Int32] = []
+        var i = 0, start = -1
+        while i < units.count {
+            let (c, len) = scalar(units, at: i, limit: units.count)
+            let isWordScalar: Bool
+            switch Unicode.Scalar(c)?.properties.generalCategory {
+            case .uppercaseLetter?, .lowercaseLetter?, .titlecaseLetter?, .modifierLetter?, .otherLetter?,
+                 .decimalNumber?, .letterNumber?, .otherNumber?, .nonspacingMark?, .spacingMark?, .enclosingMark?:
+                isWordScalar = true
+            default:
+                isWordScalar = false
+            }
+            if isWordScalar && start < 0 { start = i }
+            if !isWordScalar && start >= 0 {
+                starts.append(Int32(truncatingIfNeeded: start)); ends.append(Int32(truncatingIfNeeded: i))
+                start = -1
+            }
+            i += len
+        }
+        if start >= 0 { starts.append(Int32(truncatingIfNeeded: start)); ends.append(Int32(truncatingIfNeeded: units.count)) }
+        return (starts, ends)
+    }
+
+    /// The code point starting at `u[i]` and its length in units (the standard library's UTF-16
+    /// decoder); a lone surrogate stands for itself, one unit long.
     @inline(__always)
     static func scalar(_ u: UnsafeBufferPointer<UInt16>, at i: Int, limit: Int) -> (UInt32, Int) {
         let a = u[i]
-        if UTF16.isLeadSurrogate(a), i + 1 < limit, UTF16.isTrailSurrogate(u[i + 1]) {
-            return (0x10000 + ((UInt32(a) - 0xD800) << 10) + (UInt32(u[i + 1]) - 0xDC00), 2)
+        guard UTF16.isLeadSurrogate(a) else { return (UInt32(a), 1) }
+        var units = u[i..<min(limit, i + 2)].makeIterator()
+        var parser = UTF16.ForwardParser()
+        if case .valid(let encoded) = parser.parseScalar(from: &units) {
+            return (UTF16.decode(encoded).value, encoded.count)
         }
         return (UInt32(a), 1)
     }
@@ -156,14 +195,14 @@ public struct Analysis: Sendable {
             let r = Int(wordStarts[k])..<Int(wordEnds[k])
             result.append(Token(
                 term: String(decoding: normalized.units[r], as: UTF16.self), kind: .word,
-                position: r.lowerBound, source: normalized.sourceRange(of: r)))
+                utf16Offset: r.lowerBound, source: normalized.sourceRange(of: r)))
         }
         for k in grams.indices {
             let g = Gram(key: grams[k])
             let p = Int(gramPositions[k])
             let width = (g.first >= 0x10000 ? 2 : 1) + (g.second == 0 ? 0 : (g.second >= 0x10000 ? 2 : 1))
             result.append(Token(
-                term: g.description, kind: .gram, position: p,
+                term: g.description, kind: .gram, utf16Offset: p,
                 source: normalized.sourceRange(of: p..<(p + width))))
         }
         return result
@@ -176,10 +215,11 @@ public struct Token: Equatable, Sendable, CustomStringConvertible {
     /// The normalized text of the term.
     public var term: String
     public var kind: Kind
-    /// Normalized UTF-16 offset of the term's first character.
-    public var position: Int
+    /// Offset, in UTF-16 code units of the normalized text, of the term's first character (the
+    /// index's positions are these offsets).
+    public var utf16Offset: Int
     /// The range of the **original** text (UTF-16 offsets) the term came from.
     public var source: Range<Int>
 
-    public var description: String { "\(term)@\(position)[\(source.lowerBound),\(source.upperBound))" }
+    public var description: String { "\(term)@\(utf16Offset)[\(source.lowerBound),\(source.upperBound))" }
 }

@@ -98,19 +98,7 @@ public enum Corpus {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw IndexError.io(path: file.path, operation: "stat", errno: errno) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw IndexError.io(path: file.path, operation: "open", errno: EINVAL) }
-        var result: [UInt8] = []
-        result.reserveCapacity(Int(clamping: st.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw IndexError.io(path: file.path, operation: "read", errno: errno)
-            }
-            if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
-        }
-        return result
+        return try DurableIO.readAll(fd, path: file.path, sizeHint: Int(clamping: st.st_size))
     }
 
     /// Linux's `O_PATH` (Glibc exports it only with `_GNU_SOURCE`): a handle for `openat` that needs
@@ -136,11 +124,6 @@ public enum Corpus {
         close(dir)
         errno = saved
         return fd
-    }
-
-    /// Newest modification time of the corpus files and directories (for "the index is out of date").
-    public static func newestChange(_ files: [CorpusFile]) -> Int64 {
-        files.map(\.mtimeNanoseconds).max() ?? 0
     }
 
     /// The reason a file over the size limit is skipped: "it is 200 MB, over the 64 MB limit …".
@@ -309,31 +292,7 @@ public enum Corpus {
         /// Every entry of the directory (a duplicate of `fd` is read and closed); nil with errno set
         /// when it cannot be read.
         func list(_ fd: Int32) -> [Entry]? {
-            let copy = dup(fd)
-            guard copy >= 0 else { return nil }
-            guard let handle = fdopendir(copy) else {
-                let code = errno
-                close(copy)
-                errno = code
-                return nil
-            }
-            defer { closedir(handle) }
-            rewinddir(handle)
-            var entries: [Entry] = []
-            while true {
-                errno = 0
-                guard let entry = readdir(handle) else {
-                    if errno != 0 { return nil }
-                    break
-                }
-                let raw = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                    guard let base = raw.baseAddress else { return [] }
-                    let length = strnlen(base.assumingMemoryBound(to: CChar.self), raw.count)
-                    return Array(raw.prefix(length))
-                }
-                entries.append(Entry(raw: raw))
-            }
-            return entries.sorted { $0.raw.lexicographicallyPrecedes($1.raw) }
+            DirectoryListing.rawNames(fd: fd)?.map(Entry.init(raw:)).sorted { $0.raw.lexicographicallyPrecedes($1.raw) }
         }
 
         /// Classifies the entries of `stack[k]` (whose descriptor is open): files are collected,

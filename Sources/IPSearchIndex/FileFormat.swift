@@ -115,16 +115,8 @@ final class FileWriter {
     private func flush() throws(IndexError) {
         guard !buffer.isEmpty else { return }
         crc = buffer.withUnsafeBytes { cicu_crc32(crc, $0.baseAddress, $0.count) }
-        var done = 0
-        let ok = buffer.withUnsafeBytes { raw -> Bool in
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                done += n
-            }
-            return true
-        }
-        if !ok { throw IndexError.io(path: path, operation: "write", errno: errno) }
+        let code = buffer.withUnsafeBytes { DurableIO.writeAll(fd, $0) }
+        if code != 0 { throw IndexError.io(path: path, operation: "write", errno: code) }
         written += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
@@ -155,11 +147,7 @@ final class MappedFile: @unchecked Sendable {
 
     init(path: String, component: SegmentComponent, verifyChecksum: Bool) throws(IndexError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { throw IndexError.missingFile(path: path) }
-            throw IndexError.io(path: path, operation: "open", errno: errno)
-        }
+        let fd = try DurableIO.openForReading(path)
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) != 0 { throw IndexError.io(path: path, operation: "stat", errno: errno) }

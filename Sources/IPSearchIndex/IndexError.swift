@@ -14,6 +14,10 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     case locked(path: String, holder: String)
     /// The corpus directory is missing or unreadable.
     case corpusUnreadable(path: String, reason: String)
+    /// The text analysis could not start (ICU's word break iterator or its data is missing).
+    case analyzerUnavailable(reason: String)
+    /// The manifest could not be encoded as JSON (nothing was written).
+    case manifestEncoding(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +35,10 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             return "another `ipsearch index` is running (\(holder); lock \(path))"
         case .corpusUnreadable(let path, let reason):
             return "cannot read the corpus \(path): \(reason)"
+        case .analyzerUnavailable(let reason):
+            return "cannot start the text analysis: \(reason)"
+        case .manifestEncoding(let path, let reason):
+            return "cannot encode the manifest \(path): \(reason); nothing was committed"
         }
     }
 

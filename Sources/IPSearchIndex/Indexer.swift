@@ -95,15 +95,7 @@ public enum Indexer {
         // Below an unreadable directory nothing is known: what was indexed from there is kept.
         var unreadable: [String] = []
         let corpus = try Corpus.scan(options.corpus, problems: &summary.skipped, unreadable: &unreadable)
-        // Injected spam: the built-in keywords plus the user's `spam-keywords.txt` at the top of the
-        // corpus. A broken keyword file is reported and the built-in list still applies.
-        var spamFilter = SpamFilter()
-        let keywordFile = options.corpus + "/" + SpamFilter.keywordFileName
-        if access(keywordFile, F_OK) == 0 {
-            do { spamFilter = try SpamFilter(extraKeywordsFile: keywordFile) } catch {
-                summary.skipped.append(.init(id: SpamFilter.keywordFileName, reason: error.description))
-            }
-        }
+        let spamFilter = loadSpamFilter(corpus: options.corpus, problems: &summary.skipped)
 
         // The committed documents, by id.
         var readers: [SegmentReader] = []
@@ -203,10 +195,60 @@ public enum Indexer {
         // The new commit: surviving old segments (with updated deletions), then the new ones.
         var next = Manifest()
         next.generation = old.generation + 1
+        var survivors = try survivingSegments(readers, deletions: deletions, changed: changedSegments,
+                                              generation: next.generation, directory: dir)
+        for meta in newSegments { survivors.append((meta, nil)) }
+
+        let chosen = MergePolicy(maxSegments: options.maxSegments).segmentsToMerge(survivors.map(\.meta))
+        if !chosen.isEmpty {
+            survivors = try merge(chosen, of: survivors, directory: dir, readers: readers, deletions: deletions,
+                                  name: segmentName(nextSegment), threads: threads, spamFilter: spamFilter,
+                                  merged: &summary.merged)
+            nextSegment += 1
+        }
+        next.segments = survivors.map(\.meta)
+        next.nextSegment = nextSegment
+
+        let changed = summary.added + summary.updated + summary.removed + summary.merged > 0 || options.full
+            || old.generation == 0
+        if changed {
+            try commit(&next, directory: dir)
+            summary.committed = true
+        } else {
+            // Nothing to commit: leave the current generation (and any files written) alone.
+            removeUnreferencedFiles(dir, keeping: old.referencedFiles)
+        }
+        let current = changed ? next : old
+        summary.generation = current.generation
+        summary.documents = current.documentCount
+        summary.segments = current.segments.count
+        summary.seconds = System.now() - started
+        return summary
+    }
+
+    // MARK: Steps of a run
+
+    /// Injected spam: the built-in keywords plus the user's `spam-keywords.txt` at the top of the
+    /// corpus. A broken keyword file is reported in `problems` and the built-in list still applies.
+    static func loadSpamFilter(corpus: String, problems: inout [IndexSummary.Skipped]) -> SpamFilter {
+        let keywordFile = corpus + "/" + SpamFilter.keywordFileName
+        guard access(keywordFile, F_OK) == 0 else { return SpamFilter() }
+        do { return try SpamFilter(extraKeywordsFile: keywordFile) } catch {
+            problems.append(.init(id: SpamFilter.keywordFileName, reason: error.description))
+            return SpamFilter()
+        }
+    }
+
+    /// The committed segments as generation `generation` keeps them: a segment with documents deleted
+    /// in this run (`changed`) gets a deletion file of that generation, and one with nothing left is
+    /// dropped.
+    static func survivingSegments(
+        _ readers: [SegmentReader], deletions: [[UInt64]], changed: Set<Int>, generation: Int, directory dir: String
+    ) throws(IndexError) -> [(meta: SegmentMeta, reader: SegmentReader?)] {
         var survivors: [(meta: SegmentMeta, reader: SegmentReader?)] = []
         for (s, reader) in readers.enumerated() {
             var meta = reader.meta
-            if changedSegments.contains(s) {
+            if changed.contains(s) {
                 let bits = deletions[s]
                 meta.deleted = bits.reduce(0) { $0 + $1.nonzeroBitCount }
                 if meta.deleted == meta.documents { continue }  // nothing left: drop the segment
@@ -215,98 +257,79 @@ public enum Indexer {
                     words += reader.wordCount(doc)
                 }
                 meta.deletedWords = words
-                meta.deletionGeneration = next.generation
+                meta.deletionGeneration = generation
                 try Deletions.write(bits, documents: meta.documents,
-                                    path: dir + "/" + SegmentComponent.deletions.fileName(segment: meta.name, generation: next.generation))
+                                    path: dir + "/" + SegmentComponent.deletions.fileName(segment: meta.name, generation: generation))
             }
             survivors.append((meta, reader))
         }
-        for meta in newSegments { survivors.append((meta, nil)) }
+        return survivors
+    }
 
-        // Merge policy: keep at most `maxSegments`; when over, re-index the smallest segments (and any
-        // that are mostly deleted) from their stored text into one new segment.
-        let mostlyDeleted = survivors.indices.filter { survivors[$0].meta.deleted * 2 > survivors[$0].meta.documents }
-        if survivors.count > options.maxSegments || !mostlyDeleted.isEmpty {
-            let order = survivors.indices.sorted { survivors[$0].meta.documents - survivors[$0].meta.deleted < survivors[$1].meta.documents - survivors[$1].meta.deleted }
-            let excess = max(0, survivors.count - options.maxSegments / 2)
-            var chosen = Set(order.prefix(survivors.count > options.maxSegments ? excess : 0))
-            chosen.formUnion(mostlyDeleted)
-            if chosen.count == 1 && mostlyDeleted.isEmpty { chosen.removeAll() }
-            if !chosen.isEmpty {
-                var items: [WorkItem] = []
-                for i in chosen.sorted() {
-                    let reader: SegmentReader
-                    if let r = survivors[i].reader {
-                        // Deletions written in this run are not in the old reader: use the new bits.
-                        reader = r
-                    } else {
-                        reader = try SegmentReader(directory: dir, meta: survivors[i].meta)
-                    }
-                    try reader.verify()
-                    let bits = readers.firstIndex(where: { $0 === reader }).map { deletions[$0] }
-                    for doc in 0..<reader.documentCount {
-                        let isDeleted = bits.map { $0[doc >> 6] & (1 << UInt64(doc & 63)) != 0 } ?? reader.isDeleted(doc)
-                        if !isDeleted { items.append(.stored(reader, doc)) }
-                    }
-                }
-                let w = try SegmentWriter(directory: dir, name: segmentName(nextSegment))
-                nextSegment += 1
-                // Analysis runs on every worker; the one merged segment takes documents in turn.
-                let writing = Lock()
-                try processOnWorkers(items, threads: threads, spamFilter: spamFilter) { (_, item, result) throws(IndexError) in
-                    switch result {
-                    case .document(let doc, _):
-                        try writing.withLock { () throws(IndexError) in
-                            try w.add(doc)
-                            summary.merged += 1
-                        }
-                    case .failed(let reason):
-                        // Checksums were verified above; never drop a committed document silently.
-                        guard case .stored(let reader, _) = item else { return }
-                        throw IndexError.corrupt(path: reader.storeFile.path, reason: reason)
-                    case .unchanged:
-                        break
-                    }
-                }
-                var merged: [(SegmentMeta, SegmentReader?)] = []
-                for (i, s) in survivors.enumerated() where !chosen.contains(i) { merged.append(s) }
-                if w.documentCount > 0 { merged.append((try w.finish(), nil)) } else { w.discard() }
-                survivors = merged
+    // MARK: Merge and commit
+
+    /// Re-indexes the live documents of the `chosen` survivors from their stored text into one new
+    /// segment `name` and returns the survivors with them replaced by it. Deletions written in this
+    /// run are not in the old readers: `deletions[s]` holds the current bits of `readers[s]`.
+    static func merge(
+        _ chosen: Set<Int>, of survivors: [(meta: SegmentMeta, reader: SegmentReader?)], directory dir: String,
+        readers: [SegmentReader], deletions: [[UInt64]], name: String, threads: Int, spamFilter: SpamFilter,
+        merged: inout Int
+    ) throws(IndexError) -> [(meta: SegmentMeta, reader: SegmentReader?)] {
+        var items: [WorkItem] = []
+        for i in chosen.sorted() {
+            let reader: SegmentReader
+            if let r = survivors[i].reader { reader = r } else { reader = try SegmentReader(directory: dir, meta: survivors[i].meta) }
+            try reader.verify()
+            let bits = readers.firstIndex(where: { $0 === reader }).map { deletions[$0] }
+            for doc in 0..<reader.documentCount {
+                let isDeleted = bits.map { $0[doc >> 6] & (1 << UInt64(doc & 63)) != 0 } ?? reader.isDeleted(doc)
+                if !isDeleted { items.append(.stored(reader, doc)) }
             }
         }
-        next.segments = survivors.map(\.meta)
-        next.nextSegment = nextSegment
-
-        let changed = summary.added + summary.updated + summary.removed + summary.merged > 0 || options.full
-            || old.generation == 0
-        if changed {
-            // Near-duplicate groups are a function of the live documents alone (not of the order
-            // they were added in), so an incremental index groups exactly like a full rebuild.
-            if !next.segments.isEmpty {
-                let table = try regroup(directory: dir, segments: next.segments)
-                let w = try FileWriter(path: dir + "/" + GroupTable.fileName(generation: next.generation), component: .groups)
-                try w.append(table.encoded())
-                try w.finish()
-                next.groupsGeneration = next.generation
+        let w = try SegmentWriter(directory: dir, name: name)
+        // Analysis runs on every worker; the one merged segment takes documents in turn.
+        let writing = Lock()
+        var count = 0
+        try processOnWorkers(items, threads: threads, spamFilter: spamFilter) { (_, item, result) throws(IndexError) in
+            switch result {
+            case .document(let doc, _):
+                try writing.withLock { () throws(IndexError) in
+                    try w.add(doc)
+                    count += 1
+                }
+            case .failed(let reason):
+                // Checksums were verified above; never drop a committed document silently.
+                guard case .stored(let reader, _) = item else { return }
+                throw IndexError.corrupt(path: reader.storeFile.path, reason: reason)
+            case .unchanged:
+                break
             }
-            // Everything the manifest will reference is already written and fsynced.
-            try fsyncDirectory(dir)
-            next.committedAt = System.wallClock()
-            try next.commit(directory: dir)
-            removeUnreferencedFiles(dir, keeping: next.referencedFiles)
-            summary.committed = true
-            summary.generation = next.generation
-            summary.documents = next.documentCount
-            summary.segments = next.segments.count
-        } else {
-            // Nothing to commit: leave the current generation (and any files written) alone.
-            removeUnreferencedFiles(dir, keeping: old.referencedFiles)
-            summary.generation = old.generation
-            summary.documents = old.documentCount
-            summary.segments = old.segments.count
         }
-        summary.seconds = System.now() - started
-        return summary
+        merged += count
+        var result: [(meta: SegmentMeta, reader: SegmentReader?)] = []
+        for (i, s) in survivors.enumerated() where !chosen.contains(i) { result.append(s) }
+        if w.documentCount > 0 { result.append((try w.finish(), nil)) } else { w.discard() }
+        return result
+    }
+
+    /// Writes the near-duplicate groups of `next`, then commits it (its segment and deletion files
+    /// are written already) and removes what only older commits referenced.
+    static func commit(_ next: inout Manifest, directory dir: String) throws(IndexError) {
+        // Near-duplicate groups are a function of the live documents alone (not of the order
+        // they were added in), so an incremental index groups exactly like a full rebuild.
+        if !next.segments.isEmpty {
+            let table = try regroup(directory: dir, segments: next.segments)
+            let w = try FileWriter(path: dir + "/" + GroupTable.fileName(generation: next.generation), component: .groups)
+            try w.append(table.encoded())
+            try w.finish()
+            next.groupsGeneration = next.generation
+        }
+        // Everything the manifest will reference is already written and fsynced.
+        try DurableIO.fsyncDirectory(dir)
+        next.committedAt = System.wallClock()
+        try next.commit(directory: dir)
+        removeUnreferencedFiles(dir, keeping: next.referencedFiles)
     }
 
     // MARK: Groups
@@ -348,54 +371,21 @@ public enum Indexer {
         case failed(String)
     }
 
-    /// Prepares and consumes items on `threads` worker threads, in no particular order: `body`
-    /// runs on the worker that prepared the item (with its thread number) and must synchronize
-    /// whatever it shares. The first error stops the other workers and is rethrown.
+    /// Prepares and consumes items on `threads` worker threads (`WorkerPool`), in no particular
+    /// order: `body` runs on the worker that prepared the item (with its worker number) and must
+    /// synchronize whatever it shares. The first error stops the other workers and is rethrown.
     static func processOnWorkers(
         _ items: [WorkItem], threads: Int, spamFilter: SpamFilter,
-        body: @escaping (Int, WorkItem, WorkResult) throws(IndexError) -> Void
+        body: (Int, WorkItem, WorkResult) throws(IndexError) -> Void
     ) throws(IndexError) {
         guard !items.isEmpty else { return }
-        var analyzers: [Analyzer] = []
-        do { for _ in 0..<threads { analyzers.append(try Analyzer()) } } catch {
-            throw IndexError.io(path: "ICU", operation: "open word break iterator", errno: ENOENT)
+        var analyzers: [Analyzer] = []  // one per worker: an analyzer is not shareable
+        do throws(AnalysisError) { for _ in 0..<max(1, threads) { analyzers.append(try Analyzer()) } } catch {
+            throw IndexError.analyzerUnavailable(reason: error.description)
         }
-        let lock = Lock()
-        var next = 0
-        var failure: IndexError?
-        let run: (Int) -> Void = { t in
-            while true {
-                let i: Int? = lock.withLock {
-                    guard failure == nil, next < items.count else { return nil }
-                    defer { next += 1 }
-                    return next
-                }
-                guard let i else { return }
-                let result = Indexer.prepare(items[i], analyzer: analyzers[t], spamFilter: spamFilter)
-                do throws(IndexError) { try body(t, items[i], result) } catch {
-                    lock.withLock { if failure == nil { failure = error } }
-                    return
-                }
-            }
+        try WorkerPool.forEach(jobs: items.count, threads: analyzers.count) { (worker, i) throws(IndexError) in
+            try body(worker, items[i], prepare(items[i], analyzer: analyzers[worker], spamFilter: spamFilter))
         }
-        var workers: [pthread_t] = []
-        for t in 1..<max(1, threads) {
-            let box = Unmanaged.passRetained(ThreadBody { run(t) })
-            var thread = pthread_t()
-            pthread_create(&thread, nil, { raw in
-                Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().body()
-                return nil
-            }, box.toOpaque())
-            workers.append(thread)
-        }
-        run(0)  // the calling thread is worker 0
-        for t in workers { pthread_join(t, nil) }
-        if let failure { throw failure }
-    }
-
-    final class ThreadBody {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
     }
 
     /// One worker's segment under construction.
@@ -439,7 +429,7 @@ public enum Indexer {
     /// Files that look like ours: `segNNNNNN.{terms,post,docs,store}`, `segNNNNNN.G.del`, the
     /// manifest's temporary file.
     static func isIndexFile(_ name: String) -> Bool {
-        if name == Manifest.fileName + ".tmp" { return true }
+        if name == DurableIO.temporaryName(Manifest.fileName) { return true }
         if name.hasPrefix("groups.") { return name.dropFirst(7).allSatisfy(\.isNumber) && name.count > 7 }
         guard name.hasPrefix("seg") else { return false }
         let parts = name.split(separator: ".")
@@ -448,15 +438,7 @@ public enum Indexer {
         return parts[0].dropFirst(3).allSatisfy(\.isNumber)
     }
 
-    static func listDirectory(_ dir: String) -> [String] {
-        guard let handle = opendir(dir) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) })
-        }
-        return names
-    }
+    static func listDirectory(_ dir: String) -> [String] { DirectoryListing.names(dir) ?? [] }
 
     static func highestSegmentNumber(_ dir: String) -> Int {
         listDirectory(dir).filter(isIndexFile).compactMap { Int($0.dropFirst(3).prefix { $0.isNumber }) }.max() ?? 0
@@ -468,24 +450,5 @@ public enum Indexer {
         for name in listDirectory(dir) where isIndexFile(name) && !keeping.contains(name) {
             unlink(dir + "/" + name)
         }
-    }
-}
-
-/// Small system facts.
-public enum System {
-    public static var coreCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-
-    /// Monotonic seconds.
-    public static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
-    /// Seconds since 1970.
-    public static func wallClock() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }

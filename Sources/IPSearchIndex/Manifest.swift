@@ -45,7 +45,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     public static func read(directory: String) throws(IndexError) -> Manifest {
         let path = directory + "/" + fileName
         let bytes: [UInt8]
-        do { bytes = try readWholeFile(path) } catch {
+        do { bytes = try DurableIO.readWholeFile(path) } catch {
             if case .missingFile = error { throw IndexError.noIndex(directory: directory) }
             throw error
         }
@@ -72,21 +72,29 @@ public struct Manifest: Codable, Equatable, Sendable {
     }
 
     /// The highest generation a damaged index directory shows: the manifest's `generation` field
-    /// read without trusting the rest, and the generations in deletion file names.
+    /// decoded without trusting the rest (no checksum, every other field ignored), and the
+    /// generations in deletion and group file names.
     static func bestEffortGeneration(directory: String) -> Int {
         var best = 0
-        if let bytes = try? readWholeFile(directory + "/" + fileName) {
-            let text = String(decoding: bytes, as: UTF8.self)
-            if let r = text.lastRange(of: "\"generation\"") {
-                let digits = text[r.upperBound...].drop { !$0.isNumber }.prefix { $0.isNumber }
-                best = Int(digits) ?? 0
+        if let bytes = try? DurableIO.readWholeFile(directory + "/" + fileName) {
+            // The JSON ends before the checksum line; a damaged tail simply fails to decode.
+            let json = bytes.lastIndex(of: UInt8(ascii: "}")).map { Array(bytes[...$0]) } ?? bytes
+            if let head = try? JSONDecoder().decode(GenerationOnly.self, from: Data(json)) {
+                best = max(head.generation ?? 0, head.groupsGeneration ?? 0)
             }
         }
-        for name in Indexer.listDirectory(directory) where name.hasSuffix(".del") {
+        for name in DirectoryListing.names(directory) ?? [] {
             let parts = name.split(separator: ".")
-            if parts.count == 3, let g = Int(parts[1]) { best = max(best, g) }
+            if name.hasSuffix(".del"), parts.count == 3, let g = Int(parts[1]) { best = max(best, g) }
+            if name.hasPrefix("groups."), parts.count == 2, let g = Int(parts[1]) { best = max(best, g) }
         }
         return best
+    }
+
+    /// The fields `bestEffortGeneration` trusts (every other key, or a missing one, is ignored).
+    private struct GenerationOnly: Decodable {
+        var generation: Int?
+        var groupsGeneration: Int?
     }
 
     /// Atomically replaces `directory/manifest.json` with this manifest.
@@ -95,16 +103,12 @@ public struct Manifest: Codable, Equatable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         var json: [UInt8]
         do { json = Array(try encoder.encode(self)) } catch {
-            throw IndexError.io(path: directory + "/" + Manifest.fileName, operation: "encode", errno: EINVAL)
+            throw IndexError.manifestEncoding(path: directory + "/" + Manifest.fileName, reason: "\(error)")
         }
         let crc = json.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
         json.append(0x0A)
         json.append(contentsOf: Array(("crc32 " + hex8(crc) + "\n").utf8))
-        let tmp = directory + "/" + Manifest.fileName + ".tmp"
-        try writeDurably(tmp, json)
-        let final = directory + "/" + Manifest.fileName
-        if rename(tmp, final) != 0 { throw IndexError.io(path: final, operation: "rename", errno: errno) }
-        try fsyncDirectory(directory)
+        try DurableIO.atomicWrite(json, directory: directory, name: Manifest.fileName)
     }
 }
 
@@ -131,44 +135,4 @@ public struct SegmentMeta: Codable, Equatable, Sendable {
 func hex8(_ v: UInt32) -> String {
     let s = String(v, radix: 16)
     return String(repeating: "0", count: max(0, 8 - s.count)) + s
-}
-
-// MARK: Durable file helpers
-
-func readWholeFile(_ path: String) throws(IndexError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 {
-        if errno == ENOENT { throw IndexError.missingFile(path: path) }
-        throw IndexError.io(path: path, operation: "open", errno: errno)
-    }
-    defer { close(fd) }
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { if errno == EINTR { continue }; throw IndexError.io(path: path, operation: "read", errno: errno) }
-        if n == 0 { break }
-        result.append(contentsOf: chunk[0..<n])
-    }
-    return result
-}
-
-func writeDurably(_ path: String, _ bytes: [UInt8]) throws(IndexError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    if fd < 0 { throw IndexError.io(path: path, operation: "create", errno: errno) }
-    defer { close(fd) }
-    var done = 0
-    while done < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-        if n < 0 { if errno == EINTR { continue }; throw IndexError.io(path: path, operation: "write", errno: errno) }
-        done += n
-    }
-    if fsync(fd) != 0 { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
-}
-
-func fsyncDirectory(_ path: String) throws(IndexError) {
-    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if fd < 0 { throw IndexError.io(path: path, operation: "open", errno: errno) }
-    defer { close(fd) }
-    if fsync(fd) != 0 { throw IndexError.io(path: path, operation: "fsync", errno: errno) }
 }

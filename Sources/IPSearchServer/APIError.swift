@@ -151,13 +151,27 @@ enum JSONResponse {
         Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// `body` as JSON; a body that cannot be encoded is answered as a 500 `internal_error` (never `{}`).
     static func make(status: HTTPResponse.Status = .ok, body: some Encodable) -> Response {
-        make(status: status, data: encode(body))
+        do { return make(status: status, data: try encoded(body)) } catch {
+            return make(status: .internalServerError, data: encodingFailure(error))
+        }
     }
 
+    /// `value` as JSON, or the `internal_error` body saying why it could not be encoded.
     static func encode(_ value: some Encodable) -> Data {
+        do { return try encoded(value) } catch { return encodingFailure(error) }
+    }
+
+    private static func encoded(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return try encoder.encode(value)
+    }
+
+    /// The error body for an answer that could not be encoded (written by hand: it cannot fail).
+    private static func encodingFailure(_ error: any Error) -> Data {
+        let reason = "\(error)".unicodeScalars.filter { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
+        return Data(#"{"error":{"code":"internal_error","message":"the answer could not be encoded as JSON: \#(String(String.UnicodeScalarView(reason)))"}}"#.utf8)
     }
 }

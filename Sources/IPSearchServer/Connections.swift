@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import IPSearchIndex
 import Logging
 import NIOCore
 #if canImport(Glibc)
@@ -48,9 +49,8 @@ public struct ConnectionLimits: Sendable, Equatable {
 /// one arrives above `ConnectionLimits.evictAbove`. Shared by the connections of all event loops.
 final class ConnectionRegistry: @unchecked Sendable {
     let limits: ConnectionLimits
-    private var mutex = pthread_mutex_t()
+    private let lock = Lock()
     private var entries: [ObjectIdentifier: Entry] = [:]
-    private var evictions = 0
 
     struct Entry {
         var channel: any Channel
@@ -60,19 +60,11 @@ final class ConnectionRegistry: @unchecked Sendable {
 
     init(limits: ConnectionLimits) {
         self.limits = limits
-        pthread_mutex_init(&mutex, nil)
     }
 
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
-    }
+    private func locked<T>(_ body: () -> T) -> T { lock.withLock(body) }
 
     var count: Int { locked { entries.count } }
-    var evicted: Int { locked { evictions } }
 
     /// A new connection (idle until its first request); closes the longest-idle other one when
     /// over `evictAbove`.
@@ -88,7 +80,6 @@ final class ConnectionRegistry: @unchecked Sendable {
             guard let oldest else { return nil }
             let channel = entries[oldest.key]?.channel
             entries[oldest.key] = nil
-            evictions += 1
             return channel
         }
         victim?.close(promise: nil)

@@ -4,26 +4,6 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 
-/// The endpoints, recognised by path alone (any method): lets `RequestGuardMiddleware` answer 405 for
-/// a known path with the wrong method, where Hummingbird's router would answer 404.
-enum Endpoint: Equatable {
-    case search, health, stats, openAPI, document
-
-    /// Matches like the router does: empty path components are ignored (`/search/` is `/search`).
-    init?(path: String) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        let first = parts.first.map(String.init) ?? ""
-        switch (first, parts.count) {
-        case ("search", 1): self = .search
-        case ("health", 1): self = .health
-        case ("stats", 1): self = .stats
-        case ("openapi.json", 1): self = .openAPI
-        case ("documents", 2...): self = .document
-        default: return nil
-        }
-    }
-}
-
 /// Every endpoint is a GET: a body larger than this is refused (413) unread.
 let maxRequestBodyBytes = 1024
 

@@ -13,26 +13,36 @@ struct SearchController<Context: RequestContext>: Sendable {
     let service: SearchService
 
     /// Page sizes a client may ask for (the CLI allows more; a web page does not need more).
-    static var limitRange: ClosedRange<Int> { 1...100 }
+    static var limitRange: ClosedRange<Int> { RequestLimits.httpLimit }
     /// Deep paging costs a top-k of offset + limit: bounded.
-    static var offsetRange: ClosedRange<Int> { 0...SearchOptions.maxOffset }
-    static var snippetLengthRange: ClosedRange<Int> { 10...2000 }
-    static var snippetCountRange: ClosedRange<Int> { 0...10 }
+    static var offsetRange: ClosedRange<Int> { RequestLimits.offset }
+    static var snippetLengthRange: ClosedRange<Int> { RequestLimits.snippetLength }
+    static var snippetCountRange: ClosedRange<Int> { RequestLimits.snippetCount }
 
+    /// The JSON API's routes, from the one route table (`Endpoint`).
     func addRoutes(to router: Router<Context>) {
-        router.get("/search", use: search)
-        router.get("/documents/**", use: document)
-        router.get("/health", use: health)
-        router.get("/stats", use: stats)
-        router.get("/openapi.json", use: openAPI)
+        for endpoint in Endpoint.api {
+            router.get(RouterPath(endpoint.routePattern), use: handler(endpoint))
+        }
+    }
+
+    private func handler(_ endpoint: Endpoint) -> @Sendable (Request, Context) async throws -> Response {
+        switch endpoint {
+        case .search: return search
+        case .document: return document
+        case .health: return health
+        case .stats: return stats
+        case .openAPI: return openAPI
+        case .searchPage, .documentPage, .asset:
+            return { request, _ in throw APIError.notFound(request.uri.path) }  // not API routes
+        }
     }
 
     /// `GET /search?q=…&limit=10&offset=0&snippet_length=80&snippets=2&explain=false` → SearchResponse.
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query)
         guard let q = try parameters.single("q") else { throw APIError.missingQuery() }
-        if q.allSatisfy(\.isWhitespace) { throw APIError.emptyQuery() }
-        if q.count > Query.maxLength { throw APIError.queryTooLong(q.count) }
+        // An empty or too long q is refused by Query.parse (→ empty_query, query_too_long), first.
         var options = SearchOptions(
             limit: try parameters.integer("limit", in: Self.limitRange, default: 10),
             offset: try parameters.integer("offset", in: Self.offsetRange, default: 0),

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import IPSearch
 import IPSearchIndex
 #if canImport(Glibc)
@@ -39,7 +40,10 @@ public func runServer(_ configuration: ServerConfiguration) async throws {
         // Hummingbird's ServiceGroup (swift-service-lifecycle); the default signals are SIGTERM and SIGINT.
         try await app.runService()
     } catch {
-        if !bound.isSet { throw ServerError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)") }
+        if !bound.isSet {
+            throw ServerError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)",
+                                           errno: (error as? IOError)?.errnoCode)
+        }
         throw error
     }
     output.log("ipsearch: server stopped")
@@ -47,13 +51,14 @@ public func runServer(_ configuration: ServerConfiguration) async throws {
 
 /// Why `ipsearch serve` could not start.
 public enum ServerError: Error, CustomStringConvertible {
-    case cannotListen(host: String, port: Int, reason: String)
+    /// Binding the socket failed; `errno` is the system's code when the failure was a system call's.
+    case cannotListen(host: String, port: Int, reason: String, errno: Int32?)
 
     public var description: String {
         switch self {
-        case .cannotListen(let host, let port, let reason):
-            let inUse = reason.contains("Address already in use") || reason.contains("errno: 98")
-            return "cannot listen on \(host):\(port): \(reason)" + (inUse ? " (another server on this port? --port 0 picks a free one)" : "")
+        case .cannotListen(let host, let port, let reason, let code):
+            let hint = code == EADDRINUSE ? " (another server on this port? --port 0 picks a free one)" : ""
+            return "cannot listen on \(host):\(port): \(reason)" + hint
         }
     }
 }
@@ -61,9 +66,7 @@ public enum ServerError: Error, CustomStringConvertible {
 /// A one-way flag, set from the server's event loop and read after it stops.
 final class Flag: @unchecked Sendable {
     private var value = false
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func set() { pthread_mutex_lock(&mutex); value = true; pthread_mutex_unlock(&mutex) }
-    var isSet: Bool { pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }; return value }
+    private let lock = Lock()
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -1,4 +1,6 @@
+import FoundationEssentials
 import Logging
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,17 +30,9 @@ public struct ServerOutput: Sendable {
     /// Discards everything.
     public static let silent = ServerOutput(listening: { _ in }, log: { _ in })
 
+    /// Writes all of `text` in one `writeAll` (a closed stream is ignored: there is nowhere to report it).
     static func writeAll(_ fd: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            var done = 0
-            while done < buffer.count {
-                let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                done += n
-            }
-        }
+        _ = try? FileDescriptor(rawValue: fd).writeAll(text.utf8)
     }
 }
 
@@ -74,12 +68,8 @@ struct LineLogHandler: LogHandler {
         sink(line)
     }
 
-    /// UTC, to the second: `2025-11-22T03:41:07Z`.
+    /// UTC, to the second: `2025-11-22T03:41:07Z` (the same ISO 8601 style as `ipsearch stats`).
     static func timestamp() -> String {
-        var t = time(nil)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        Date.now.formatted(.iso8601)
     }
 }

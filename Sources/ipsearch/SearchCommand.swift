@@ -1,6 +1,7 @@
 import ArgumentParser
 import IPSearch
 import IPSearchIndex
+import IPSearchServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,11 +64,14 @@ struct SearchCommand: ParsableCommand {
     var query: [String] = []
 
     func validate() throws {
-        guard limit >= 1 && limit <= SearchOptions.maxLimit else { throw ValidationError("--limit must be between 1 and \(SearchOptions.maxLimit)") }
-        guard offset >= 0 && offset <= SearchOptions.maxOffset else { throw ValidationError("--offset must be between 0 and \(SearchOptions.maxOffset)") }
+        func check(_ value: Int, in range: ClosedRange<Int>, _ option: String) throws {
+            guard range.contains(value) else { throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound)") }
+        }
+        try check(limit, in: RequestLimits.commandLineLimit, "--limit")
+        try check(offset, in: RequestLimits.offset, "--offset")
         guard ColorMode(rawValue: color) != nil else { throw ValidationError("--color must be auto, always or never") }
-        guard snippetLength >= 10 && snippetLength <= 2000 else { throw ValidationError("--snippet-length must be between 10 and 2000") }
-        guard snippets >= 0 && snippets <= 10 else { throw ValidationError("--snippets must be between 0 and 10") }
+        try check(snippetLength, in: RequestLimits.snippetLength, "--snippet-length")
+        try check(snippets, in: RequestLimits.snippetCount, "--snippets")
         if let bad = Self.invalidUTF8Argument(in: queryWords) {
             throw ValidationError("the query is not valid UTF-8 (argument \"\(bad)\"; U+FFFD marks the bad bytes): give it in UTF-8")
         }
@@ -125,19 +129,20 @@ struct SearchCommand: ParsableCommand {
 
     /// First use: build the index. Stale index: say so.
     private func ensureIndex() throws {
+        let outcome: IndexMaintenance.Outcome
         do {
-            let manifest = try Manifest.read(directory: location.index)
-            if let newest = IndexFreshness.newestCorpusChange(location.corpus),
-               newest > Int64(manifest.committedAt * 1e9) {
-                FileHandle.standardError.write("ipsearch: note: files in \(location.corpus) changed after the index was built; run `ipsearch index` to update it\n")
+            outcome = try IndexMaintenance.ensure(corpus: location.corpus, index: location.index) {
+                FileHandle.standardError.write("ipsearch: note: no index in \(location.index) yet; building it from \(location.corpus)…\n")
             }
         } catch {
-            guard case .noIndex = error else { throw CLIError(error.description) }
-            FileHandle.standardError.write("ipsearch: note: no index in \(location.index) yet; building it from \(location.corpus)…\n")
-            let summary: IndexSummary
-            do { summary = try Indexer.run(IndexOptions(corpus: location.corpus, index: location.index)) } catch {
-                throw CLIError(error.description)
-            }
+            throw CLIError(error.description)
+        }
+        switch outcome {
+        case .current:
+            break
+        case .stale:
+            FileHandle.standardError.write("ipsearch: note: files in \(location.corpus) changed after the index was built; run `ipsearch index` to update it\n")
+        case .built(let summary):
             FileHandle.standardError.write("ipsearch: note: indexed \(summary.documents) documents in \(formatSeconds(summary.seconds))\n")
             for s in summary.skipped { FileHandle.standardError.write("ipsearch: skipped \(s.id): \(s.reason)\n") }
         }
@@ -243,27 +248,4 @@ func formatMilliseconds(_ v: Double) -> String {
 
 func formatSeconds(_ v: Double) -> String {
     v < 10 ? "\((v * 100).rounded() / 100) s" : "\((v * 10).rounded() / 10) s"
-}
-
-/// Whether the corpus changed after the last commit, cheaply: the corpus directory and its direct
-/// entries are checked (adding, removing or editing a top-level file, or adding/removing a file in a
-/// direct subdirectory, changes one of these mtimes). Deeper edits are found by `ipsearch index`.
-enum IndexFreshness {
-    static func newestCorpusChange(_ corpus: String) -> Int64? {
-        var st = stat()
-        guard stat(corpus, &st) == 0 else { return nil }
-        var newest = mtime(st)
-        guard let dir = opendir(corpus) else { return newest }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-            if name.hasPrefix(".") { continue }
-            if stat(corpus + "/" + name, &st) == 0 { newest = max(newest, mtime(st)) }
-        }
-        return newest
-    }
-
-    private static func mtime(_ st: stat) -> Int64 {
-        Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-    }
 }

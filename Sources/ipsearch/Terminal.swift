@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,15 +14,9 @@ struct FileHandle {
         write(Data(s.utf8))
     }
 
+    /// Writes all of `data` (a closed or full output is ignored: there is nowhere to report it).
     func write(_ data: Data) {
-        data.withUnsafeBytes { buf in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
-                if n <= 0 { if errno == EINTR { continue }; return }
-                done += n
-            }
-        }
+        _ = try? FileDescriptor(rawValue: fd).writeAll(data)
     }
 
     var isTerminal: Bool { isatty(fd) == 1 }

@@ -36,7 +36,7 @@ import Testing
             if t.kind == .gram {
                 // The gram's characters are the normalized units at its position.
                 let width = t.term.utf16.count
-                let units = substring(a.normalized.units, t.position..<min(t.position + width, a.normalized.count))
+                let units = substring(a.normalized.units, t.utf16Offset..<min(t.utf16Offset + width, a.normalized.count))
                 if units != t.term { failures.append("\(t): normalized units at position are \(units)") }
             }
         }

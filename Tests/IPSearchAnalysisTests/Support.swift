@@ -55,7 +55,7 @@ struct Term: Hashable, CustomStringConvertible {
     let term: String
     let kind: Token.Kind
     let position: Int
-    init(_ t: Token) { term = t.term; kind = t.kind; position = t.position }
+    init(_ t: Token) { term = t.term; kind = t.kind; position = t.utf16Offset }
     var description: String { "\(kind == .word ? "w" : "g"):\(term)@\(position)" }
 }
 

@@ -40,6 +40,6 @@ import Testing
         #expect(Endpoint(path: "/documents/a/b.txt") == .document)
         #expect(Endpoint(path: "/documents") == nil)
         #expect(Endpoint(path: "/openapi.json") == .openAPI)
-        #expect(Endpoint(path: "/") == nil)
+        #expect(Endpoint(path: "/") == .searchPage)
     }
 }

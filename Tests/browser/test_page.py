@@ -399,12 +399,12 @@ def test_filters_and_sort(c):
     c.wait_shown(q="地理标志", since="2024", sort="newest")
     skipped = []
     if c.server.supports("since", "not-a-date"):
-        dates = c.driver.execute_script("return [...document.querySelectorAll('#hits > li.hit time')].map(t => t.getAttribute('datetime'))")
+        dates = c.driver.execute_script("return [...document.querySelectorAll('#hits > li.hit > .hit-meta time')].map(t => t.getAttribute('datetime'))")
         assert dates and all(d >= "2024-01-01" for d in dates), dates
     else:
         skipped.append("since")
     if c.server.supports("sort", "sideways"):
-        dates = c.driver.execute_script("return [...document.querySelectorAll('#hits > li.hit time')].map(t => t.getAttribute('datetime'))")
+        dates = c.driver.execute_script("return [...document.querySelectorAll('#hits > li.hit > .hit-meta time')].map(t => t.getAttribute('datetime'))")
         assert dates == sorted(dates, reverse=True), dates
         want = c.server.search(q="地理标志", since="2024", sort="newest")
         assert c.hit_ids() == [h["id"] for h in want["hits"]]
@@ -435,7 +435,7 @@ def test_facet_and_timeline_clicks(c):
                  key=lambda pb: (facets.get("month", {}) if "-" in pb[0] else facets.get("year", {})).get(pb[0], 0))[0]
     c.driver.find_element(By.CSS_SELECTOR, f"#timeline [data-period='{period}']").click()
     c.wait_shown(q="地理标志", since=period, until=period)
-    dates = c.driver.execute_script("return [...document.querySelectorAll('#hits > li.hit time')].map(t => t.getAttribute('datetime'))")
+    dates = c.driver.execute_script("return [...document.querySelectorAll('#hits > li.hit > .hit-meta time')].map(t => t.getAttribute('datetime'))")
     assert dates and all(d.startswith(period) for d in dates), (period, dates)
     c.driver.back()
     c.wait_shown(q="地理标志")
@@ -449,7 +449,7 @@ def test_facet_and_timeline_clicks(c):
     button.click()
     c.wait_shown(q="地理标志", source=name)
     assert c.driver.execute_script("return document.querySelector('#summary strong').textContent") == str(count)
-    shown = c.driver.execute_script("return [...document.querySelectorAll('#hits > li.hit .source')].map(s => s.textContent)")
+    shown = c.driver.execute_script("return [...document.querySelectorAll('#hits > li.hit > .hit-meta .source')].map(s => s.textContent)")
     assert shown and all(s == name for s in shown), (name, shown)
 
 

@@ -1,4 +1,6 @@
 // CICU: the only place ipsearch touches the system ICU (libicuuc, libicui18n), zlib and libxml2.
+// The name is older than its contents: besides ICU (word breaks, folding, charsets) it wraps zlib
+// (CRC-32, deflate/inflate of the stored text) and libxml2 (HTML parsing), one MARK section each.
 //
 // Why a C shim: Swift's Foundation on Linux carries its own ICU module (_FoundationICU); importing
 // the system <unicode/*.h> into Swift clashes with it. This header therefore exposes plain C types
