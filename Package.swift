@@ -62,20 +62,25 @@ let package = Package(
             dependencies: ["IPSearch", "IPSearchIndex", "IPSearchAnalysis", "CICU"],
             path: "Benchmarks/ipsearch-bench"
         ),
-        .testTarget(name: "IPSearchAnalysisTests", dependencies: ["IPSearchAnalysis"]),
-        .testTarget(name: "IPSearchIndexTests", dependencies: ["IPSearchIndex"]),
-        .testTarget(name: "IPSearchTests", dependencies: ["IPSearch"]),
+        // What every test target shares: the repository's paths and corpus, temp directories, files,
+        // child processes (the built `ipsearch`), locks and a seeded generator.
+        .target(name: "IPSearchTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "IPSearchAnalysisTests", dependencies: ["IPSearchAnalysis", "IPSearchTestSupport"]),
+        .testTarget(name: "IPSearchIndexTests", dependencies: ["IPSearchIndex", "IPSearchTestSupport"]),
+        .testTarget(name: "IPSearchTests", dependencies: ["IPSearch", "IPSearchTestSupport"]),
+        // The `ipsearch` command, run as the built executable (`swift build --build-tests` builds it).
+        .testTarget(name: "IPSearchCommandTests", dependencies: ["IPSearchTestSupport"]),
         .testTarget(
             name: "IPSearchWebTests",
             dependencies: [
-                "IPSearchWeb", "IPSearch", "IPSearchIndex",
+                "IPSearchWeb", "IPSearch", "IPSearchIndex", "IPSearchTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "IPSearchServerTests",
             dependencies: [
-                "IPSearchServer",
+                "IPSearchServer", "IPSearchTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -157,7 +157,8 @@ final class ResultCache: @unchecked Sendable {
 
     func put(_ key: Key, _ result: SearchResult) {
         lock.withLock {
-            if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            // (A key already present is replaced: nothing else goes.)
+            if entries[key] == nil, entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
                 entries[oldest] = nil
             }
             clock += 1

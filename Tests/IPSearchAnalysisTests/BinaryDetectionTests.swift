@@ -1,3 +1,4 @@
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchAnalysis
 
@@ -6,7 +7,7 @@ import Testing
 @Suite struct BinaryDetectionTests {
     /// A real document with one NUL at the end (as some editors and downloads leave): decoded, the NUL
     /// dropped, the text otherwise exact.
-    @Test(arguments: Corpus.documents)
+    @Test(arguments: try Corpus.documents)
     func trailingNULIsDropped(_ doc: Corpus.Document) throws {
         let d = try TextDecoder.decode(doc.bytes + [0])
         #expect(d.encoding == "UTF-8")
@@ -14,7 +15,7 @@ import Testing
     }
 
     /// One NUL in the middle of a line, and one ESC (left by a terminal) in another: still text.
-    @Test(arguments: Corpus.documents)
+    @Test(arguments: try Corpus.documents)
     func strayControlsInTheMiddle(_ doc: Corpus.Document) throws {
         var bytes = doc.bytes
         let newlines = bytes.indices.filter { bytes[$0] == 0x0A }

@@ -1,8 +1,9 @@
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchAnalysis
 
 @Suite struct DecodingTests {
-    @Test(arguments: Corpus.documents)
+    @Test(arguments: try Corpus.documents)
     func utf8CorpusFiles(_ doc: Corpus.Document) throws {
         let d = try TextDecoder.decode(doc.bytes)
         #expect(d.encoding == "UTF-8")
@@ -12,7 +13,7 @@ import Testing
 
     /// A GB18030 copy of every document (GB18030 encodes all of Unicode) decodes to the same text and
     /// the same terms.
-    @Test(arguments: Corpus.documents)
+    @Test(arguments: try Corpus.documents)
     func gb18030Copy(_ doc: Corpus.Document) throws {
         let bytes = try #require(TextDecoder.encode(doc.text, as: "GB18030"))
         #expect(bytes != doc.bytes)

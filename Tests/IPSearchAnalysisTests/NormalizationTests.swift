@@ -1,3 +1,4 @@
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchAnalysis
 
@@ -26,11 +27,11 @@ import Testing
     /// mojibake `領(lǐng)域?qū)@麑…` with an unmatched `)`: `?qū)` is not after a Han character and stays.)
     @Test func allPinyinDebrisOfDocument000IsStripped() throws {
         let doc = try Corpus.document("000")
-        #expect(count("(", in: doc.text) == 354)
-        #expect(count(")", in: doc.text) == 355)
+        #expect(occurrences(of: "(", in: doc.text) == 354)
+        #expect(occurrences(of: ")", in: doc.text) == 355)
         let n = try Analyzer().analyze(doc.text).normalized.string
-        #expect(count("(", in: n) == 2)
-        #expect(count(")", in: n) == 3)
+        #expect(occurrences(of: "(", in: n) == 2)
+        #expect(occurrences(of: ")", in: n) == 3)
         #expect(n.contains("方案(2023―2025年)》"))
         #expect(n.contains("贡献。(中新经纬app)\n本文链接"))
         #expect(n.contains("领域?qū)@"))
@@ -72,7 +73,7 @@ import Testing
 
     /// Normalizing normalized text changes nothing, so a query copied from a result (or a substring of
     /// a document's normalized text) folds to itself.
-    @Test(arguments: Corpus.documents)
+    @Test(arguments: try Corpus.documents)
     func normalizationIsIdempotent(_ doc: Corpus.Document) {
         let n = Normalizer()
         let once = n.normalize(doc.utf16)

@@ -1,3 +1,4 @@
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchAnalysis
 

@@ -1,16 +1,11 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchAnalysis
 
-/// The real press releases in `Corpus/` at the package root.
+/// The real press releases in `Corpus/` at the package root. `documents` throws when they are
+/// missing, so a suite parameterized over them fails instead of running zero cases.
 enum Corpus {
-    /// `<package>/Tests/IPSearchAnalysisTests/Support.swift` → `<package>/Corpus`.
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("Corpus")
-
     struct Document: Sendable, CustomStringConvertible {
         let name: String
         let bytes: [UInt8]
@@ -19,28 +14,39 @@ enum Corpus {
         var description: String { name }
     }
 
-    struct MissingFixture: Error, CustomStringConvertible {
-        let description: String
-    }
-
     /// All corpus documents (strict UTF-8), sorted by file name.
-    static let documents: [Document] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".txt") }.sorted().compactMap { name in
-            guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
-            else { return nil }
-            let bytes = [UInt8](data)
-            guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
-            return Document(name: name, bytes: bytes, text: text)
+    static var documents: [Document] {
+        get throws {
+            try Repository.corpusNames().map { name in
+                let bytes = try Repository.corpusBytes(name)
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw TestSupportError("corpus document \(name) is not UTF-8")
+                }
+                return Document(name: name, bytes: bytes, text: text)
+            }
         }
-    }()
+    }
 
     /// The document whose file name starts with `prefix` ("000", "002"…).
     static func document(_ prefix: String) throws -> Document {
-        guard let d = documents.first(where: { $0.name.hasPrefix(prefix) }) else {
-            throw MissingFixture(description: "no corpus document \(prefix)* in \(directory.path)")
-        }
+        let name = try Repository.corpusName(prefix)
+        guard let d = try documents.first(where: { $0.name == name }) else { throw TestSupportError("no corpus document \(name)") }
         return d
+    }
+}
+
+extension NormalizedText {
+    /// Every normalized unit maps to a non-empty source range; the ranges never go backwards;
+    /// consecutive chunks touch (nothing of the original is skipped silently); and together they
+    /// cover the source from 0 to `sourceLength`.
+    func sourceMapIsWhole(sourceLength: Int) -> Bool {
+        guard sourceStart.count == count && sourceEnd.count == count else { return false }
+        for i in 0..<count {
+            if sourceStart[i] >= sourceEnd[i] { return false }
+            if i > 0, sourceStart[i] < sourceStart[i - 1] || sourceEnd[i] < sourceEnd[i - 1] { return false }
+            if i > 0, sourceStart[i] != sourceStart[i - 1], sourceStart[i] != sourceEnd[i - 1] { return false }
+        }
+        return count == 0 ? sourceLength == 0 : sourceStart.first == 0 && Int(sourceEnd.last ?? 0) == sourceLength
     }
 }
 
@@ -79,31 +85,6 @@ extension Analysis {
 /// The original text between UTF-16 offsets.
 func substring(_ units: [UInt16], _ range: Range<Int>) -> String {
     String(decoding: units[range], as: UTF16.self)
-}
-
-/// Number of non-overlapping occurrences of `needle` in `haystack` (by Unicode scalars, so a Han
-/// character is never confused with part of a longer grapheme).
-func count(_ needle: String, in haystack: String) -> Int {
-    let h = Array(haystack.unicodeScalars), n = Array(needle.unicodeScalars)
-    guard !n.isEmpty, n.count <= h.count else { return 0 }
-    var c = 0, i = 0
-    while i <= h.count - n.count {
-        if Array(h[i..<(i + n.count)]) == n { c += 1; i += n.count } else { i += 1 }
-    }
-    return c
-}
-
-/// Deterministic PRNG (SplitMix64) so random tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// The gram-based phrase matcher the recall guarantee is about: the query `q` occurs at document

@@ -1,3 +1,4 @@
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchAnalysis
 
@@ -20,7 +21,7 @@ import Testing
         return result
     }
 
-    @Test(arguments: Corpus.documents)
+    @Test(arguments: try Corpus.documents)
     func zonesCoverTheTextExactly(_ doc: Corpus.Document) throws {
         let d = try Analyzer().analyzeDocument(doc.text, spamFilter: SpamFilter())
         let zones = d.zones

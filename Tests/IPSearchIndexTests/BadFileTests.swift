@@ -1,4 +1,5 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 import IPSearchAnalysis
 @testable import IPSearchIndex
@@ -40,7 +41,7 @@ import IPSearchAnalysis
 
         let reader = try IndexReader(directory: box.index)
         #expect(reader.documentCount == 6)
-        #expect(try IndexProbe.liveIDs(reader).sorted() == (Fixtures.names + ["good/utf16.txt"]).sorted())
+        #expect(try IndexProbe.liveIDs(reader).sorted() == ((try Fixtures.names) + ["good/utf16.txt"]).sorted())
         let utf16 = try #require(try reader.document(id: "good/utf16.txt"))
         #expect(utf16.text == utf16Text)
         #expect(utf16.encoding == "UTF-16LE")

@@ -1,4 +1,5 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 import IPSearchAnalysis
 @testable import IPSearchIndex
@@ -16,18 +17,18 @@ import Glibc
         #expect(summary.committed)
         #expect(summary.generation == 1)
         #expect(summary.documents == 5)
-        #expect(summary.bytes == Fixtures.names.reduce(0) { $0 + Fixtures.bytes($1).count })
+        #expect(try summary.bytes == Fixtures.names.reduce(0) { $0 + (try Fixtures.bytes($1)).count })
 
         let reader = try IndexReader(directory: box.index)
         #expect(reader.documentCount == 5)
         #expect(reader.generation == 1)
         #expect(reader.averageWordCount > 100)
-        #expect(try IndexProbe.liveIDs(reader).sorted() == Fixtures.names)
-        for name in Fixtures.names {
+        #expect(try IndexProbe.liveIDs(reader).sorted() == (try Fixtures.names))
+        for name in try Fixtures.names {
             let doc = try #require(try reader.document(id: name), "\(name) not in the index")
             #expect(doc.id == name)
             // Exactly the file's bytes (compared as UTF-8: String == would ignore normalization).
-            #expect(Array(doc.text.utf8) == Fixtures.bytes(name), "\(name): stored text differs from the file")
+            #expect(Array(doc.text.utf8) == (try Fixtures.bytes(name)), "\(name): stored text differs from the file")
             #expect(doc.encoding == "UTF-8")
         }
         try reader.verify()
@@ -53,8 +54,8 @@ import Glibc
 
     @Test func idsAreRelativePathsAndOnlyDocumentsAreIndexed() throws {
         let box = try Sandbox("ids", copyCorpus: false)
-        let text004 = Fixtures.bytes(try Fixtures.name("004"))
-        let text001 = Fixtures.bytes(try Fixtures.name("001"))
+        let text004 = try Fixtures.bytes(Fixtures.name("004"))
+        let text001 = try Fixtures.bytes(Fixtures.name("001"))
         try box.write("top.txt", text004)
         try box.write("sub dir/中文 名.txt", text001)
         try box.write("a/b/c/deep.txt", "深层目录里的新闻稿,知识产权保护。")
@@ -102,7 +103,7 @@ import Glibc
             let name = try Fixtures.name(prefix)
             let text = try Fixtures.text(name)
             let gb = try #require(TextDecoder.encode(text, as: "GB18030"))
-            #expect(gb != Fixtures.bytes(name))
+            #expect(gb != (try Fixtures.bytes(name)))
             try box.write("gb/" + name, gb)
             try box.write("utf8/" + name, Fixtures.bytes(name))
         }
@@ -115,7 +116,7 @@ import Glibc
             let gb = try #require(try reader.document(id: "gb/" + name))
             let utf8 = try #require(try reader.document(id: "utf8/" + name))
             #expect(gb.encoding == "GB18030")
-            #expect(Array(gb.text.utf8) == Fixtures.bytes(name))
+            #expect(Array(gb.text.utf8) == (try Fixtures.bytes(name)))
             #expect(gb.title == utf8.title)
             #expect(gb.date == utf8.date)
         }

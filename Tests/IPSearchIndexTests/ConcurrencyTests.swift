@@ -1,4 +1,5 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 @testable import IPSearchIndex
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ import Glibc
 
     /// `kill -9` at random moments leaves the last commit readable and whole; the next run cleans up.
     @Test func killedIndexerLeavesTheLastCommit() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Sandbox("crash")
         let first = try box.run()
         #expect(first.documents == 5 && first.generation == 1)
@@ -21,36 +22,43 @@ import Glibc
         let total = 5 + 5 * Self.bulkCopies
 
         var committed = (generation: 1, documents: 5)
-        // Random moments in the first 600 ms (reading and analysing), then moments in the writing
-        // phase: just after the new segment's first file appears, and just after its last one
-        // (`.docs`, written right before the commit).
+        // Moments met by watching the indexer, not the clock: at once, when it holds the lock, while
+        // it reads and analyses (seeded delays after taking the lock: where they land varies with
+        // the machine, and any moment must leave the last commit whole), when the new segment's
+        // first file appears (plus a seeded delay), and when its last one (`.docs`, written right
+        // before the commit) appears.
         enum Moment: CustomStringConvertible {
-            case after(milliseconds: Int)
+            case atOnce
+            case lockTaken(thenMilliseconds: Int)
             case whenFileAppears(suffix: String, thenMilliseconds: Int)
             var description: String {
                 switch self {
-                case .after(let ms): return "after \(ms) ms"
+                case .atOnce: return "at once"
+                case .lockTaken(let ms): return "\(ms) ms after it took the lock"
                 case .whenFileAppears(let suffix, let ms): return "\(ms) ms after a new \(suffix) file appeared"
                 }
             }
         }
-        var moments: [Moment] = ([50, 600] + (0..<3).map { _ in Int.random(in: 50...600) }).shuffled().map { .after(milliseconds: $0) }
-        moments.append(.whenFileAppears(suffix: ".store", thenMilliseconds: Int.random(in: 0...40)))
+        var rng = SplitMix64(seed: 0x1DE5_C0DE)
+        var moments: [Moment] = [.atOnce, .lockTaken(thenMilliseconds: 0)]
+        moments += (0..<3).map { _ in .lockTaken(thenMilliseconds: Int.random(in: 20...600, using: &rng)) }
+        moments.append(.whenFileAppears(suffix: ".store", thenMilliseconds: Int.random(in: 0...40, using: &rng)))
         moments.append(.whenFileAppears(suffix: ".docs", thenMilliseconds: 0))
         for moment in moments {
             let before = try Manifest.read(directory: box.index).referencedFiles
-            let process = try CLI.Running(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
-                                          outputDirectory: box.root.path)
+            let process = try ChildProcess(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
+                                           outputDirectory: box.root.path)
             switch moment {
-            case .after(let ms):
-                usleep(UInt32(ms * 1000))
+            case .atOnce:
+                break
+            case .lockTaken(let ms):
+                waitUntil(timeout: 60) { lockHolder(box.index) == process.pid || !process.isRunning }
+                if ms > 0 { usleep(UInt32(ms * 1000)) }
             case .whenFileAppears(let suffix, let ms):
-                let deadline = Date().addingTimeInterval(60)
-                while process.isRunning && Date() < deadline
-                        && !box.indexFiles().contains(where: { $0.hasSuffix(suffix) && !before.contains($0) }) {
-                    usleep(500)
+                waitUntil(timeout: 60) {
+                    !process.isRunning || box.indexFiles().contains(where: { $0.hasSuffix(suffix) && !before.contains($0) })
                 }
-                usleep(UInt32(ms * 1000))
+                if ms > 0 { usleep(UInt32(ms * 1000)) }
             }
             let wasRunning = process.isRunning
             process.kill()
@@ -72,7 +80,7 @@ import Glibc
             try reader.verify()
             if reader.documentCount == 5 {
                 let snapshot = try IndexProbe.snapshot(reader)
-                #expect(snapshot.stored.values.flatMap(\.values).map(\.id).sorted() == Fixtures.names)
+                #expect(snapshot.stored.values.flatMap(\.values).map(\.id).sorted() == (try Fixtures.names))
             } else {
                 #expect(try reader.document(id: "bulk/bulk0/copy 7_3.txt") != nil)
             }
@@ -98,24 +106,22 @@ import Glibc
 
     /// A second indexer gives up after `--lock-timeout`, naming the running one.
     @Test func secondIndexerIsRefusedWhileTheLockIsHeld() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Sandbox("lock")
         try box.addBulk(copies: Self.bulkCopies)
-        let holder = try CLI.Running(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
-                                     outputDirectory: box.root.path)
+        // Stopped while it holds the lock: it keeps it for as long as this test needs.
+        let holder = try startIndexerHoldingTheLock(ipsearch, box)
         defer { if holder.isRunning { holder.kill() }; _ = holder.wait() }
-        let deadline = Date().addingTimeInterval(30)
-        while lockHolder(box.index) != holder.pid && holder.isRunning && Date() < deadline { usleep(2_000) }
-        try #require(lockHolder(box.index) == holder.pid, "the first indexer never took the lock")
 
-        let started = Date()
+        // (It waits the timeout before giving up: a lower bound only, which load cannot break.)
+        let started = ContinuousClock.now
         let second = try CLI.run(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--lock-timeout", "0.2"],
                                  outputDirectory: box.root.path)
-        let elapsed = Date().timeIntervalSince(started)
+        let elapsed = ContinuousClock.now - started
         #expect(!second.signaled && second.status == 2, "status \(second.status), stderr: \(second.stderr)")
         #expect(second.stderr.contains("another `ipsearch index` is running"), "stderr: \(second.stderr)")
         #expect(second.stderr.contains("pid \(holder.pid)"), "stderr: \(second.stderr)")
-        #expect(elapsed >= 0.2, "gave up after \(elapsed) s")
+        #expect(elapsed >= .milliseconds(200), "gave up after \(elapsed)")
 
         // In-process, no waiting.
         var options = box.options()
@@ -129,7 +135,7 @@ import Glibc
             #expect(error.description.contains("another `ipsearch index` is running"))
         }
         #expect(waitedFor == ["pid \(holder.pid)"])
-        #expect(holder.isRunning, "the first indexer finished before the lock could be tested: make the corpus bigger")
+        #expect(holder.isRunning)
 
         // The kernel drops the lock of a killed indexer: no stale lock.
         holder.kill()
@@ -142,14 +148,17 @@ import Glibc
 
     /// Without a timeout a second indexer waits for the lock, says so, and then does its work.
     @Test func secondIndexerWaitsForTheLock() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Sandbox("lockwait")
         try FileManager.default.createDirectory(atPath: box.index, withIntermediateDirectories: true)
         var lock: DirectoryLock? = try DirectoryLock(directory: box.index, timeout: 0, waiting: { _ in })
-        let process = try CLI.Running(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index],
+        let process = try ChildProcess(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index],
                                       outputDirectory: box.root.path)
-        usleep(700_000)
+        // It says it waits (the event), and is then still waiting.
+        let said = process.waitForOutput { _, stderr in stderr.contains("waiting") }
+        #expect(said, "the indexer did not say it waits; stderr: \(process.stderr)")
         #expect(process.isRunning, "the indexer did not wait for the lock")
+        #expect(!FileManager.default.fileExists(atPath: box.index + "/manifest.json"), "it committed while the lock was held")
         withExtendedLifetime(lock) {}
         lock = nil  // releases it
         let result = process.wait(timeout: 60)
@@ -167,7 +176,7 @@ import Glibc
         try box.run()
 
         let stop = Locked(false)
-        let finished = Locked(false)
+        let finished = DispatchSemaphore(value: 0)
         let writerErrors = Locked<[String]>([])
         let commits = Locked(0)
         let writer = Thread {
@@ -185,16 +194,19 @@ import Glibc
                     break
                 }
             }
-            finished.set(true)
+            finished.signal()
         }
         writer.start()
 
-        let base = Set(Fixtures.names + ["churn.txt"])
+        let base = Set(try Fixtures.names + ["churn.txt"])
         var snapshots = 0
         var generations = Set<Int>()
         var counts = Set<Int>()
-        let end = Date().addingTimeInterval(1.2)
-        while Date() < end {
+        // Read until the writer has committed a few times and the reader has seen two generations
+        // (events, not a time span); the deadline only guards against a hang.
+        let deadline = ContinuousClock.now + .seconds(300)
+        while (commits.get() < 6 || generations.count < 2 || snapshots < 10) && writerErrors.get().isEmpty
+                && ContinuousClock.now < deadline {
             do {
                 let reader = try IndexReader(directory: box.index)
                 let ids = try IndexProbe.liveIDs(reader)
@@ -218,12 +230,10 @@ import Glibc
             }
         }
         stop.set(true)
-        let deadline = Date().addingTimeInterval(60)
-        while !finished.get() && Date() < deadline { usleep(10_000) }
-        #expect(finished.get())
+        #expect(finished.wait(timeout: .now() + 300) == .success, "the writer did not stop")
         #expect(writerErrors.get().isEmpty, "writer: \(writerErrors.get())")
         print("readers: \(snapshots) snapshots over \(generations.count) generations, \(commits.get()) commits, counts \(counts.sorted())")
-        #expect(commits.get() >= 2)
+        #expect(commits.get() >= 6)
         #expect(generations.count >= 2)
         #expect(snapshots >= 10)
     }

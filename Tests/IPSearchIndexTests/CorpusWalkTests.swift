@@ -1,4 +1,5 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 import IPSearchAnalysis
 @testable import IPSearchIndex
@@ -96,7 +97,7 @@ enum DeepTree {
     /// A directory that becomes unreadable is reported and its documents kept: the run exits 1 and
     /// removes nothing (it used to report "removed N" and exit 0). Run as an unprivileged user.
     @Test func unreadableDirectoryKeepsItsDocuments() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Sandbox("unreadable-dir")
         try box.write("d01/a.txt", "目录d01里的新闻稿:专利开放许可 udq1。\n")
         try box.write("d01/sub/b.txt", "更深一层的新闻稿:商标异议 udq2。\n")
@@ -141,7 +142,7 @@ enum DeepTree {
     /// A corpus 12 levels deep, with a file and a side directory at every level, re-indexed with 20
     /// descriptors (`prlimit --nofile=20`): nothing is lost (it used to say "removed 5", exit 0).
     @Test func fewDescriptorsLoseNothing() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         guard let prlimit = Unprivileged.executable(["/usr/bin/prlimit", "/bin/prlimit"]) else {
             print("skipped: no prlimit on this machine")
             return
@@ -309,7 +310,7 @@ enum DeepTree {
 /// The command line around the index: options, the lock.
 @Suite struct IndexCommandTests {
     @Test func maxFileSizeOption() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Sandbox("max-size-cli", copyCorpus: false)
         try box.write("small.txt", "小文件:知识产权 clisizeq1。\n")
         try box.write("big.txt", String(repeating: "大文件的内容:著作权登记。\n", count: 200))
@@ -329,7 +330,7 @@ enum DeepTree {
     /// A corpus that does not exist is an error (exit 2) that leaves nothing behind: no index
     /// directory, no `write.lock`.
     @Test func missingCorpusLeavesNoLock() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Sandbox("missing-corpus-cli", copyCorpus: false)
         let r = try CLI.run(ipsearch, ["index", "--corpus", box.root.path + "/nonexistent", "--index", box.index],
                             outputDirectory: box.root.path)
@@ -341,7 +342,7 @@ enum DeepTree {
 
     @Test(arguments: ["nan", "-1", "inf", "-inf"])
     func lockTimeoutMustBeANumberOfSeconds(_ value: String) throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Sandbox("lock-timeout-\(value)", copyCorpus: false)
         let r = try CLI.run(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--lock-timeout", value],
                             outputDirectory: box.root.path, timeout: 30)
@@ -365,15 +366,11 @@ enum DeepTree {
     /// The message names the process that holds the lock (asked from the kernel), not a pid left in
     /// `write.lock`.
     @Test func lockMessageNamesTheLiveHolder() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let box = try Sandbox("lock-holder")
         try box.addBulk(copies: 40)
-        let holder = try CLI.Running(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
-                                     outputDirectory: box.root.path)
+        let holder = try startIndexerHoldingTheLock(ipsearch, box)
         defer { if holder.isRunning { holder.kill() }; _ = holder.wait() }
-        let deadline = Date().addingTimeInterval(30)
-        while lockHolder(box.index) != holder.pid && holder.isRunning && Date() < deadline { usleep(2_000) }
-        try #require(lockHolder(box.index) == holder.pid, "the first indexer never took the lock")
         // A stale pid in the file (as a crashed indexer of an older version would leave).
         let stale = "4194999\n"
         let fd = open(box.index + "/write.lock", O_WRONLY)
@@ -382,7 +379,7 @@ enum DeepTree {
 
         let second = try CLI.run(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--lock-timeout", "0"],
                                  outputDirectory: box.root.path)
-        #expect(holder.isRunning, "the first indexer finished too early: make the corpus bigger")
+        #expect(holder.isRunning)
         #expect(second.status == 2)
         #expect(second.stderr.contains("pid \(holder.pid)"), "stderr: \(second.stderr)")
         #expect(!second.stderr.contains("4194999"), "stderr: \(second.stderr)")

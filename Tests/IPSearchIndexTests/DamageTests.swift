@@ -1,4 +1,5 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 import IPSearchAnalysis
 @testable import IPSearchIndex
@@ -220,7 +221,7 @@ import IPSearchAnalysis
         #expect(reader.documentCount == 5)
         try reader.verify()
         let after = try IndexProbe.snapshot(reader)
-        #expect(after.stored.values.flatMap(\.values).map(\.id).sorted() == Fixtures.names)
+        #expect(after.stored.values.flatMap(\.values).map(\.id).sorted() == (try Fixtures.names))
         let manifest = try Manifest.read(directory: box.index)
         #expect(box.indexFiles() == manifest.referencedFiles.union(["write.lock"]))
     }
@@ -228,7 +229,7 @@ import IPSearchAnalysis
     /// The command line reports damage with exit status 2, the file's name and the way out.
     @Test(arguments: [Case.truncatePostings, .deleteDocuments, .manifestFormat99, .manifestFormat99ValidCRC, .segmentVersion3])
     func commandLineOnDamagedIndex(_ damage: Case) throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let (box, _) = try Self.damageableIndex("cli-damage-\(damage.rawValue)")
         let file = try damage.apply(box)
 
@@ -259,7 +260,7 @@ import IPSearchAnalysis
 
     /// Damage only a full check finds (a record a search reads is fine until it is read): `stats --check`.
     @Test func statsCheckFindsFlippedByte() throws {
-        guard let ipsearch = CLI.require() else { return }
+        let ipsearch = try Repository.ipsearch()
         let (box, _) = try Self.damageableIndex("cli-check")
         let plain = try CLI.run(ipsearch, ["stats", "--index", box.index, "--check"], outputDirectory: box.root.path)
         #expect(plain.status == 0, "stats --check on a sound index: \(plain.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 import IPSearchAnalysis
 @testable import IPSearchIndex
@@ -368,25 +369,13 @@ import IPSearchAnalysis
 /// Random documents built from the pieces the scanners look for, with random boilerplate ranges
 /// (some out of bounds): extraction never traps, and what it returns is well-formed.
 @Suite struct MetadataRobustnessTests {
-    /// SplitMix64: a seeded generator, so a failure replays.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = ["2025", "2024", "12", "4", "31", "年", "月", "日", "号", "电", "電", "讯", "来源", "來源", ":", "：",
                          "\n", "\r\n", "·", "相关阅读", "More>>", "-", "/", ".", " ", "  ", "\u{3000}", "中國網", "_", "新华社",
                          "北京", "发布时间", "日期", "(jīng)", "產", "---", "title:", "source:", "https://www.x.org/a",
                          "—", "《", "》", "到", "数据", "本站", "𠀀", "\u{301}", "\t"]
 
     @Test func randomDocuments() {
-        var rng = Generator(state: 20_251_126)
+        var rng = SplitMix64(seed: 20_251_126)
         for _ in 0..<3_000 {
             var text = ""
             for _ in 0..<Int.random(in: 0...60, using: &rng) { text += Self.pieces.randomElement(using: &rng)! }

@@ -1,4 +1,5 @@
 import Foundation
+import IPSearchTestSupport
 import Testing
 import IPSearchAnalysis
 @testable import IPSearchIndex
@@ -38,7 +39,7 @@ import IPSearchAnalysis
     static func sentencePool() throws -> [String] {
         var seen = Set<String>()
         var pool: [String] = []
-        for name in Fixtures.names {
+        for name in try Fixtures.names {
             for s in sentences(try Fixtures.text(name)) {
                 let simplified = String(decoding: normalized(s), as: UTF16.self)
                 if simplified.count >= 12, seen.insert(simplified).inserted { pool.append(simplified) }
@@ -175,7 +176,7 @@ import IPSearchAnalysis
     /// by densification) and similarities from 0 to 1, the estimate is unbiased and close.
     @Test func estimateFollowsTheTrueJaccardSimilarity() throws {
         let pool = try Self.sentencePool()
-        var rng = TestRNG(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var errors: [Double] = []
         for _ in 0..<200 {
             let n = Int.random(in: 3...60, using: &rng)
@@ -200,7 +201,7 @@ import IPSearchAnalysis
     // MARK: Encoding
 
     @Test func signaturesRoundTripThroughBytes() throws {
-        for name in Fixtures.names {
+        for name in try Fixtures.names {
             let s = try Self.signature(Fixtures.text(name))
             var bytes: [UInt8] = [0xAA]
             s.append(to: &bytes)
@@ -233,7 +234,7 @@ import IPSearchAnalysis
     static func generatedArchive(originals: Int, copies: Int, seed: UInt64) throws -> Archive {
         let pool = try sentencePool()
         try #require(pool.count > 200, "sentence pool of \(pool.count)")
-        var rng = TestRNG(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var archive = Archive()
         var bodies: [[String]] = []
         let crumbs = ["首页 > 新闻中心 > 正文", "当前位置：首页 » 要闻", "消费资讯", "您的位置：首頁>>新聞"]
@@ -277,7 +278,7 @@ import IPSearchAnalysis
         let archive = try Self.generatedArchive(originals: 150, copies: 60, seed: 11)
         let reference = Self.groupsByKey(archive.docs)
         #expect(Set(reference.values).count < archive.docs.count, "some documents grouped")
-        var rng = TestRNG(seed: 12)
+        var rng = SplitMix64(seed: 12)
         for _ in 0..<5 {
             let shuffled = archive.docs.shuffled(using: &rng)
             #expect(Self.groupsByKey(shuffled) == reference)
@@ -303,18 +304,5 @@ import IPSearchAnalysis
         var brute = [Int](repeating: 0, count: docs.count)
         for (r, i) in order.enumerated() { brute[i] = order[uf.find(r)] }
         #expect(ND.group(docs) == brute)
-    }
-}
-
-/// SplitMix64: a deterministic generator, so generated archives are the same in every run.
-fileprivate struct TestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

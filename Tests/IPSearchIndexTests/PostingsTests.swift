@@ -11,7 +11,7 @@ import IPSearchAnalysis
     /// 420 documents of 3–40 sentences drawn (seeded) from the five corpus documents.
     static func mixedCorpus(_ box: Sandbox, documents: Int = 420) throws {
         var sentences: [String] = []
-        for name in Fixtures.names {
+        for name in try Fixtures.names {
             let text = try Fixtures.text(name)
             var current = ""
             for ch in text {

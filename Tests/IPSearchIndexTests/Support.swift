@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import IPSearchAnalysis
+import IPSearchTestSupport
 @testable import IPSearchIndex
 #if canImport(Glibc)
 import Glibc
@@ -9,52 +10,17 @@ import Glibc
 // MARK: - The real corpus
 
 /// The press releases in `Corpus/` at the package root (read-only fixtures: tests copy them).
+/// Every accessor throws when the fixtures are missing, so no test passes with nothing checked.
 enum Fixtures {
-    /// `<package>/Tests/IPSearchIndexTests/Support.swift` → `<package>/Corpus`.
-    static let corpusDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("Corpus")
-
     /// File names of the corpus documents, sorted.
-    static let names: [String] = {
-        let all = (try? FileManager.default.contentsOfDirectory(atPath: corpusDirectory.path)) ?? []
-        return all.filter { $0.hasSuffix(".txt") }.sorted()
-    }()
+    static var names: [String] { get throws { try Repository.corpusNames() } }
 
-    static func bytes(_ name: String) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: corpusDirectory.appendingPathComponent(name).path) else {
-            return []
-        }
-        return [UInt8](data)
-    }
+    static func bytes(_ name: String) throws -> [UInt8] { try Repository.corpusBytes(name) }
 
     /// The file name starting with `prefix` ("000", "004"…).
-    static func name(_ prefix: String) throws -> String {
-        try #require(names.first { $0.hasPrefix(prefix) }, "no corpus document \(prefix)* in \(corpusDirectory.path)")
-    }
+    static func name(_ prefix: String) throws -> String { try Repository.corpusName(prefix) }
 
-    static func text(_ name: String) throws -> String {
-        try #require(String(validating: bytes(name), as: UTF8.self), "\(name) is not UTF-8")
-    }
-}
-
-// MARK: - Temporary directories
-
-/// A fresh directory under the system temp directory, removed when released.
-final class TempDirectory: @unchecked Sendable {
-    let path: String
-
-    init(_ label: String) throws {
-        let base = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
-        var template = Array("\(base)/ipsearch-indextests-\(label)-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        _ = try #require(made, "mkdtemp failed: \(String(cString: strerror(errno)))")
-        path = String(cString: template)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    static func text(_ name: String) throws -> String { try readText(Repository.corpus + "/" + name) }
 }
 
 /// A temp corpus and a temp index directory next to it.
@@ -65,21 +31,16 @@ final class Sandbox: @unchecked Sendable {
 
     /// With `copyCorpus`, the five real documents are copied (as writable files) into the corpus.
     init(_ label: String, copyCorpus: Bool = true) throws {
-        root = try TempDirectory(label)
-        try FileManager.default.createDirectory(atPath: root.path + "/corpus", withIntermediateDirectories: true)
+        root = try TempDirectory("index-" + label)
+        try makeDirectory(corpus)
         if copyCorpus {
-            #expect(Fixtures.names.count == 5, "expected the 5 corpus documents in \(Fixtures.corpusDirectory.path)")
-            for name in Fixtures.names { try write(name, Fixtures.bytes(name)) }
+            for name in try Fixtures.names { try write(name, Fixtures.bytes(name)) }
         }
     }
 
     func path(_ id: String) -> String { corpus + "/" + id }
 
-    func write(_ id: String, _ bytes: [UInt8]) throws {
-        let url = URL(fileURLWithPath: path(id))
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: url)
-    }
+    func write(_ id: String, _ bytes: [UInt8]) throws { try writeBytes(bytes, to: path(id)) }
 
     func write(_ id: String, _ text: String) throws { try write(id, Array(text.utf8)) }
 
@@ -113,9 +74,7 @@ final class Sandbox: @unchecked Sendable {
     }
 
     /// Files in the index directory.
-    func indexFiles() -> Set<String> {
-        Set((try? FileManager.default.contentsOfDirectory(atPath: index)) ?? [])
-    }
+    func indexFiles() -> Set<String> { directoryEntries(index) }
 
     /// The index file with this extension (the first segment's, when several).
     func indexFile(ext: String) throws -> String {
@@ -125,7 +84,7 @@ final class Sandbox: @unchecked Sendable {
 
     /// Copies of the five corpus documents, `copies` times each, below `bulk/` (~63 KB per round).
     func addBulk(copies: Int, marker: String = "bulk") throws {
-        let texts = Fixtures.names.map { Fixtures.bytes($0) }
+        let texts = try Fixtures.names.map { try Fixtures.bytes($0) }
         for c in 0..<copies {
             for (k, bytes) in texts.enumerated() {
                 let id = "bulk/\(marker)\(c / 100)/copy \(c)_\(k).txt"
@@ -258,105 +217,12 @@ enum Damage {
 
 // MARK: - The ipsearch executable
 
-struct ProcessResult {
-    var status: Int32
-    /// True when the process was killed by a signal (then `status` is the signal).
-    var signaled: Bool
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs the `ipsearch` executable built next to this test bundle.
+/// Runs the built `ipsearch` executable (see `Repository.ipsearch()`).
 enum CLI {
-    /// `.build/<triple>/debug/ipsearch`: the directory of the running test binary (the `.xctest`
-    /// executable on Linux, inside the `.xctest` bundle on macOS).
-    static let executable: String? = {
-        var directories: [URL] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            directories.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
-        }
-        if let first = CommandLine.arguments.first {
-            directories.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        for bundle in [Bundle.main] + Bundle.allBundles {
-            var url = bundle.bundleURL
-            while url.path != "/" && url.pathComponents.count > 1 {
-                if url.pathExtension == "xctest" { directories.append(url.deletingLastPathComponent()); break }
-                url.deleteLastPathComponent()
-            }
-            directories.append(bundle.bundleURL)
-            if let exe = bundle.executableURL { directories.append(exe.deletingLastPathComponent()) }
-        }
-        for dir in directories {
-            let candidate = dir.appendingPathComponent("ipsearch").path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-        }
-        return nil
-    }()
-
-    /// The executable, or nil after recording why the calling test cannot run.
-    static func require(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
-        if let executable { return executable }
-        Issue.record("""
-            the ipsearch executable was not found next to the test binary \
-            (\(CommandLine.arguments.first ?? "?")); build it first (`swift build`), the process tests are skipped
-            """, sourceLocation: sourceLocation)
-        return nil
-    }
-
-    /// A started process whose output goes to files in `outputDirectory`.
-    final class Running: @unchecked Sendable {
-        let process: Process
-        let stdoutPath: String
-        let stderrPath: String
-
-        init(_ executable: String, _ arguments: [String], outputDirectory: String) throws {
-            let tag = UUID().uuidString
-            stdoutPath = outputDirectory + "/stdout-\(tag)"
-            stderrPath = outputDirectory + "/stderr-\(tag)"
-            _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-            var environment = ProcessInfo.processInfo.environment
-            environment["NO_COLOR"] = "1"
-            process.environment = environment
-            try process.run()
-        }
-
-        var pid: Int32 { process.processIdentifier }
-        var isRunning: Bool { process.isRunning }
-
-        func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(process.processIdentifier, signal) }
-
-        /// Waits for the exit (killing the process after `timeout` seconds).
-        func wait(timeout: Double = 120) -> ProcessResult {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning {
-                Issue.record("ipsearch \(process.arguments ?? []) did not finish within \(timeout) s; killed")
-                kill()
-            }
-            process.waitUntilExit()
-            let out = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
-            let err = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-            try? FileManager.default.removeItem(atPath: stdoutPath)
-            try? FileManager.default.removeItem(atPath: stderrPath)
-            return ProcessResult(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                                 stdout: out, stderr: err)
-        }
-    }
-
     static func run(_ executable: String, _ arguments: [String], outputDirectory: String, timeout: Double = 120) throws -> ProcessResult {
-        try Running(executable, arguments, outputDirectory: outputDirectory).wait(timeout: timeout)
+        let result = try ChildProcess.run(executable, arguments, outputDirectory: outputDirectory, timeout: timeout)
+        #expect(!result.timedOut, "ipsearch \(arguments) did not finish within \(timeout) s; killed")
+        return result
     }
 }
 
@@ -366,12 +232,17 @@ func lockHolder(_ index: String) -> Int32? {
     return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
 }
 
-/// A thread-safe box.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
-    func set(_ v: Value) { lock.lock(); value = v; lock.unlock() }
-    func modify(_ f: (inout Value) -> Void) { lock.lock(); f(&value); lock.unlock() }
+/// Starts `ipsearch index` over `box` and returns once it holds the write lock, stopped there
+/// (SIGSTOP): it keeps the lock for as long as the test needs, however fast the machine. Kill it
+/// (SIGKILL ends a stopped process) and wait for it when done.
+func startIndexerHoldingTheLock(_ ipsearch: String, _ box: Sandbox) throws -> ChildProcess {
+    let holder = try ChildProcess(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
+                                  outputDirectory: box.root.path)
+    waitUntil(timeout: 60) { lockHolder(box.index) == holder.pid || !holder.isRunning }
+    holder.kill(SIGSTOP)
+    if lockHolder(box.index) != holder.pid || !holder.isRunning {
+        holder.kill()
+        throw TestSupportError("the indexer never held the lock; stderr: \(holder.wait().stderr)")
+    }
+    return holder
 }

@@ -3,9 +3,11 @@ import Hummingbird
 import HummingbirdTesting
 import IPSearch
 @testable import IPSearchServer
+import IPSearchTestSupport
 import Testing
 
-/// Every refused request: exact status, error code, JSON shape; never a 500.
+/// Every refused request: exact status, error code, JSON shape; never a 500. (One index, built
+/// once, serves every case: none of them writes.)
 @Suite struct BadRequestTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var method: HTTPRequest.Method = .get
@@ -80,7 +82,7 @@ import Testing
 
     @Test(arguments: cases)
     func refused(_ c: Case) async throws {
-        let index = try TestIndex()
+        let index = try TestIndex.shared()
         try await makeApp(index: index.index).test(.router) { client in
             let body = c.body > 0 ? ByteBuffer(repeating: UInt8(ascii: "x"), count: c.body) : nil
             let response = try await client.execute(uri: c.uri, method: c.method, body: body)
@@ -97,7 +99,7 @@ import Testing
     }
 
     @Test func exactMessages() async throws {
-        let index = try TestIndex()
+        let index = try TestIndex.shared()
         // An explicit `throws`: a closure whose only `try`s are inside #expect is inferred non-throwing.
         try await makeApp(index: index.index).test(.router) { (client: any TestClientProtocol) async throws in
             #expect(try await client.execute(uri: "/search", method: .get).text == #"{"error":{"code":"missing_query","message":"the q parameter is missing: give the text to search for, e.g. /search?q=地理标志"}}"#)
@@ -111,7 +113,7 @@ import Testing
     }
 
     @Test func boundaryValuesAreAccepted() async throws {
-        let index = try TestIndex()
+        let index = try TestIndex.shared()
         try await makeApp(index: index.index).test(.router) { client in
             for uri in ["/search?q=x&limit=1", "/search?q=x&limit=100", "/search?q=x&offset=0", "/search?q=x&offset=100000",
                         "/search?q=" + percentEncode(Self.longest), "/search?q=x&explain=false&snippets=0&snippet_length=2000",

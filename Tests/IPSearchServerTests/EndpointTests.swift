@@ -4,6 +4,7 @@ import HummingbirdTesting
 import IPSearch
 import IPSearchIndex
 @testable import IPSearchServer
+import IPSearchTestSupport
 import Testing
 
 @Suite struct EndpointTests {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import IPSearch
 import IPSearchIndex
 @testable import IPSearchServer
+import IPSearchTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +15,9 @@ import Glibc
 @Suite struct LiveReloadTests {
     static let uniqueWord = "犀鸟琉璃盏"
 
-    @Test func newCommitIsSeenWithinOneSecond() async throws {
+    /// The server checks `manifest.json` on every request: the request after the commit sees it
+    /// (no time window to wait for, however loaded the machine).
+    @Test func newCommitIsSeenByTheNextRequest() async throws {
         let index = try TestIndex()
         let before = try index.reader().generation
         try await makeApp(index: index.index).test(.live) { client in
@@ -25,14 +28,8 @@ import Glibc
             try index.addDocument("new.txt", "新闻稿：\(Self.uniqueWord)首次亮相。\n")
             let summary = try index.reindex()
             #expect(summary.added == 1)
-            let committed = ContinuousClock.now
 
-            var hit = try await client.execute(uri: uri, method: .get).decode(SearchResponse.self)
-            while hit.total == 0 && ContinuousClock.now - committed < .seconds(1) {
-                try await Task.sleep(for: .milliseconds(20))
-                hit = try await client.execute(uri: uri, method: .get).decode(SearchResponse.self)
-            }
-            #expect(ContinuousClock.now - committed < .seconds(1))
+            let hit = try await client.execute(uri: uri, method: .get).decode(SearchResponse.self)
             #expect(hit.total == 1)
             #expect(hit.hits.map(\.id) == ["new.txt"])
 
@@ -77,7 +74,7 @@ import Glibc
 
     @Test func damagedIndexIs503WithTheReason() async throws {
         let index = try TestIndex()
-        try write("{ this is not a manifest", to: index.index + "/manifest.json")
+        try writeText("{ this is not a manifest", to: index.index + "/manifest.json")
         let expected: String
         do { _ = try IndexReader(directory: index.index); Issue.record("a damaged manifest opened"); return } catch {
             expected = error.description

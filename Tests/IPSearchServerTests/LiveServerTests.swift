@@ -4,6 +4,7 @@ import HummingbirdTesting
 import IPSearch
 import IPSearchIndex
 @testable import IPSearchServer
+import IPSearchTestSupport
 import Testing
 
 /// Over a real socket on loopback (`.live`): what the router tests cannot show.
@@ -78,12 +79,11 @@ import Testing
 
     @Test func declaredLargeBodyIsRefusedWithoutReadingIt() async throws {
         try await withServer { port in
-            // Announces 10 MB, sends 10 bytes: the answer comes at once, not after a timeout.
-            let started = ContinuousClock.now
+            // Announces 10 MB, sends 10 bytes: the 413 comes without the body (a server waiting for
+            // it would send nothing before `rawExchange` gives up, and the status check fails).
             let answer = try await rawExchange(port: port, Array("GET /search?q=x HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n0123456789".utf8))
             #expect(statusLine(answer) == "HTTP/1.1 413 Payload Too Large")
             #expect(body(answer).contains(#""code":"body_too_large""#))
-            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 

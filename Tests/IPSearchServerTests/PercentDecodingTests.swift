@@ -1,4 +1,5 @@
 @testable import IPSearchServer
+import IPSearchTestSupport
 import Testing
 
 @Suite struct PercentDecodingTests {

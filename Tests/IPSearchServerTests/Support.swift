@@ -4,6 +4,7 @@ import HummingbirdTesting
 import IPSearch
 import IPSearchIndex
 @testable import IPSearchServer
+import IPSearchTestSupport
 import Testing
 import Dispatch
 #if canImport(Glibc)
@@ -14,11 +15,7 @@ import Glibc
 ///
 /// The corpus: two real press releases copied from /work/main/Corpus (`a.txt`, `b.txt`) and one
 /// document with front matter and a path that needs percent-encoding (`sub/dir/中.txt`).
-final class TestIndex: @unchecked Sendable {
-    let root: String
-    var corpus: String { root + "/corpus" }
-    var index: String { root + "/index" }
-
+final class TestIndex: CorpusDirectory, @unchecked Sendable {
     static let nestedID = "sub/dir/中.txt"
     static let nestedText = """
     ---
@@ -32,17 +29,20 @@ final class TestIndex: @unchecked Sendable {
 
     /// - Parameter build: run the indexer now (false leaves `index` missing).
     init(build: Bool = true) throws {
-        var template = Array("/tmp/ipsearch-server-test-XXXXXX".utf8CString)
-        guard let dir = mkdtemp(&template) else { throw TestFailure("mkdtemp failed: errno \(errno)") }
-        root = String(cString: dir)
-        try makeDirectory(corpus + "/sub/dir")
-        try copy(Self.repositoryCorpus + "/000_bf973d473fa57c3a.txt", to: corpus + "/a.txt")
-        try copy(Self.repositoryCorpus + "/001_95b0ff632a249898.txt", to: corpus + "/b.txt")
-        try write(Self.nestedText, to: corpus + "/" + Self.nestedID)
+        try super.init("server")
+        try copyRepositoryCorpus { $0.hasPrefix("000") ? "a.txt" : $0.hasPrefix("001") ? "b.txt" : nil }
+        try writeText(Self.nestedText, to: corpus + "/" + Self.nestedID)
         if build { try reindex() }
     }
 
-    deinit { removeTree(root) }
+    /// One index for the tests that only read it (built once, removed at exit).
+    private static let sharedIndex = Result { () throws -> TestIndex in
+        let index = try TestIndex()
+        removeAtExit(index.root)
+        return index
+    }
+
+    static func shared() throws -> TestIndex { try sharedIndex.get() }
 
     @discardableResult
     func reindex() throws -> IndexSummary {
@@ -50,89 +50,23 @@ final class TestIndex: @unchecked Sendable {
     }
 
     func addDocument(_ id: String, _ text: String) throws {
-        try write(text, to: corpus + "/" + id)
+        try writeText(text, to: corpus + "/" + id)
     }
 
     func reader() throws -> IndexReader { try IndexReader(directory: index) }
-
-    /// The corpus of the repository, found from this file's path (Tests/IPSearchServerTests/…).
-    static var repositoryCorpus: String {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/") + "/Corpus"
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-func makeDirectory(_ path: String) throws {
-    var built = ""
-    for part in path.split(separator: "/") {
-        built += "/" + part
-        if mkdir(built, 0o755) != 0 && errno != EEXIST { throw TestFailure("mkdir \(built): errno \(errno)") }
-    }
-}
-
-func readBytes(_ path: String) throws -> [UInt8] {
-    guard let f = fopen(path, "rb") else { throw TestFailure("open \(path): errno \(errno)") }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        bytes.append(contentsOf: buffer[0..<n])
-    }
-    return bytes
-}
-
-func writeBytes(_ bytes: [UInt8], to path: String) throws {
-    guard let f = fopen(path, "wb") else { throw TestFailure("create \(path): errno \(errno)") }
-    defer { fclose(f) }
-    guard fwrite(bytes, 1, bytes.count, f) == bytes.count else { throw TestFailure("write \(path) failed") }
-}
-
-func write(_ text: String, to path: String) throws { try writeBytes(Array(text.utf8), to: path) }
-
-func copy(_ from: String, to: String) throws { try writeBytes(try readBytes(from), to: to) }
-
-func removeTree(_ path: String) {
-    guard let dir = opendir(path) else { unlink(path); return }
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-        if name == "." || name == ".." { continue }
-        let child = path + "/" + name
-        var st = stat()
-        if lstat(child, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
-    }
-    closedir(dir)
-    rmdir(path)
 }
 
 /// Collects what the server writes (the URL line and log lines), thread-safe.
 final class OutputCollector: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var _urls: [String] = []
-    private var _lines: [String] = []
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
-    }
+    private let _urls = Locked<[String]>([])
+    private let _lines = Locked<[String]>([])
 
     var output: ServerOutput {
-        ServerOutput(listening: { url in self.locked { self._urls.append(url) } },
-                     log: { line in self.locked { self._lines.append(line) } })
+        ServerOutput(listening: { url in self._urls.modify { $0.append(url) } },
+                     log: { line in self._lines.modify { $0.append(line) } })
     }
-    var urls: [String] { locked { _urls } }
-    var lines: [String] { locked { _lines } }
+    var urls: [String] { _urls.get() }
+    var lines: [String] { _lines.get() }
 }
 
 /// The app `ipsearch serve` runs, over `index`, writing into `collector`.
@@ -215,7 +149,7 @@ private func blockingExchange(port: Int, _ request: [UInt8]) throws -> String {
     hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
     var list: UnsafeMutablePointer<addrinfo>?
     guard getaddrinfo("localhost", String(port), &hints, &list) == 0, let first = list else {
-        throw TestFailure("getaddrinfo localhost failed")
+        throw TestSupportError("getaddrinfo localhost failed")
     }
     defer { freeaddrinfo(list) }
     var candidate: UnsafeMutablePointer<addrinfo>? = first
@@ -226,22 +160,7 @@ private func blockingExchange(port: Int, _ request: [UInt8]) throws -> String {
         if s >= 0 { close(s) }
         candidate = info.pointee.ai_next
     }
-    guard fd >= 0 else { throw TestFailure("cannot connect to localhost:\(port)") }
+    guard fd >= 0 else { throw TestSupportError("cannot connect to localhost:\(port)") }
     defer { close(fd) }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var sent = 0
-    while sent < request.count {
-        let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        if n <= 0 { break }  // the server may close early (413): keep what it answered
-        sent += n
-    }
-    var answer: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = recv(fd, &buffer, buffer.count, 0)
-        if n <= 0 { break }
-        answer.append(contentsOf: buffer[0..<n])
-    }
-    return String(decoding: answer, as: UTF8.self)
+    return String(decoding: exchange(fd, request, timeout: 10), as: UTF8.self)
 }

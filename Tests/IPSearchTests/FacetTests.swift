@@ -1,3 +1,4 @@
+import IPSearchTestSupport
 import Testing
 @testable import IPSearch
 
@@ -15,7 +16,7 @@ import Testing
     /// Random matches: dates from 2012 to 2025 (or a narrow window), some undated; sources skewed
     /// towards the first outlets so that counts differ and tie, some unknown.
     static func randomMatches(_ n: Int, seed: UInt64, narrow: Bool = false) -> [Match] {
-        var rng = FacetRNG(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let first = DateFilter.days(fromISO: narrow ? "2024-05-10" : "2012-01-01") ?? 0
         let last = DateFilter.days(fromISO: "2025-12-31") ?? 0
         return (0..<n).map { _ in
@@ -117,18 +118,5 @@ import Testing
         #expect(f.sources == [.init(label: "中国网", count: 3)])
         #expect(c.facets(monthLimit: 0, sourceLimit: 0).months.isEmpty)
         #expect(c.facets(monthLimit: -3, sourceLimit: -1).otherSources == 3)
-    }
-}
-
-/// SplitMix64, for reproducible random data.
-fileprivate struct FacetRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,36 +1,28 @@
 import Foundation
 import IPSearchIndex
+import IPSearchTestSupport
 @testable import IPSearch
 
 /// A temporary corpus + index, removed when the fixture is released.
 final class Fixture {
-    let root: URL
+    let directory: TempDirectory
+    var root: URL { URL(fileURLWithPath: directory.path) }
     var corpus: URL { root.appendingPathComponent("corpus") }
     var index: URL { root.appendingPathComponent("index") }
 
     init(files: [String: String]) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("ipsearch-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("corpus"), withIntermediateDirectories: true)
-        for (name, text) in files {
-            let url = root.appendingPathComponent("corpus").appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        directory = try TempDirectory("search")
+        try makeDirectory(corpus.path)
+        for (name, text) in files { try writeText(text, to: corpus.path + "/" + name) }
         _ = try Indexer.run(IndexOptions(corpus: corpus.path, index: index.path))
     }
 
-    /// The repository's five press releases.
+    /// The repository's five press releases (throws when `Corpus/` does not hold them).
     static func pressReleases() throws -> Fixture {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Corpus")
         var files: [String: String] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".txt") {
-            files[name] = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
-        }
+        for name in try Repository.corpusNames() { files[name] = try readText(Repository.corpus + "/" + name) }
         return try Fixture(files: files)
     }
-
-    deinit { try? FileManager.default.removeItem(at: root) }
 
     lazy var service = SearchService(indexDirectory: index.path)
 

@@ -1,4 +1,5 @@
 import IPSearchWeb
+import IPSearchTestSupport
 import Testing
 
 @Suite struct HTMLTests {

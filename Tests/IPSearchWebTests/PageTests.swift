@@ -4,6 +4,7 @@ import HummingbirdTesting
 import IPSearch
 import IPSearchIndex
 @testable import IPSearchWeb
+import IPSearchTestSupport
 import Testing
 
 /// The pages as the server sends them, over the five real documents and a hostile one.
@@ -153,7 +154,7 @@ import Testing
     /// The embedded copies are the files in Sources/IPSearchWeb/assets (run scripts/generate-web-assets).
     @Test func embeddedAssetsMatchTheirFiles() throws {
         for asset in WebAsset.all {
-            let file = try readFile(WebTestIndex.repository + "/Sources/IPSearchWeb/assets/" + asset.name)
+            let file = try readBytes(WebTestIndex.repository + "/Sources/IPSearchWeb/assets/" + asset.name)
             #expect(Array(asset.text.utf8) == file, "\(asset.name) changed: run scripts/generate-web-assets")
         }
     }
