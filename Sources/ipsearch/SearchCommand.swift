@@ -72,6 +72,12 @@ struct SearchCommand: ParsableCommand {
         guard ColorMode(rawValue: color) != nil else { throw ValidationError("--color must be auto, always or never") }
         try check(snippetLength, in: RequestLimits.snippetLength, "--snippet-length")
         try check(snippets, in: RequestLimits.snippetCount, "--snippets")
+        // An option this command does not know is a mistake, not query text (before `--` only).
+        let options = query.firstIndex(of: "--").map { Array(query[..<$0]) } ?? query
+        if let unknown = options.first(where: { $0.hasPrefix("--") && $0.dropFirst(2).first?.isLetter == true }) {
+            let name = unknown.split(separator: "=", maxSplits: 1).first.map(String.init) ?? unknown
+            throw ValidationError("unknown option \(name) (see `ipsearch search --help`; to search for text that starts with --, put -- before the query)")
+        }
         if let bad = Self.invalidUTF8Argument(in: queryWords) {
             throw ValidationError("the query is not valid UTF-8 (argument \"\(bad)\"; U+FFFD marks the bad bytes): give it in UTF-8")
         }

@@ -37,6 +37,11 @@ import Testing
         #expect(usage.status == 2 && usage.stderr.contains("--limit"), "\(usage.status) \(usage.stderr)")
         let missing = try w.run(["stats", "--index", w.root.path + "/nowhere"])
         #expect(missing.status == 2 && missing.stderr.contains("ipsearch: error: "), "\(missing.status) \(missing.stderr)")
+        // An unknown option is a mistake, not query text; after `--` it is text.
+        let unknown = try w.run(["search", "--index", w.index, "--no-such-option", "专利"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown option --no-such-option"), "\(unknown.status) \(unknown.stderr)")
+        let asText = try w.run(["search", "--index", w.index, "--json", "--", "--force", "专利"])
+        #expect(asText.status != 2, "\(asText.status) \(asText.stderr)")
     }
 
     /// The first search builds the index (and says so); a later change to the corpus gets a note.
