@@ -48,13 +48,7 @@ struct PartMatcher {
     static func elements(of part: QueryPart) -> [Element] {
         var result: [Element] = []
         for run in part.runs {
-            // UTF-16 offset of each code point in the run.
-            var offsets: [Int32] = []
-            var o = Int32(run.offset)
-            for s in run.scalars {
-                offsets.append(o)
-                o += s >= 0x10000 ? 2 : 1
-            }
+            let offsets = run.scalarOffsets
             let n = run.scalars.count
             if n == 1 {
                 result.append(Element(offset: offsets[0], lookup: .prefix(run.scalars[0])))
@@ -196,12 +190,7 @@ struct PartMatcher {
     static func sources(of part: QueryPart, in segment: SegmentReader) throws(IndexError) -> [Source]? {
         var result: [Source] = []
         for run in part.runs {
-            var offsets: [Int32] = []
-            var o = Int32(run.offset)
-            for s in run.scalars {
-                offsets.append(o)
-                o += s >= 0x10000 ? 2 : 1
-            }
+            let offsets = run.scalarOffsets
             let n = run.scalars.count
             if n == 1 {
                 let list = try union(startingWith: run.scalars[0], in: segment)

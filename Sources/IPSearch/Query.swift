@@ -72,6 +72,18 @@ public struct QueryRun: Sendable, Equatable, Hashable {
     public var scalars: [UInt32]
     /// The run's normalized UTF-16 units.
     public var units: [UInt16]
+
+    /// The UTF-16 offset (inside the part) of each code point of the run.
+    var scalarOffsets: [Int32] {
+        var offsets: [Int32] = []
+        offsets.reserveCapacity(scalars.count)
+        var o = Int32(offset)
+        for s in scalars {
+            offsets.append(o)
+            o += s >= 0x10000 ? 2 : 1
+        }
+        return offsets
+    }
 }
 
 /// Why a query was refused; `description` tells the user what to do.

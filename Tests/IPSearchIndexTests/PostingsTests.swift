@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IPSearchTestSupport
 import IPSearchAnalysis
 @testable import IPSearchIndex
 
@@ -23,24 +24,12 @@ import IPSearchAnalysis
             }
         }
         #expect(sentences.count > 100, "the corpus should give sentences to mix")
-        var rng = SplitMix(seed: 13)
+        var rng = SplitMix64(seed: 13)
         for d in 0..<documents {
             let n = 3 + Int(rng.next() % 38)
             var text = ""
             for _ in 0..<n { text += sentences[Int(rng.next() % UInt64(sentences.count))] }
             try box.write("mix/\(d / 100)/doc\(d).txt", text)
-        }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 
@@ -99,7 +88,7 @@ import IPSearchAnalysis
     /// Skipping with `advance(to:)` lands where a linear walk does, from any target.
     @Test func advanceLandsOnTheFirstDocumentAtOrAfterTheTarget() throws {
         let (_, reader) = try Self.build()
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for segment in reader.segments {
             let terms = try segment.terms(in: 0...UInt64.max).filter { $0.docFreq > 40 }
             #expect(!terms.isEmpty)
@@ -158,7 +147,7 @@ import IPSearchAnalysis
     }
 
     @Test func bitPackingRoundTripsEveryWidth() {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for width in 0...32 {
             let values = (0..<BitPacking.blockSize).map { _ in
                 width == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next()) >> UInt32(32 - width)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IPSearchTestSupport
 import IPSearchIndex
 @testable import IPSearch
 
@@ -11,7 +12,7 @@ import IPSearchIndex
     /// 60 releases, seeded: dates across 2021–2025 (some undated, month and year ends included),
     /// sources in both scripts, some mentioning 地理标志.
     static let releases: [Release] = {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let sources = ["中国网", "中國網", "中新经纬", "新华社", nil]
         let fixedDates = ["2024-01-01", "2023-12-31", "2024-06-30", "2024-07-01", "2024-02-29", "2025-12-31"]
         var result: [Release] = []
@@ -141,18 +142,5 @@ import IPSearchIndex
         for (k, v) in sources { want[SourceKey.fold(k)] = v }
         #expect(bySource == want)
         #expect(result.total == matching.count)
-    }
-}
-
-/// A small seeded generator (tests must not depend on an unseeded random).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
