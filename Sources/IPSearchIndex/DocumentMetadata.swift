@@ -46,6 +46,8 @@ public struct DocumentMetadata: Equatable, Sendable {
     public var url: String?
     /// Where the body starts (after front matter), in Characters of the text.
     var bodyOffset: String.Index
+    /// The title was named by front matter (it then wins over any headline found in the text).
+    public var titleFromFrontMatter = false
 
     public static let maxTitleLength = 60
 
@@ -65,8 +67,10 @@ public struct DocumentMetadata: Equatable, Sendable {
                                fallbackTitle: String) -> DocumentMetadata {
         var title: String?, date: String?, source: String?, url: String?
         var body = text.startIndex
+        var titleFromFrontMatter = false
         if let fm = frontMatter(text) {
             title = fm.fields["title"].flatMap { $0.isEmpty ? nil : $0 }
+            titleFromFrontMatter = title != nil
             date = fm.fields["date"].flatMap(normalizeDate)
             if let s = fm.fields["source"], !s.isEmpty {
                 if let host = host(ofURL: s) {
@@ -100,7 +104,7 @@ public struct DocumentMetadata: Equatable, Sendable {
         }
         if source == nil, let url { source = host(ofURL: url) }
         return DocumentMetadata(title: title ?? fallbackTitle, date: date, source: source.flatMap(displaySource),
-                                url: url, bodyOffset: body)
+                                url: url, bodyOffset: body, titleFromFrontMatter: titleFromFrontMatter)
     }
 
     // MARK: Sources

@@ -35,9 +35,8 @@ struct DocumentPipeline {
                                                  fallbackTitle: stem.isEmpty ? name : stem)
         // Title: front matter names it outright; a page's <h1>/<title> comes next (spam removed);
         // otherwise the zoner's headline.
-        let frontMatterTitle = DocumentMetadata.frontMatter(text)?.fields["title"].map { !$0.isEmpty } ?? false
         let title: String
-        if frontMatterTitle {
+        if extracted.titleFromFrontMatter {
             title = extracted.title
         } else if page?.title != nil {
             title = TitleCleaner.clean(extracted.title, spamFilter: spamFilter) ?? extracted.title
