@@ -116,18 +116,19 @@ public struct Highlighter: Sendable {
         return (scalars, matches)
     }
 
-    /// Normalized ranges where `part` occurs (its runs at their relative offsets).
+    /// Normalized ranges where `part` occurs (its runs and marks at their relative offsets).
     func occurrences(of part: QueryPart, in units: [UInt16], limit: Int = 10_000) -> [Range<Int>] {
-        guard let first = part.runs.first else { return [] }
+        // The part's first unit is a run's or a mark's (the part is trimmed to them).
+        guard let head = part.normalized.first else { return [] }
         var result: [Range<Int>] = []
-        let needle = first.units
         let total = part.normalized.count
-        guard needle.count > 0, units.count >= total else { return [] }
+        guard units.count >= total else { return [] }
+        let marks = part.marks.map { ($0.offset, $0.units) }
         units.withUnsafeBufferPointer { hay in
             var i = 0
             let lastStart = hay.count - total
             while i <= lastStart, result.count < limit {
-                if hay[i] == needle[0], matchesAt(hay, i, part) {
+                if hay[i] == head, matchesAt(hay, i, part, marks) {
                     result.append(i..<(i + total))
                     i += total
                 } else {
@@ -138,10 +139,19 @@ public struct Highlighter: Sendable {
         return result
     }
 
-    private func matchesAt(_ hay: UnsafeBufferPointer<UInt16>, _ start: Int, _ part: QueryPart) -> Bool {
+    private func matchesAt(_ hay: UnsafeBufferPointer<UInt16>, _ start: Int, _ part: QueryPart,
+                           _ marks: [(Int, [UInt16])]) -> Bool {
         for run in part.runs {
             let at = start + run.offset
             for (k, unit) in run.units.enumerated() where hay[at + k] != unit { return false }
+            // Before a space of a quoted phrase the document's word must end (see `QueryRun`).
+            if run.endsBeforeSpace, at + run.units.count < hay.count,
+               let next = Unicode.Scalar(hay[at + run.units.count]), next.properties.isAlphabetic || next.properties.numericType != nil {
+                return false
+            }
+        }
+        for (offset, markUnits) in marks {
+            for (k, unit) in markUnits.enumerated() where hay[start + offset + k] != unit { return false }
         }
         return true
     }

@@ -6,8 +6,10 @@ import IPSearchIndex
 /// A run of `n ≥ 2` code points is covered by pair grams whose spans cover every code point: per
 /// segment, the cover with the smallest total document frequency (`cheapestCover`); `elements(of:)`
 /// is the fixed cover by even offsets. A single code point is the union of all grams starting with
-/// it. An occurrence at normalized offset `p` needs every chosen gram at `p + offset`. See `Analyzer`
-/// for why this finds every occurrence and nothing else.
+/// it. A run followed by a space (in a quoted phrase) also needs its last code point's run-end gram,
+/// and the part's punctuation outside runs its marks. An occurrence at normalized offset `p` needs
+/// every chosen term at `p + offset`. See `Analyzer` for why this finds every occurrence and
+/// nothing else.
 struct PartMatcher {
     /// What to look up, and where relative to the part's start.
     enum Lookup: Hashable {
@@ -51,7 +53,9 @@ struct PartMatcher {
             let offsets = run.scalarOffsets
             let n = run.scalars.count
             if n == 1 {
-                result.append(Element(offset: offsets[0], lookup: .prefix(run.scalars[0])))
+                // Before a space the code point ends a run of the document too: one exact gram.
+                let lookup: Lookup = run.endsBeforeSpace ? .gram(Gram(run.scalars[0], 0).key) : .prefix(run.scalars[0])
+                result.append(Element(offset: offsets[0], lookup: lookup))
                 continue
             }
             var starts = Array(stride(from: 0, to: n - 1, by: 2))
@@ -59,6 +63,12 @@ struct PartMatcher {
             for i in starts {
                 result.append(Element(offset: offsets[i], lookup: .gram(Gram(run.scalars[i], run.scalars[i + 1]).key)))
             }
+            if run.endsBeforeSpace {
+                result.append(Element(offset: offsets[n - 1], lookup: .gram(Gram(run.scalars[n - 1], 0).key)))
+            }
+        }
+        for mark in part.marks {
+            result.append(Element(offset: Int32(mark.offset), lookup: .gram(Gram.mark(mark.scalar).key)))
         }
         return result
     }
@@ -192,6 +202,12 @@ struct PartMatcher {
         for run in part.runs {
             let offsets = run.scalarOffsets
             let n = run.scalars.count
+            if run.endsBeforeSpace {
+                // The run's last code point ends a run of the document (a space follows it there).
+                guard let info = try segment.find(Gram(run.scalars[n - 1], 0).key) else { return nil }
+                result.append(Source(offset: offsets[n - 1], cursor: try segment.cursor(info)))
+                if n == 1 { continue }
+            }
             if n == 1 {
                 let list = try union(startingWith: run.scalars[0], in: segment)
                 if list.count == 0 { return nil }
@@ -207,6 +223,10 @@ struct PartMatcher {
             for i in cheapestCover(infos.map(\.docFreq)) {
                 result.append(Source(offset: offsets[i], cursor: try segment.cursor(infos[i])))
             }
+        }
+        for mark in part.marks {
+            guard let info = try segment.find(Gram.mark(mark.scalar).key) else { return nil }
+            result.append(Source(offset: Int32(mark.offset), cursor: try segment.cursor(info)))
         }
         result.sort { $0.cost < $1.cost }
         return result

@@ -45,9 +45,12 @@ public struct QueryPart: Sendable, Equatable, Hashable {
     public var text: String
     /// Normalized text (NFKC, case folding, Traditional→Simplified, pinyin stripped).
     public var normalized: [UInt16]
-    /// The runs of word characters inside `normalized`: offset and code points. Punctuation between
-    /// runs only fixes their distance.
+    /// The runs of word characters inside `normalized`: offset and code points.
     public var runs: [QueryRun]
+    /// Punctuation and symbols of `normalized` outside the runs (the `%` of `7.2%`, the brackets of
+    /// `(PCT)`): each must stand at its offset (a mark term, see `Analyzer`). Punctuation inside a
+    /// run (the `.` of `7.2`) is already spelled by the run's grams.
+    public var marks: [QueryMark] = []
     /// Written in quotes.
     public var quoted: Bool = false
     /// Typed by the user, or added by query assistance as an alternative of a typed part.
@@ -72,6 +75,9 @@ public struct QueryRun: Sendable, Equatable, Hashable {
     public var scalars: [UInt32]
     /// The run's normalized UTF-16 units.
     public var units: [UInt16]
+    /// A space follows the run inside the part (a quoted phrase): the document's run must end
+    /// there too, so `"deep seek"` matches `deep seek` and `deep-seek` but not `deepxseek`.
+    public var endsBeforeSpace: Bool = false
 
     /// The UTF-16 offset (inside the part) of each code point of the run.
     var scalarOffsets: [Int32] {
@@ -84,6 +90,15 @@ public struct QueryRun: Sendable, Equatable, Hashable {
         }
         return offsets
     }
+}
+
+/// A punctuation or symbol code point of a query part and its UTF-16 offset inside the part.
+public struct QueryMark: Sendable, Equatable, Hashable {
+    public var offset: Int
+    public var scalar: UInt32
+
+    /// The normalized UTF-16 units of the mark.
+    var units: [UInt16] { Array(String(Character(Unicode.Scalar(scalar) ?? " ")).utf16) }
 }
 
 /// Why a query was refused; `description` tells the user what to do.
@@ -159,8 +174,7 @@ extension Query {
                 }
                 joinNext = true
             case .part(let raw, let quoted, let negated, let start, let end):
-                guard var part = QueryPart(raw, analyzer: analyzer) else { joinNext = false; continue }
-                part.quoted = quoted
+                guard let part = QueryPart(raw, quoted: quoted, analyzer: analyzer) else { joinNext = false; continue }
                 sawSearchable = true
                 if negated {
                     excluded.append(part)
@@ -229,8 +243,12 @@ extension Query {
 }
 
 extension QueryPart {
-    /// nil when `raw` holds nothing searchable (only punctuation or spaces).
-    init?(_ raw: String, analyzer: Analyzer) {
+    /// The part `raw` (a piece between spaces, or a quoted phrase's text) as the index is searched
+    /// for it: its runs, and its punctuation as marks. Spaces and other characters that are neither
+    /// are trimmed from both ends. nil when nothing searchable is left: no letters, digits or
+    /// Chinese characters, unless `quoted` keeps a phrase that is only punctuation (`"%"`); an
+    /// unquoted piece that is only punctuation (a `—` between words of a pasted line) drops out.
+    init?(_ raw: String, quoted: Bool = false, analyzer: Analyzer) {
         let folded = analyzer.normalizer.normalize(Array(raw.utf16))
         let partRuns: [Range<Int>]
         if let whole = Analyzer.singleRun(folded) {
@@ -238,19 +256,37 @@ extension QueryPart {
         } else {
             partRuns = analyzer.analyze(normalized: folded).runs
         }
-        guard let first = partRuns.first else { return nil }
         let units = folded.units
-        // Trim to the first..last run: punctuation around the part does not constrain anything.
-        let base = first.lowerBound
-        let end = partRuns.last!.upperBound
+        // Marks: punctuation and symbols outside the runs.
+        var markRanges: [(Range<Int>, UInt32)] = []
+        units.withUnsafeBufferPointer { u in
+            var i = 0, r = 0
+            while i < u.count {
+                let (c, len) = Analysis.scalar(u, at: i, limit: u.count)
+                while r < partRuns.count && partRuns[r].upperBound <= i { r += 1 }
+                let inRun = r < partRuns.count && partRuns[r].contains(i)
+                if !inRun && Analysis.isMark(c) { markRanges.append((i..<(i + len), c)) }
+                i += len
+            }
+        }
+        if partRuns.isEmpty && (!quoted || markRanges.isEmpty) { return nil }
+        // Trim to the first..last run or mark.
+        let base = min(partRuns.first?.lowerBound ?? Int.max, markRanges.first?.0.lowerBound ?? Int.max)
+        let end = max(partRuns.last?.upperBound ?? 0, markRanges.last?.0.upperBound ?? 0)
         trimmedBefore = base
         trimmedAfter = folded.count - end
         text = raw
+        self.quoted = quoted
         normalized = Array(units[base..<end])
+        let markStarts = Set(markRanges.map(\.0.lowerBound))
         runs = partRuns.map { r in
             var scalars: [UInt32] = []
             for s in String(decoding: units[r], as: UTF16.self).unicodeScalars { scalars.append(s.value) }
-            return QueryRun(offset: r.lowerBound - base, scalars: scalars, units: Array(units[r]))
+            var run = QueryRun(offset: r.lowerBound - base, scalars: scalars, units: Array(units[r]))
+            // Inside the part, after the run: neither a run (runs are maximal) nor a mark, so a space.
+            run.endsBeforeSpace = r.upperBound < end && !markStarts.contains(r.upperBound)
+            return run
         }
+        marks = markRanges.map { QueryMark(offset: $0.0.lowerBound - base, scalar: $0.1) }
     }
 }

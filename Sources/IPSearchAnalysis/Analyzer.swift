@@ -8,6 +8,10 @@
 /// - **Grams**: for every code point of a run, the gram of it and the next code point of the run, or
 ///   the code point alone at the run's end. Each gram's *position* is the normalized UTF-16 offset of its
 ///   first code point.
+/// - **Marks**: every punctuation or symbol code point (Unicode categories P* and S*) of the normalized
+///   text, inside a run (the `.` of `7.2`) or not (the `%` after it), as a term of its own
+///   (`Gram.mark`) at its offset. Grams alone would let `7.2%` match `137.2亿元` and `"(PCT)"` match
+///   `;PCT国`: marks make punctuation in a query count (see `Query`). Spaces are not marks.
 ///
 /// ## Why grams guarantee exact recall
 /// Let a query be any contiguous substring `q = c₀…cₖ` of a run of a document's normalized text,
@@ -18,6 +22,10 @@
 /// `押融` in `质押融资`, a lone `浙`). Conversely a match of all of `q`'s grams at consistent offsets
 /// spells `q` in the document, so there are no false matches. A query spanning several runs
 /// (`"deep seek"`) is matched run by run at the runs' relative offsets.
+///
+/// Punctuation obeys the same argument with marks: a query's punctuation outside its runs is looked
+/// up as marks at their offsets, and since every punctuation code point of a document is a mark,
+/// wherever ICU cut, a query is found exactly where its normalized text stands in the document's.
 ///
 /// ## Threads
 /// An analyzer is per-thread state: it owns one ICU break iterator (opened on first need) and reuses
@@ -106,6 +114,9 @@ public struct Analysis: Sendable {
     /// Gram keys (see `Gram`) and their positions, in text order.
     public internal(set) var grams: [UInt64] = []
     public internal(set) var gramPositions: [Int32] = []
+    /// Mark keys (`Gram.mark`) of the punctuation and symbols, and their positions, in text order.
+    public internal(set) var marks: [UInt64] = []
+    public internal(set) var markPositions: [Int32] = []
 
     init(normalized: NormalizedText) { self.normalized = normalized }
 
@@ -126,6 +137,16 @@ public struct Analysis: Sendable {
         }
         if runStart >= 0 { runs.append(runStart..<runEnd) }
 
+        var i = 0
+        while i < units.count {
+            let (c, len) = Analysis.scalar(units, at: i, limit: units.count)
+            if Analysis.isMark(c) {
+                marks.append(Gram.mark(c).key)
+                markPositions.append(Int32(truncatingIfNeeded: i))
+            }
+            i += len
+        }
+
         grams.reserveCapacity(units.count)
         gramPositions.reserveCapacity(units.count)
         for run in runs {
@@ -145,6 +166,24 @@ public struct Analysis: Sendable {
                 c = d
                 len = dlen
             }
+        }
+    }
+
+    /// Whether `c` is punctuation or a symbol (general category P* or S*): a mark (see `Analyzer`).
+    @inline(__always)
+    public static func isMark(_ c: UInt32) -> Bool {
+        if c < 0x80 {
+            // ASCII punctuation and symbols: !"#$%&'()*+,-./ :;<=>?@ [\]^_` {|}~
+            return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E)
+        }
+        if c >= 0x3400 && c < 0xA000 { return false }  // Han, the bulk of a Chinese text
+        switch Unicode.Scalar(c)?.properties.generalCategory {
+        case .connectorPunctuation?, .dashPunctuation?, .openPunctuation?, .closePunctuation?,
+             .initialPunctuation?, .finalPunctuation?, .otherPunctuation?,
+             .mathSymbol?, .currencySymbol?, .modifierSymbol?, .otherSymbol?:
+            return true
+        default:
+            return false
         }
     }
 
@@ -176,7 +215,7 @@ public struct Analysis: Sendable {
     /// The code point starting at `u[i]` and its length in units (the standard library's UTF-16
     /// decoder); a lone surrogate stands for itself, one unit long.
     @inline(__always)
-    static func scalar(_ u: UnsafeBufferPointer<UInt16>, at i: Int, limit: Int) -> (UInt32, Int) {
+    public static func scalar(_ u: UnsafeBufferPointer<UInt16>, at i: Int, limit: Int) -> (UInt32, Int) {
         let a = u[i]
         guard UTF16.isLeadSurrogate(a) else { return (UInt32(a), 1) }
         var units = u[i..<min(limit, i + 2)].makeIterator()
@@ -187,7 +226,7 @@ public struct Analysis: Sendable {
         return (UInt32(a), 1)
     }
 
-    /// Words, then grams, as tokens.
+    /// Words, then grams, then marks, as tokens.
     public var tokens: [Token] {
         var result: [Token] = []
         for k in wordStarts.indices {
@@ -204,13 +243,20 @@ public struct Analysis: Sendable {
                 term: g.description, kind: .gram, utf16Offset: p,
                 source: normalized.sourceRange(of: p..<(p + width))))
         }
+        for k in marks.indices {
+            let p = Int(markPositions[k])
+            let c = Gram(key: marks[k]).second
+            result.append(Token(
+                term: String(Character(Unicode.Scalar(c) ?? "?")), kind: .mark, utf16Offset: p,
+                source: normalized.sourceRange(of: p..<(p + (c >= 0x10000 ? 2 : 1)))))
+        }
         return result
     }
 }
 
 /// A term with where it came from.
 public struct Token: Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case word, gram }
+    public enum Kind: Sendable { case word, gram, mark }
     /// The normalized text of the term.
     public var term: String
     public var kind: Kind

@@ -8,7 +8,7 @@ struct PreparedDocument: Sendable {
     var fileSize: UInt64
     var mtimeNanoseconds: Int64
     var wordCount: UInt32
-    /// Distinct gram keys of the document, ascending, with their frequencies and, flattened in the
+    /// Distinct gram and mark keys of the document, ascending, with their frequencies and, flattened in the
     /// same order, their positions (ascending within a key).
     var keys: [UInt64]
     var freqs: [UInt32]
@@ -38,7 +38,8 @@ struct PreparedDocument: Sendable {
         self.zones = zones
         self.signature = signature
         titleLength = meta.title.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) }
-        (keys, freqs, positions) = PreparedDocument.invert(analysis.grams, analysis.gramPositions)
+        (keys, freqs, positions) = PreparedDocument.invert(analysis.grams + analysis.marks,
+                                                           analysis.gramPositions + analysis.markPositions)
     }
 
     /// Groups the (gram, position) stream by gram. Positions below 2²² (4 M UTF-16 units, every
@@ -52,7 +53,7 @@ struct PreparedDocument: Sendable {
             if let last = keys.last, last == key { freqs[freqs.count - 1] += 1 } else { keys.append(key); freqs.append(1) }
             pos.append(p)
         }
-        if (positions.last ?? 0) < 1 << 22 {
+        if (positions.max() ?? 0) < 1 << 22 {
             var packed = [UInt64](repeating: 0, count: grams.count)
             for i in grams.indices { packed[i] = grams[i] << 22 | UInt64(UInt32(bitPattern: positions[i])) }
             packed.sort()

@@ -11,7 +11,8 @@ import Testing
         let original = doc.utf16
         let a = analyzer.analyze(utf16: original)
         let tokens = a.tokens
-        #expect(tokens.count == a.wordCount + a.grams.count)
+        #expect(tokens.count == a.wordCount + a.grams.count + a.marks.count)
+        #expect(a.marks.count > 50)
         #expect(a.wordCount > 500)
 
         var failures: [String] = []

@@ -12,7 +12,7 @@ import IPSearchAnalysis
         case flipTermsMiddle, flipTermKey, flipTermDocFreq, flipPostingsMiddle, flipDocumentsMiddle, flipStoreMiddle, flipDeletions
         case deleteDocuments, deleteStore, deleteDeletions
         case manifestFormat99, manifestFormat99ValidCRC, manifestByteFlip, manifestTruncated
-        case segmentVersion3
+        case segmentFromNewerVersion
 
         var description: String { rawValue }
 
@@ -57,7 +57,7 @@ import IPSearchAnalysis
             case .manifestFormat99:
                 target = manifest
                 let text = try #require(String(data: try Data(contentsOf: URL(fileURLWithPath: manifest)), encoding: .utf8))
-                let patched = text.replacingOccurrences(of: #""format"\s*:\s*2\b"#, with: "\"format\" : 99", options: .regularExpression)
+                let patched = text.replacingOccurrences(of: #""format"\s*:\s*3\b"#, with: "\"format\" : 99", options: .regularExpression)
                 #expect(patched != text)
                 try Damage.overwrite(manifest, Array(patched.utf8))
             case .manifestFormat99ValidCRC:
@@ -67,7 +67,7 @@ import IPSearchAnalysis
                 let json = try #require(String(validating: bytes[..<nl], as: UTF8.self))
                 #expect(String(decoding: bytes[(nl + 1)...], as: UTF8.self) == "crc32 \(CRC32.hex(CRC32.of(Array(bytes[..<nl]))))\n",
                         "the test's CRC-32 agrees with the manifest's")
-                let patched = Array(json.replacingOccurrences(of: #""format"\s*:\s*2\b"#, with: "\"format\" : 99", options: .regularExpression).utf8)
+                let patched = Array(json.replacingOccurrences(of: #""format"\s*:\s*3\b"#, with: "\"format\" : 99", options: .regularExpression).utf8)
                 #expect(patched != Array(json.utf8))
                 try Damage.overwrite(manifest, patched + Array("\ncrc32 \(CRC32.hex(CRC32.of(patched)))\n".utf8))
             case .manifestByteFlip:
@@ -79,10 +79,10 @@ import IPSearchAnalysis
                 try Damage.overwrite(manifest, damaged)
             case .manifestTruncated:
                 target = manifest; try Damage.truncate(manifest, to: try size(manifest) / 2)
-            case .segmentVersion3:
+            case .segmentFromNewerVersion:
                 target = try file("store")
                 var bytes = try Damage.read(target)
-                bytes[4] = 3; bytes[5] = 0; bytes[6] = 0; bytes[7] = 0
+                bytes[4] = 4; bytes[5] = 0; bytes[6] = 0; bytes[7] = 0
                 try Damage.overwrite(target, bytes)
             }
             return URL(fileURLWithPath: target).lastPathComponent
@@ -193,9 +193,9 @@ import IPSearchAnalysis
                 Self.expectNames(error, file, "open")
                 switch damage {
                 case .manifestFormat99ValidCRC:
-                    #expect(error == .unsupportedFormat(path: box.index + "/manifest.json", found: 99, supported: 2))
-                case .segmentVersion3:
-                    #expect(error == .unsupportedFormat(path: box.index + "/" + file, found: 3, supported: 2))
+                    #expect(error == .unsupportedFormat(path: box.index + "/manifest.json", found: 99, supported: 3))
+                case .segmentFromNewerVersion:
+                    #expect(error == .unsupportedFormat(path: box.index + "/" + file, found: 4, supported: 3))
                 case .deleteDocuments, .deleteStore, .deleteDeletions:
                     #expect(error == .missingFile(path: box.index + "/" + file))
                 default:
@@ -227,7 +227,7 @@ import IPSearchAnalysis
     }
 
     /// The command line reports damage with exit status 2, the file's name and the way out.
-    @Test(arguments: [Case.truncatePostings, .deleteDocuments, .manifestFormat99, .manifestFormat99ValidCRC, .segmentVersion3])
+    @Test(arguments: [Case.truncatePostings, .deleteDocuments, .manifestFormat99, .manifestFormat99ValidCRC, .segmentFromNewerVersion])
     func commandLineOnDamagedIndex(_ damage: Case) throws {
         let ipsearch = try Repository.ipsearch()
         let (box, _) = try Self.damageableIndex("cli-damage-\(damage.rawValue)")

@@ -33,7 +33,7 @@ import IPSearchAnalysis
         }
     }
 
-    /// Per gram: document → positions, from the analyzer over every stored text (as the indexer runs it).
+    /// Per gram and mark: document → positions, from the analyzer over every stored text (as the indexer runs it).
     static func expectedPostings(_ segment: SegmentReader) throws -> [UInt64: [Int32: [Int32]]] {
         let analyzer = try Analyzer()
         var expected: [UInt64: [Int32: [Int32]]] = [:]
@@ -42,6 +42,9 @@ import IPSearchAnalysis
             let analysis = analyzer.analyzeDocument(try segment.storedDocument(doc).text, spamFilter: SpamFilter()).analysis
             for k in analysis.grams.indices {
                 expected[analysis.grams[k], default: [:]][Int32(doc), default: []].append(analysis.gramPositions[k])
+            }
+            for k in analysis.marks.indices {
+                expected[analysis.marks[k], default: [:]][Int32(doc), default: []].append(analysis.markPositions[k])
             }
         }
         return expected

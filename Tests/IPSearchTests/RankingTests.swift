@@ -32,7 +32,7 @@ import IPSearchAnalysis
     @Test func hyphensThatAreNotExclusionsAreText() throws {
         let q1 = try Query.parse("显示机器的体系结构（等价于 uname -m）", analyzer: analyzer)
         #expect(q1.excluded.isEmpty)
-        #expect(q1.positiveParts.map(\.displayText) == ["显示机器的体系结构(等价于", "uname", "m"])
+        #expect(q1.positiveParts.map(\.displayText) == ["显示机器的体系结构(等价于", "uname", "-m)"])  // punctuation is text
         let q2 = try Query.parse("Layer-1, -2, -3", analyzer: analyzer)
         #expect(q2.excluded.isEmpty)
         let q3 = try Query.parse("2023-2025 -北京 -\"deep seek\" -deepseek", analyzer: analyzer)
