@@ -19,7 +19,9 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
 
 /// The one entry point for searching an index directory, shared by the command line and the server.
 ///
-/// Holds the current `Searcher` and swaps it when `manifest.json` changes (checked with one `stat`
+/// The two roles are split as in Lucene (`IndexSearcher` / `SearcherManager`): a `SnapshotSearcher`
+/// answers queries over one immutable commit and never changes; `SearchService` manages them.
+/// It holds the current `SnapshotSearcher` and swaps it when `manifest.json` changes (checked with one `stat`
 /// per call), so a long-running server follows `ipsearch index` without restarting. A request keeps
 /// the snapshot it started with; the old generation's maps are released when the last request using
 /// them ends. Thread-safe.
@@ -28,7 +30,7 @@ public final class SearchService: @unchecked Sendable {
     /// The user's `synonyms.txt` at the top of the corpus folder, re-read when it changes.
     private let synonymsFile: SynonymsFile?
     private let lock = Lock()
-    private var searcher: Searcher?
+    private var searcher: SnapshotSearcher?
     private var manifestStamp: FileStamp?
     private var analyzers: [Analyzer] = []
 
@@ -45,11 +47,11 @@ public final class SearchService: @unchecked Sendable {
     }
 
     /// The searcher of the newest committed generation.
-    public func current() throws(IndexError) -> Searcher {
+    public func current() throws(IndexError) -> SnapshotSearcher {
         let stamp = FileStamp(path: indexDirectory + "/" + Manifest.fileName)
         if let s = lock.withLock({ stamp != nil && stamp == manifestStamp ? searcher : nil }) { return s }
         let reader = try IndexReader(directory: indexDirectory)
-        let fresh = Searcher(reader: reader)
+        let fresh = SnapshotSearcher(reader: reader)
         lock.withLock {
             // Keep the newer one if another thread reloaded concurrently.
             if let existing = searcher, existing.reader.generation > reader.generation { return }
@@ -64,7 +66,7 @@ public final class SearchService: @unchecked Sendable {
         let started = System.now()
         // The query first: its mistakes are the client's, whatever state the index is in.
         let query = try parse(text)
-        let searcher: Searcher
+        let searcher: SnapshotSearcher
         do { searcher = try current() } catch { throw .index(error) }
         var synonyms = Synonyms.builtIn
         var warnings: [String] = []

@@ -71,7 +71,7 @@ struct SearchController<Context: RequestContext>: Sendable {
     /// as is or as `%2F`, other bytes percent-encoded as UTF-8 (`sub%2Fdir%2F%E4%B8%AD.txt`).
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
         let id = try Self.documentID(fromPath: request.uri.path)
-        let searcher: Searcher
+        let searcher: SnapshotSearcher
         do { searcher = try service.current() } catch { throw APIError.indexUnavailable(error) }
         let parameters = try QueryParameters(request.uri.query)
         var query: Query?

@@ -19,7 +19,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let view: DocumentView?
-        do { view = try Searcher(reader: IndexReader(directory: location.index)).document(id: id) } catch {
+        do { view = try SnapshotSearcher(reader: IndexReader(directory: location.index)).document(id: id) } catch {
             throw CLIError(error.description)
         }
         guard let view else { throw CLIError("no document with id \(id) in the index (ids are paths relative to the corpus; `ipsearch stats` counts them)") }

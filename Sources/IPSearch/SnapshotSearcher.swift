@@ -93,11 +93,11 @@ public struct SearchResult: Sendable, Equatable {
     public var tookMilliseconds: Double
 }
 
-/// Runs queries against one index snapshot (Lucene's `IndexSearcher`): match parts with gram
+/// Runs queries against one index snapshot, one commit that never changes (Lucene's `IndexSearcher`): match parts with gram
 /// postings, keep the documents that pass filters and match enough groups, score them (`Relevance`),
 /// collapse near-duplicates, sort, and load and highlight only the returned page. Thread-safe: a
-/// `Searcher` holds no mutable state. `SearchService` hands out the current one.
-public final class Searcher: Sendable {
+/// `SnapshotSearcher` holds no mutable state. `SearchService` (the manager) hands out the current one and replaces it after a commit.
+public final class SnapshotSearcher: Sendable {
     public let reader: IndexReader
     public let relevance: Relevance
 
@@ -159,8 +159,8 @@ public final class Searcher: Sendable {
             var matches: [PartMatcher.Matches] = []
             for (p, part) in parts.enumerated() {
                 var m = try PartMatcher.match(part, in: segment)
-                if part.origin == .synonym, let analyzer, part.normalized.count <= Searcher.wholeWordLimit {
-                    m = try Searcher.wholeWords(m, part: part, segment: segment, analyzer: analyzer)
+                if part.origin == .synonym, let analyzer, part.normalized.count <= SnapshotSearcher.wholeWordLimit {
+                    m = try SnapshotSearcher.wholeWords(m, part: part, segment: segment, analyzer: analyzer)
                 }
                 df[p] += m.docs.count
                 matches.append(m)
@@ -172,7 +172,7 @@ public final class Searcher: Sendable {
         }
         let n = reader.documentCount
         let bm25 = relevance.bm25
-        let factor = parts.map { $0.origin == .literal ? 1 : ($0.origin == .synonym ? Searcher.synonymFactor : Searcher.pinyinFactor) }
+        let factor = parts.map { $0.origin == .literal ? 1 : ($0.origin == .synonym ? SnapshotSearcher.synonymFactor : SnapshotSearcher.pinyinFactor) }
         let plan = Plan(parts: parts, groupOf: groupOf, groups: groups, minimumGroups: query.minimumGroups,
                         factor: factor, literal: parts.map { $0.origin == .literal },
                         letters: parts.map { p in p.displayText.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) } },
@@ -386,7 +386,7 @@ public final class Searcher: Sendable {
                     continue
                 }
                 let gap = plan.parts[a].gapAfter
-                let (d, inOrder) = Searcher.distance(matches[a], slots[a], length: plan.parts[a].normalized.count,
+                let (d, inOrder) = SnapshotSearcher.distance(matches[a], slots[a], length: plan.parts[a].normalized.count,
                                                      matches[b], slots[b], length: plan.parts[b].normalized.count)
                 var s = 0.0
                 if let d {
@@ -505,7 +505,7 @@ public final class Searcher: Sendable {
         guard k > 0, !candidates.isEmpty else { return [] }
         if k >= candidates.count || k > 512 {
             var all = candidates
-            try Searcher.sort(&all, order: order, ids: &ids)
+            try SnapshotSearcher.sort(&all, order: order, ids: &ids)
             return Array(all.prefix(k))
         }
         // Keep the best k in a sorted buffer: one comparison for most candidates.
