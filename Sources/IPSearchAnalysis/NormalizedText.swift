@@ -40,10 +40,8 @@ public struct NormalizedText: Sendable {
     mutating func append(scalar c: UInt32, from start: Int, to end: Int) {
         if c < 0x10000 {
             append(UInt16(c), from: start, to: end)
-        } else {
-            let v = c - 0x10000
-            append(UInt16(0xD800 + (v >> 10)), from: start, to: end)
-            append(UInt16(0xDC00 + (v & 0x3FF)), from: start, to: end)
+        } else if let scalar = Unicode.Scalar(c) {
+            for unit in scalar.utf16 { append(unit, from: start, to: end) }
         }
     }
 }

@@ -55,12 +55,7 @@ public struct Normalizer: Sendable {
                 i += 1
                 continue
             }
-            var c = UInt32(u)
-            var len = 1
-            if UTF16.isLeadSurrogate(u), i + 1 < n, UTF16.isTrailSurrogate(src[i + 1]) {
-                c = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(src[i + 1]) - 0xDC00)
-                len = 2
-            }
+            let (c, len) = Analysis.scalar(src, at: i, limit: n)
             // A base character followed by combining marks is folded as one chunk (NFKC composes).
             if i + len < n, src[i + len] >= 0x300, !boundaryBefore(src, i + len) {
                 i = foldChunk(src, from: i, into: &out, buffer: &chunk)
@@ -88,10 +83,7 @@ public struct Normalizer: Sendable {
         // answer without a call into ICU (most characters of a Chinese text). Not the combining
         // ideographic tone marks U+302A–302F nor the kana voicing marks U+3099–309A.
         if (u >= 0x3400 && u < 0xA000) || (u >= 0x3000 && u < 0x302A) || (u >= 0xAC00 && u < 0xD800) { return true }
-        var c = UInt32(u)
-        if UTF16.isLeadSurrogate(src[j]), j + 1 < src.count, UTF16.isTrailSurrogate(src[j + 1]) {
-            c = 0x10000 + ((c - 0xD800) << 10) + (UInt32(src[j + 1]) - 0xDC00)
-        }
+        let (c, _) = Analysis.scalar(src, at: j, limit: src.count)
         return cicu_boundary_before(c) != 0
     }
 
