@@ -35,7 +35,8 @@
 /// `Normalizer` and `SpamFilter` are truly immutable and may be shared freely.
 ///
 /// ## When ICU cannot segment
-/// If ICU's word break iterator cannot be opened (its data library missing), the analyzer does not
+/// If ICU's word break iterator cannot be opened (its data library missing), or fails on one text,
+/// the analyzer does not
 /// stop: every maximal stretch of letters, digits and marks counts as one word. Grams, and so exact
 /// recall, do not depend on where words are cut; only BM25's word counts are coarser. The iterator
 /// is tried again on the next text.
@@ -84,8 +85,7 @@ public final class Analyzer {
     public func analyze(normalized: NormalizedText) -> Analysis {
         var analysis = Analysis(normalized: normalized)
         normalized.units.withUnsafeBufferPointer { units in
-            if let segmenter {
-                let (starts, ends) = segmenter.words(units)
+            if let segmenter, let (starts, ends) = segmenter.words(units) {
                 analysis.wordStarts = Array(starts)
                 analysis.wordEnds = Array(ends)
             } else {

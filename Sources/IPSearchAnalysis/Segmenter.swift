@@ -17,8 +17,9 @@ public final class Segmenter: @unchecked Sendable {
 
     deinit { cicu_breaker_close(breaker) }
 
-    /// Word ranges (UTF-16 offsets into `text`), in order.
-    public func words(_ text: UnsafeBufferPointer<UInt16>) -> (starts: ArraySlice<Int32>, ends: ArraySlice<Int32>) {
+    /// Word ranges (UTF-16 offsets into `text`), in order; nil when ICU fails on this text (the
+    /// analyzer then falls back to letter runs, see `Analyzer`, rather than index no words).
+    public func words(_ text: UnsafeBufferPointer<UInt16>) -> (starts: ArraySlice<Int32>, ends: ArraySlice<Int32>)? {
         while true {
             let capacity = starts.count
             let n = starts.withUnsafeMutableBufferPointer { s in
@@ -26,7 +27,7 @@ public final class Segmenter: @unchecked Sendable {
                     cicu_breaker_words(breaker, text.baseAddress, Int32(text.count), s.baseAddress, e.baseAddress, Int32(capacity))
                 }
             }
-            if n == Int32.min { return ([], []) }
+            if n == Int32.min { return nil }
             if n >= 0 { return (starts[0..<Int(n)], ends[0..<Int(n)]) }
             let needed = Int(-n)
             starts = Array(repeating: 0, count: needed)

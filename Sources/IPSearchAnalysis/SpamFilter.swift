@@ -297,7 +297,7 @@ public struct SpamFilter: Sendable {
     static func words(_ units: [UInt16], _ segmenter: Segmenter?) -> (starts: [Int32], ends: [Int32], ok: Bool) {
         guard let segmenter, !units.isEmpty else { return ([], [], false) }
         return units.withUnsafeBufferPointer { b in
-            let (s, e) = segmenter.words(b)
+            guard let (s, e) = segmenter.words(b) else { return ([], [], false) }
             return (Array(s), Array(e), true)
         }
     }
