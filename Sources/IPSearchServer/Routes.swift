@@ -1,8 +1,9 @@
+import IPSearchWeb
 /// Every path the server answers, in one table: `SearchController.addRoutes` registers the JSON API
 /// from it, `RequestGuardMiddleware` answers 405 for any of its paths asked with a method other than
 /// GET or HEAD (the router alone would answer 404), and `OpenAPITests` checks that `/openapi.json`
-/// documents exactly the API's paths. The web page's routes are registered by IPSearchWeb's
-/// `WebController` with these same patterns (`RouteTableTests` checks that the router answers them).
+/// documents exactly the API's paths. The web page's patterns are IPSearchWeb's `WebRoute`, which
+/// its `WebController` registers (`RouteTableTests` checks that the router answers them).
 enum Endpoint: String, CaseIterable, Sendable {
     // The JSON API, documented in /openapi.json.
     case search, document, health, stats, openAPI
@@ -17,9 +18,9 @@ enum Endpoint: String, CaseIterable, Sendable {
         case .health: return "/health"
         case .stats: return "/stats"
         case .openAPI: return "/openapi.json"
-        case .searchPage: return "/"
-        case .documentPage: return "/view/**"
-        case .asset: return "/assets/{name}"
+        case .searchPage: return WebRoute.searchPage
+        case .documentPage: return WebRoute.documentPage
+        case .asset: return WebRoute.asset
         }
     }
 

@@ -195,7 +195,7 @@ public enum PageRenderer {
 
     /// `/view/<id>?q=…`, the id's path segments percent-encoded.
     public static func viewURL(_ id: String, query: String) -> String {
-        let path = "/view/" + FormEncoding.percentEncode(id, keepSlash: true)
+        let path = WebRoute.documentPrefix + FormEncoding.percentEncode(id, keepSlash: true)
         return query.isEmpty ? path : path + "?" + FormEncoding.encode([("q", query)])
     }
 

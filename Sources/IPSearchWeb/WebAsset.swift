@@ -26,5 +26,5 @@ public struct WebAsset: Sendable {
     public static func named(_ name: String) -> WebAsset? { all.first { $0.name == name } }
 
     /// `/assets/<name>`.
-    public static func path(_ name: String) -> String { "/assets/" + name }
+    public static func path(_ name: String) -> String { WebRoute.assetPrefix + name }
 }

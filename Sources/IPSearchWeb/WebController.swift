@@ -3,6 +3,18 @@ import Hummingbird
 import IPSearch
 import IPSearchIndex
 
+/// The page routes, in one place: `WebController` registers them and the server's route table
+/// (`Endpoint`) refers to them. `**` is one or more path components, `{name}` one.
+public enum WebRoute {
+    public static let searchPage = "/"
+    public static let documentPage = documentPrefix + "**"
+    public static let asset = assetPrefix + "{name}"
+    /// What a document page's path starts with (the id follows, percent-encoded).
+    static let documentPrefix = "/view/"
+    /// What an asset's path starts with (the file name follows).
+    static let assetPrefix = "/assets/"
+}
+
 /// The pages people use: `/` (search), `/view/{id}` (a document) and `/assets/<name>`.
 ///
 /// Pages are rendered on the server (results included, so they work without JavaScript) and sent
@@ -18,9 +30,9 @@ public struct WebController<Context: RequestContext>: Sendable {
     }
 
     public func addRoutes(to router: Router<Context>) {
-        router.get("/", use: searchPage)
-        router.get("/view/**", use: documentPage)
-        router.get("/assets/{name}", use: asset)
+        router.get(RouterPath(WebRoute.searchPage), use: searchPage)
+        router.get(RouterPath(WebRoute.documentPage), use: documentPage)
+        router.get(RouterPath(WebRoute.asset), use: asset)
     }
 
     /// `GET /?q=…&page=…`: the page, with the results of `q` when the server can compute them.
