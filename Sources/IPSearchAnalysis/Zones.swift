@@ -94,6 +94,10 @@ public enum Zones {
             if line.isCrumb {
                 // A short numbered heading (`3.12. 克隆`, `第 15 章 对话框`) is a headline, not a crumb.
                 if Zones.isNumberedHeading(text, line.content) { titleLine = k; break }
+                // Repeated just below as a line of its own or a heading's start (a page title
+                // followed by its heading: `索引` / `索引`, `文件` / `文件 — Key reference…`):
+                // a headline too.
+                if Zones.isRepeatedBelow(text, lines, k) { titleLine = k; break }
                 if firstShort == nil { firstShort = k }
                 k += 1; continue
             }
@@ -202,6 +206,35 @@ public enum Zones {
         // Front matter: its title value is the title.
         if let r = frontMatterTitle { pieces = carve(pieces, r, .title) }
         return Layout(zones: merge(pieces, count: text.count), title: title, titleRange: titleRange)
+    }
+
+    /// Whether line `k`'s text is, within the next three non-blank lines, the start of one followed
+    /// by a space (`文件` / `文件 — Key reference for the File menu`), or a whole line again with no
+    /// headline of its own after the pair (`索引` / `索引` / `符号`, but not the repeated section
+    /// name `消费资讯` / `消费资讯` above a press release's headline).
+    static func isRepeatedBelow(_ text: [UInt16], _ lines: [Line], _ k: Int) -> Bool {
+        let head = Array(text[lines[k].content])
+        guard !head.isEmpty else { return false }
+        var seen = 0, m = k + 1
+        while m < lines.count, seen < 3 {
+            defer { m += 1 }
+            if lines[m].isBlank { continue }
+            seen += 1
+            let other = lines[m].content
+            if other.count > head.count + 1, text[other.lowerBound..<(other.lowerBound + head.count)].elementsEqual(head),
+               Line.isSpace(text[other.lowerBound + head.count]) {
+                return true
+            }
+            if other.count == head.count, text[other].elementsEqual(head) {
+                var n = m + 1
+                while n < lines.count, lines[n].isBlank { n += 1 }
+                guard n < lines.count else { return true }
+                let next = lines[n]
+                let headline = !next.isCrumb && !next.sentenceEnd && next.visible < 50 && !next.isField && !next.hasDate
+                return !headline
+            }
+        }
+        return false
     }
 
     /// `pieces` with `range` set to `kind`.

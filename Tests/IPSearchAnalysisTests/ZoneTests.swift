@@ -145,6 +145,19 @@ import Testing
         }
     }
 
+    /// A manual page's short title repeated as its heading is the title; a section name repeated
+    /// above a press release's headline (004's `消费资讯` twice) is not.
+    @Test func shortTitleRepeatedAsHeading() throws {
+        let analyzer = try Analyzer()
+        func title(_ text: String) -> String? { analyzer.analyzeDocument(text, spamFilter: SpamFilter()).title }
+        #expect(title("索引\n索引\n符号\n.gif，Export Image as GIF\n") == "索引")
+        #expect(title("术语表\n术语表\nAlpha\nAn Alpha value indicates the transparency of a pixel.\n") == "术语表")
+        #expect(title("文件\n名称\n文件 — Key reference for the File menu\n文件\nCtrl + N\n") == "文件")
+        #expect(title("消费资讯\n消费资讯\n浙江召开全省知识产权保护和发展大会\n2022-09-21 杭州网\n") == "浙江召开全省知识产权保护和发展大会")
+        // Without the repeat, a short first line is still a crumb.
+        #expect(title("消费资讯\n浙江召开全省知识产权保护和发展大会\n") == "浙江召开全省知识产权保护和发展大会")
+    }
+
     /// Front matter is boilerplate except its title value; a heading repeating it is title too.
     @Test func frontMatter() throws {
         let text = """
