@@ -16,8 +16,10 @@ import IPSearchIndex
 ///   and `f(d) = 1 / (1 + max(0, d − g) / 8)` in query order (half of it in reverse order);
 /// - sequence: when every pair stands within its query gap in order, `sequenceWeight × Σ idf / n`;
 /// - title coverage: `titleCoverageWeight × c² × Σ idf` of the parts in the title zone, where `c` is
-///   the share of the clean title's letters they cover (a query equal to a short title wins over
-///   pages that only mention it, as a short title field does in BM25F).
+///   the share of the clean title's letters their occurrences there cover, the title's section
+///   number left out (`TitleCleaner.letterCount`: `菜单` covers all of `第 16 章 菜单`, `附录` all of
+///   `附录 A. 附录`): a query equal to a short title wins over pages that only mention it, as a
+///   short title field does in BM25F.
 public struct Relevance: Sendable, Equatable, Hashable {
     public var k1 = 1.2
     public var b = 0.75

@@ -418,8 +418,10 @@ public final class SnapshotSearcher: Sendable {
             var covered = 0, idfs = 0.0
             for p in plan.parts.indices where slots[p] >= 0 && plan.literal[p] {
                 let m = matches[p]
-                if m.range(at: slots[p]).contains(where: { zone.contains(m.positions[$0]) }) {
-                    covered += plan.letters[p]
+                // Every occurrence in the title covers its letters (`附录` twice in `附录 A. 附录`).
+                let inTitle = m.range(at: slots[p]).reduce(0) { $0 + (zone.contains(m.positions[$1]) ? 1 : 0) }
+                if inTitle > 0 {
+                    covered += plan.letters[p] * inTitle
                     idfs += plan.idf[p]
                 }
             }

@@ -7,6 +7,68 @@
 /// document's own (no folding).
 public enum TitleCleaner {
     public static let maxLength = 60
+
+    /// Letters (alphabetic code points: Han, Latin …) of `title` after a leading section number
+    /// (`第 16 章`, `第3节`, `章 10.`, `12.`, `3.1.`, `附录 A.`, `Appendix B.`): what a query has to cover to
+    /// *be* the title, so `菜单` is all of `第 16 章 菜单`. The whole title's letters when nothing is
+    /// left after the number.
+    public static func letterCount(_ title: String) -> Int {
+        let scalars = Array(title.unicodeScalars)
+        func letters(_ s: ArraySlice<Unicode.Scalar>) -> Int { s.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) } }
+        let rest = scalars[sectionNumberEnd(scalars)...]
+        let n = letters(rest)
+        return n > 0 ? n : letters(scalars[...])
+    }
+
+    /// Where the text after a leading section number starts (0 when there is none).
+    static func sectionNumberEnd(_ s: [Unicode.Scalar]) -> Int {
+        var i = 0
+        func skipSpaces() { while i < s.count, s[i].properties.isWhitespace { i += 1 } }
+        func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+        func isHanNumeral(_ c: Unicode.Scalar) -> Bool { "〇零一二三四五六七八九十百千两".unicodeScalars.contains(c) }
+        func skipNumber() -> Bool {
+            let start = i
+            while i < s.count, isDigit(s[i]) || isHanNumeral(s[i]) { i += 1 }
+            return i > start
+        }
+        // `1.`, `3.1.`, `A.1.`, `12` followed by a space: dotted numbers (a letter only as the first item).
+        func skipDotted() -> Bool {
+            let start = i
+            if i + 1 < s.count, s[i].value >= 0x41 && s[i].value <= 0x5A, s[i + 1] == "." { i += 2 }
+            while i < s.count, isDigit(s[i]) {
+                while i < s.count, isDigit(s[i]) { i += 1 }
+                if i < s.count, s[i] == "." { i += 1 } else { break }
+            }
+            if i > start, i < s.count, s[i].properties.isWhitespace { return true }
+            i = start
+            return false
+        }
+        if s.first == "第" {
+            i = 1; skipSpaces()
+            if skipNumber() {
+                skipSpaces()
+                if i < s.count, "章节節篇部条條卷".unicodeScalars.contains(s[i]) { i += 1; skipSpaces(); return i }
+            }
+            return 0
+        }
+        for word in ["章", "附录", "附錄", "appendix", "Appendix", "Chapter", "chapter"] {
+            let w = Array(word.unicodeScalars)
+            if s.count > w.count, Array(s[0..<w.count]) == w {
+                i = w.count; skipSpaces()
+                let afterWord = i
+                if i < s.count, (s[i].value >= 0x41 && s[i].value <= 0x5A) || isDigit(s[i]) {
+                    i += 1
+                    while i < s.count, isDigit(s[i]) { i += 1 }
+                    if i < s.count, s[i] == "." { i += 1 }
+                    if i < s.count, s[i].properties.isWhitespace { skipSpaces(); return i }
+                }
+                i = afterWord
+                return 0
+            }
+        }
+        if skipDotted() { skipSpaces(); return i }
+        return 0
+    }
     static let sentenceEnds: Set<Unicode.Scalar> = ["。", "|", "｜", "!", "！", "?", "？", ";", "；"]
     static let siteSeparators: [[Unicode.Scalar]] = [["_"], [" ", "-", " "], ["－"], ["—"]]
 

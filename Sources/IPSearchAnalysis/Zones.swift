@@ -88,16 +88,16 @@ public enum Zones {
         while k < lines.count, k - first < 40 {
             let line = lines[k]
             if line.isBlank { k += 1; continue }
+            // Repeated just below as a line of its own or a heading's start (a page title
+            // followed by its heading: `索引` / `索引`, `编辑` / `编辑 — Key reference…`): a
+            // headline, even when it reads like a field name.
+            if line.isCrumb, Zones.isRepeatedBelow(text, lines, k) { titleLine = k; break }
             if line.isField || line.isMarker || (line.hasDate && line.visible < 40) {
                 k += 1; continue
             }
             if line.isCrumb {
                 // A short numbered heading (`3.12. 克隆`, `第 15 章 对话框`) is a headline, not a crumb.
                 if Zones.isNumberedHeading(text, line.content) { titleLine = k; break }
-                // Repeated just below as a line of its own or a heading's start (a page title
-                // followed by its heading: `索引` / `索引`, `文件` / `文件 — Key reference…`):
-                // a headline too.
-                if Zones.isRepeatedBelow(text, lines, k) { titleLine = k; break }
                 if firstShort == nil { firstShort = k }
                 k += 1; continue
             }

@@ -20,7 +20,7 @@ struct PreparedDocument: Sendable {
     var sourceDisplay: String?
     var zones: ZoneMap
     var signature: [UInt32]
-    /// Letters and Han characters of the clean title.
+    /// Letters and Han characters of the clean title after its section number (`TitleCleaner.letterCount`).
     var titleLength: Int
 
     init(contentHash: UInt64, fileSize: UInt64, mtimeNanoseconds: Int64, meta: DocumentMeta, text: String,
@@ -37,7 +37,7 @@ struct PreparedDocument: Sendable {
         sourceDisplay = meta.source
         self.zones = zones
         self.signature = signature
-        titleLength = meta.title.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) }
+        titleLength = TitleCleaner.letterCount(meta.title)
         (keys, freqs, positions) = PreparedDocument.invert(analysis.grams + analysis.marks,
                                                            analysis.gramPositions + analysis.markPositions)
     }

@@ -153,9 +153,25 @@ import Testing
         #expect(title("索引\n索引\n符号\n.gif，Export Image as GIF\n") == "索引")
         #expect(title("术语表\n术语表\nAlpha\nAn Alpha value indicates the transparency of a pixel.\n") == "术语表")
         #expect(title("文件\n名称\n文件 — Key reference for the File menu\n文件\nCtrl + N\n") == "文件")
+        #expect(title("编辑\n名称\n编辑 — Key reference for Edit menu\n编辑\n撤销/重做\n") == "编辑")  // reads like a field name
         #expect(title("消费资讯\n消费资讯\n浙江召开全省知识产权保护和发展大会\n2022-09-21 杭州网\n") == "浙江召开全省知识产权保护和发展大会")
         // Without the repeat, a short first line is still a crumb.
         #expect(title("消费资讯\n浙江召开全省知识产权保护和发展大会\n") == "浙江召开全省知识产权保护和发展大会")
+    }
+
+    /// The letters a query must cover to be the title: a section number does not count.
+    @Test func titleLettersLeaveOutTheSectionNumber() {
+        #expect(TitleCleaner.letterCount("第 16 章 菜单") == 2)
+        #expect(TitleCleaner.letterCount("第3节 专利") == 2)
+        #expect(TitleCleaner.letterCount("章 10. 資料管理") == 4)
+        #expect(TitleCleaner.letterCount("12. “帮助”菜单") == 4)
+        #expect(TitleCleaner.letterCount("3.1. Menu") == 4)
+        #expect(TitleCleaner.letterCount("附录 A. 附录") == 2)
+        #expect(TitleCleaner.letterCount("A.1. Debian 迷宫") == 8)
+        // No section number: every letter; a title that is only a number keeps its own.
+        #expect(TitleCleaner.letterCount("2024年中国知识产权") == 7)
+        #expect(TitleCleaner.letterCount("第一章") == 3)
+        #expect(TitleCleaner.letterCount("国新办就2024年知识产权") == 9)
     }
 
     /// Front matter is boilerplate except its title value; a heading repeating it is title too.
