@@ -15,8 +15,7 @@
 #      sort and collapse. See README.md.
 set -euo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-WORK="$REPO/Benchmarks/.work"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"   # REPO, WORK and the setup steps
 ARCHIVE="$WORK/corpora/archive"
 INDEX="$WORK/archive-index"
 BIN="$REPO/.build/release"
@@ -25,10 +24,7 @@ LOG="$WORK/archive-index.log"
 if [[ ! -f "$ARCHIVE/copies.json" ]]; then
     IPSEARCH_NO_BUILD=1 "$REPO/Benchmarks/archive/run.sh" --repeat 1 >/dev/null
 fi
-if [[ "${IPSEARCH_NO_BUILD:-0}" != 1 ]]; then
-    (cd "$REPO" && swift build -c release --product ipsearch && swift build -c release --product ipsearch-bench) \
-        >"$WORK/swift-build-release.log" 2>&1 || { echo "build failed: see $WORK/swift-build-release.log" >&2; exit 1; }
-fi
+build_release "$REPO/.build" ipsearch ipsearch-bench
 
 timed() {  # label, command...: /usr/bin/time figures on one line
     local label="$1"; shift

@@ -11,25 +11,10 @@
 # grouping time, precision and recall of the groups against archive/copies.json. See README.md.
 set -euo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-WORK="$REPO/Benchmarks/.work"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"   # REPO, WORK and the setup steps
 GENERATOR="${MAKE_CORPUS:-$REPO/../shared/bench/make_corpus.py}"
 ARCHIVE="$WORK/corpora/archive"
 SCRATCH="$REPO/.build-compare"
-mkdir -p "$WORK"
-
-ensure_debian_packages() {
-    local pkgs=(python3-icu manpages-zh fortunes-zh man-db groff-base bsdextrautils)
-    local missing=()
-    for p in "${pkgs[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if ((${#missing[@]})); then
-        echo "installing: ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
 
 ensure_corpus() {
     if [[ "${ARCHIVE_REGENERATE:-0}" != 1 && -f "$ARCHIVE/copies.json" ]]; then return; fi
@@ -41,15 +26,7 @@ ensure_corpus() {
     PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$GENERATOR" "$WORK" --only "$parts" >"$WORK/make_corpus-archive.log"
 }
 
-build_bench() {
-    [[ "${IPSEARCH_NO_BUILD:-0}" == 1 ]] && return
-    echo "swift build -c release --product ipsearch-bench"
-    (cd "$REPO" && swift build -c release --product ipsearch-bench --scratch-path "$SCRATCH" \
-        >"$WORK/swift-build-ipsearch-bench.log" 2>&1) \
-        || { echo "build failed: see $WORK/swift-build-ipsearch-bench.log" >&2; exit 1; }
-}
-
-ensure_debian_packages
+ensure_debian_packages python3-icu manpages-zh fortunes-zh man-db groff-base bsdextrautils
 ensure_corpus
-build_bench
+build_release "$SCRATCH" ipsearch-bench
 exec "$SCRATCH/release/ipsearch-bench" archive "$ARCHIVE" "$@"

@@ -10,43 +10,14 @@
 # writes Benchmarks/results/compare.json (--quick: compare-quick.json). See bench.py --help.
 set -euo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-WORK="$REPO/Benchmarks/.work"
-VENV="$WORK/venv"
-mkdir -p "$WORK"
-
-ensure_debian_packages() {
-    local pkgs=(ripgrep hyperfine time python3-icu python3-venv manpages-zh fortunes-zh man-db groff-base bsdextrautils)
-    local missing=()
-    for p in "${pkgs[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if ((${#missing[@]})); then
-        echo "installing: ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
-
-ensure_venv() {
-    if "$VENV/bin/python" -c 'import icu, tantivy, jieba' 2>/dev/null; then return; fi
-    rm -rf "$VENV"
-    /usr/bin/python3 -m venv --system-site-packages "$VENV"   # Debian's python3: sees python3-icu
-    "$VENV/bin/pip" install -q tantivy jieba
-    "$VENV/bin/pip" install -q rjieba || echo "rjieba unavailable: Tantivy will use pure-Python jieba (slow)"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"   # REPO, WORK, VENV and the setup steps
 
 build_ipsearch() {
-    [[ "${IPSEARCH_NO_BUILD:-0}" == 1 ]] && return
-    for product in ipsearch ipsearch-bench; do
-        echo "swift build -c release --product $product"
-        (cd "$REPO" && swift build -c release --product "$product" --scratch-path "$REPO/.build-compare" \
-            >"$WORK/swift-build-$product.log" 2>&1) \
-            || echo "  build of $product failed (see $WORK/swift-build-$product.log): reported as n/a"
-    done
+    # A failed build is reported by bench.py as n/a rather than stopping the comparison.
+    (build_release "$REPO/.build-compare" ipsearch ipsearch-bench) || say "  a build failed: its engine is reported as n/a"
 }
 
-ensure_debian_packages
+ensure_debian_packages ripgrep hyperfine time python3-icu python3-venv manpages-zh fortunes-zh man-db groff-base bsdextrautils
 ensure_venv
 build_ipsearch
 cd "$REPO"

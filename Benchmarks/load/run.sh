@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 index=${1:?index directory}; queries=${2:?query file}; duration=${3:-30}; cache=${4:-4096}
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
+source Benchmarks/lib.sh   # the setup steps
+ensure_debian_packages wrk
 bin=.build/release/ipsearch
 [ -x "$bin" ] || swift build -c release --product ipsearch
 mkdir -p Benchmarks/results Benchmarks/.work

@@ -19,35 +19,11 @@
 # Then runs relevance.py, which prints one table and writes Benchmarks/results/relevance.json.
 set -euo pipefail
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-WORK="$REPO/Benchmarks/.work"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"   # REPO, WORK, VENV and the setup steps
 RWORK="$WORK/relevance"
-VENV="$WORK/venv"
 PACKAGES=(gimp-help-zh-cn debian-reference-zh-cn debian-reference-zh-tw)
 BEFORE="${RELEVANCE_BEFORE-9fd85a4}"
 mkdir -p "$RWORK/pkgs" "$RWORK/debs"
-
-say() { echo "$*" >&2; }
-
-ensure_debian_packages() {
-    local missing=()
-    for p in python3-icu python3-venv; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if ((${#missing[@]})); then
-        say "installing: ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
-
-ensure_venv() {
-    if "$VENV/bin/python" -c 'import icu, tantivy, jieba' 2>/dev/null; then return; fi
-    rm -rf "$VENV"
-    /usr/bin/python3 -m venv --system-site-packages "$VENV"   # Debian's python3: sees python3-icu
-    "$VENV/bin/pip" install -q tantivy jieba
-    "$VENV/bin/pip" install -q rjieba || say "rjieba unavailable: Tantivy will use pure-Python jieba (slow)"
-}
 
 ensure_corpus() {
     local p deb
@@ -92,7 +68,7 @@ before_binary() {
     echo "$sha=$src/.build/release/ipsearch"
 }
 
-ensure_debian_packages
+ensure_debian_packages python3-icu python3-venv
 ensure_venv
 ensure_corpus
 HEAD_SHA=$(git -C "$REPO" rev-parse --short=7 HEAD)
