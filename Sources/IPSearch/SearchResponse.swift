@@ -25,7 +25,7 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public var limit: Int
     public var tookMs: Double
     public var partial: Bool
-    public var hits: [Hit]
+    public var hits: [SearchHit]
     public var facets: FacetsJSON?
     public var expansions: [ExpansionJSON]
     public var suggestions: [SuggestionJSON]
@@ -40,33 +40,6 @@ public struct SearchResponse: Codable, Sendable, Equatable {
     public struct SuggestionJSON: Codable, Sendable, Equatable {
         public var text: String
         public var documents: Int
-    }
-
-    public struct Hit: Codable, Sendable, Equatable {
-        public var id: String
-        public var title: String
-        public var date: String?
-        public var source: String?
-        public var url: String?
-        public var score: Double
-        public var snippets: [Snippet]
-        public var copies: [DocumentCopy]
-        public var explanation: Explanation?
-
-        enum CodingKeys: String, CodingKey { case id, title, date, source, url, score, snippets, copies, explanation }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(title, forKey: .title)
-            try c.encode(date, forKey: .date)  // null, not absent
-            try c.encode(source, forKey: .source)
-            try c.encode(url, forKey: .url)
-            try c.encode(score, forKey: .score)
-            try c.encode(snippets, forKey: .snippets)
-            try c.encode(copies, forKey: .copies)
-            try c.encodeIfPresent(explanation, forKey: .explanation)
-        }
     }
 
     public struct FacetsJSON: Codable, Sendable, Equatable {
@@ -89,10 +62,10 @@ public struct SearchResponse: Codable, Sendable, Equatable {
         limit = result.limit
         tookMs = (result.tookMilliseconds * 1000).rounded() / 1000
         partial = result.partial
-        hits = result.hits.map {
-            Hit(id: $0.id, title: $0.title, date: $0.date, source: $0.source, url: $0.url,
-                score: ($0.score * 1_000_000).rounded() / 1_000_000, snippets: $0.snippets, copies: $0.copies,
-                explanation: $0.explanation)
+        hits = result.hits.map { hit in
+            var rounded = hit
+            rounded.score = (hit.score * 1_000_000).rounded() / 1_000_000
+            return rounded
         }
         expansions = result.expansions.map { ExpansionJSON(part: $0.part, with: $0.with, kind: $0.kind.rawValue) }
         suggestions = result.suggestions.map { SuggestionJSON(text: $0.text, documents: $0.documents) }
@@ -118,7 +91,7 @@ public struct QueryReading: Codable, Sendable, Equatable {
     public struct Part: Codable, Sendable, Equatable {
         /// As typed.
         public var text: String
-        /// What is searched (normalized; punctuation at the ends trimmed).
+        /// What is searched (normalized; spaces at the ends trimmed).
         public var searched: String
         public var quoted: Bool
     }

@@ -54,7 +54,9 @@ public struct DocumentCopy: Sendable, Equatable, Codable {
     }
 }
 
-public struct SearchHit: Sendable, Equatable {
+/// One result; its JSON is a hit of `SearchResponse` (`date`, `source` and `url` written as null
+/// when unknown, `explanation` only when asked for).
+public struct SearchHit: Sendable, Equatable, Codable {
     public var id: String
     public var title: String
     public var date: String?
@@ -66,6 +68,21 @@ public struct SearchHit: Sendable, Equatable {
     public var copies: [DocumentCopy]
     /// Filled with `explain`.
     public var explanation: Explanation?
+
+    enum CodingKeys: String, CodingKey { case id, title, date, source, url, score, snippets, copies, explanation }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(title, forKey: .title)
+        try c.encode(date, forKey: .date)  // null, not absent
+        try c.encode(source, forKey: .source)
+        try c.encode(url, forKey: .url)
+        try c.encode(score, forKey: .score)
+        try c.encode(snippets, forKey: .snippets)
+        try c.encode(copies, forKey: .copies)
+        try c.encodeIfPresent(explanation, forKey: .explanation)
+    }
 }
 
 public struct SearchResult: Sendable, Equatable {
