@@ -56,13 +56,48 @@ struct PreparedDocument: Sendable {
         if (positions.max() ?? 0) < 1 << 22 {
             var packed = [UInt64](repeating: 0, count: grams.count)
             for i in grams.indices { packed[i] = grams[i] << 22 | UInt64(UInt32(bitPattern: positions[i])) }
-            packed.sort()
+            PreparedDocument.sortByKey(&packed)
             for v in packed { emit(v >> 22, UInt32(truncatingIfNeeded: v & 0x3F_FFFF)) }
         } else {
             let order = grams.indices.sorted { (grams[$0], positions[$0]) < (grams[$1], positions[$1]) }
             for i in order { emit(grams[i], UInt32(bitPattern: positions[i])) }
         }
         return (keys, freqs, pos)
+    }
+}
+
+extension PreparedDocument {
+    /// Sorts `packed` (key << 22 | position) by key, stably, with an LSD radix sort over the key's
+    /// bits, 11 at a time, skipping digits every value shares. The input lists each key's positions
+    /// in ascending order, so stability leaves them ascending: the result equals `packed.sort()`,
+    /// which (a merge sort) took 7% of indexing CPU.
+    static func sortByKey(_ packed: inout [UInt64]) {
+        let n = packed.count
+        if n < 64 { packed.sort(); return }
+        var other = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 2048)
+        var shift: UInt64 = 22
+        while shift < 64 {
+            let moved = packed.withUnsafeBufferPointer { src in
+                other.withUnsafeMutableBufferPointer { dst in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        for d in 0..<2048 { c[d] = 0 }
+                        for v in src { c[Int((v >> shift) & 0x7FF)] += 1 }
+                        if c[Int((src[0] >> shift) & 0x7FF)] == n { return false }  // one digit: nothing to do
+                        var sum = 0
+                        for d in 0..<2048 { let k = c[d]; c[d] = sum; sum += k }
+                        for v in src {
+                            let d = Int((v >> shift) & 0x7FF)
+                            dst[c[d]] = v
+                            c[d] += 1
+                        }
+                        return true
+                    }
+                }
+            }
+            if moved { swap(&packed, &other) }
+            shift += 11
+        }
     }
 }
 

@@ -167,4 +167,22 @@ import IPSearchAnalysis
             #expect(out == values, "width \(width)")
         }
     }
+
+    /// The radix sort that groups a document's terms equals the standard library's sort, on
+    /// key/position mixes like a document's (keys repeating, positions ascending per key).
+    @Test func radixSortByKeyEqualsSort() {
+        var random = SplitMix64(seed: 42)
+        for n in [0, 1, 63, 64, 65, 500, 3000] {
+            for keySpace: UInt64 in [1, 50, 1 << 20, (1 << 42) - 1] {
+                var packed: [UInt64] = []
+                for p in 0..<n {
+                    let key = random.next() % keySpace
+                    packed.append(key << 22 | UInt64(p))
+                }
+                var radix = packed
+                PreparedDocument.sortByKey(&radix)
+                #expect(radix == packed.sorted(), "n \(n), key space \(keySpace)")
+            }
+        }
+    }
 }
