@@ -20,7 +20,7 @@ enum OpenAPI {
         "summary": "Search the documents",
         "description": "Query syntax: `地理标志` matches the contiguous string (Simplified or Traditional); space-separated parts must all match; `\"deep seek\"` is an exact sequence; `-北京` excludes; `专利 OR 商标` is either part. When no document matches every part, documents matching some parts are returned with `partial: true`.",
         "parameters": [
-          {"name": "q", "in": "query", "required": true, "description": "The query, at most 1000 characters.", "schema": {"type": "string", "minLength": 1, "maxLength": 1000}, "example": "地理标志"},
+          {"name": "q", "in": "query", "required": true, "description": "The query, at most 1000 characters (the README's query language). One with nothing to search for (only spaces, or only unquoted punctuation) is answered 400.", "schema": {"type": "string", "minLength": 1, "maxLength": 1000}, "example": "地理标志"},
           {"name": "limit", "in": "query", "required": false, "description": "Hits per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
           {"name": "offset", "in": "query", "required": false, "description": "Hits to skip (paging).", "schema": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 0}},
           {"name": "snippet_length", "in": "query", "required": false, "description": "Characters per snippet window.", "schema": {"type": "integer", "minimum": 10, "maximum": 2000, "default": 80}},
@@ -28,7 +28,7 @@ enum OpenAPI {
           {"name": "explain", "in": "query", "required": false, "description": "Add every factor of each hit's score (`explanation`).", "schema": {"type": "boolean", "default": false}},
           {"name": "since", "in": "query", "required": false, "description": "Only documents dated on or after: YYYY, YYYY-MM, YYYY-MM-DD (inclusive; a year or month starts at its first day), or 30d, 12m, 2y back from today. Undated documents are left out.", "schema": {"type": "string"}, "example": "2024"},
           {"name": "until", "in": "query", "required": false, "description": "Only documents dated on or before: YYYY, YYYY-MM, YYYY-MM-DD (a year or month ends at its last day), or 30d, 12m, 2y.", "schema": {"type": "string"}, "example": "2024-06"},
-          {"name": "source", "in": "query", "required": false, "description": "Only documents from this outlet (repeatable; compared after folding, so 中國網 = 中国网).", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
+          {"name": "source", "in": "query", "required": false, "description": "Only documents from this outlet (repeatable; compared after folding, so 中國網 = 中国网).", "schema": {"type": "array", "items": {"type": "string", "minLength": 1}}, "style": "form", "explode": true},
           {"name": "sort", "in": "query", "required": false, "description": "relevance (default), newest or oldest; ties by relevance, then id.", "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"}},
           {"name": "facets", "in": "query", "required": false, "description": "Add counts by year, month (last 24 months with matches) and source (top 20) over all matches.", "schema": {"type": "boolean", "default": false}},
           {"name": "collapse", "in": "query", "required": false, "description": "One hit per group of near-duplicate copies (default); false shows every copy.", "schema": {"type": "boolean", "default": true}},
