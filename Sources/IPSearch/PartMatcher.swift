@@ -40,6 +40,12 @@ struct PartMatcher {
         mutating func append(doc: Int32, starts: some Sequence<Int32>) {
             let before = positions.count
             positions.append(contentsOf: starts)
+            close(doc: doc, from: before)
+        }
+
+        /// Records `doc` with the starts appended to `positions` since `before` (none: nothing).
+        @inline(__always)
+        mutating func close(doc: Int32, from before: Int) {
             guard positions.count > before else { return }
             docs.append(doc)
             counts.append(Int32(positions.count - before))
@@ -108,8 +114,9 @@ struct PartMatcher {
     }
 
     /// Where the postings of one element come from: a gram's cursor, or for a lone code point the
-    /// union of every gram starting with it, decoded and merged.
-    final class Source {
+    /// union of every gram starting with it, decoded and merged. A value type, advanced in place in
+    /// the `sources` array (no reference counting or dynamic exclusivity checks on the hot path).
+    struct Source {
         let offset: Int32
         let cost: Int
         var cursor: PostingCursor?
@@ -130,7 +137,7 @@ struct PartMatcher {
         }
 
         @inline(__always)
-        func next() throws(IndexError) -> Int32 {
+        mutating func next() throws(IndexError) -> Int32 {
             if cursor != nil {
                 doc = try cursor!.next()
             } else {
@@ -141,7 +148,7 @@ struct PartMatcher {
         }
 
         @inline(__always)
-        func advance(to target: Int32) throws(IndexError) -> Int32 {
+        mutating func advance(to target: Int32) throws(IndexError) -> Int32 {
             if doc >= target { return doc }
             if cursor != nil {
                 doc = try cursor!.advance(to: target)
@@ -154,14 +161,19 @@ struct PartMatcher {
             return doc
         }
 
-        /// Appends the current document's positions minus `offset` (occurrence starts) to `out`.
+        /// Appends the current document's occurrence starts (positions minus `offset`) to `out`;
+        /// with `dropNegative`, only those at offset ≥ 0 (a start before the text cannot occur).
         @inline(__always)
-        func starts(into out: inout [Int32]) throws(IndexError) {
+        mutating func starts(into out: inout [Int32], dropNegative: Bool = false) throws(IndexError) {
             let offset = self.offset
             if cursor != nil {
-                try cursor!.forEachPosition { out.append($0 - offset) }
+                if dropNegative {
+                    try cursor!.forEachPosition { let v = $0 - offset; if v >= 0 { out.append(v) } }
+                } else {
+                    try cursor!.forEachPosition { out.append($0 - offset) }
+                }
             } else {
-                for p in union.positions(at: unionIndex) { out.append(p - offset) }
+                for p in union.positions(at: unionIndex) where !dropNegative || p - offset >= 0 { out.append(p - offset) }
             }
         }
     }
@@ -238,51 +250,55 @@ struct PartMatcher {
     /// skip entries, whole blocks at a time); positions are decoded only for documents every gram
     /// holds, rarest gram first, and the check stops at the first gram that rules the document out.
     static func match(_ part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Matches {
-        guard let sources = try sources(of: part, in: segment), !sources.isEmpty else { return Matches() }
+        guard var sources = try sources(of: part, in: segment), !sources.isEmpty else { return Matches() }
         var result = Matches()
-        var candidates: [Int32] = [], here: [Int32] = [], kept: [Int32] = []
         if sources.count == 1 {
-            let s = sources[0]
+            var s = sources[0]
             result.docs.reserveCapacity(s.cost)
             result.counts.reserveCapacity(s.cost)
             result.positionStart.reserveCapacity(s.cost + 1)
             while try s.next() != PostingCursor.end {
                 if segment.isDeleted(Int(s.doc)) { continue }
-                candidates.removeAll(keepingCapacity: true)
-                try s.starts(into: &candidates)
-                result.append(doc: s.doc, starts: candidates.lazy.filter { $0 >= 0 })
+                let before = result.positions.count
+                try s.starts(into: &result.positions, dropNegative: true)
+                result.close(doc: s.doc, from: before)
             }
             return result
         }
-        let driver = sources[0]
-        var target = try driver.next()
+        var candidates: [Int32] = [], here: [Int32] = []
+        var target = try sources[0].next()
         docs: while target != PostingCursor.end {
             for k in 1..<sources.count {
                 let d = try sources[k].advance(to: target)
                 if d != target {
                     if d == PostingCursor.end { break docs }
-                    target = try driver.advance(to: d)
+                    target = try sources[0].advance(to: d)
                     continue docs
                 }
             }
             if !segment.isDeleted(Int(target)) {
-                // Occurrence starts every gram agrees on.
+                // Occurrence starts every gram agrees on, kept in place at the front of `candidates`.
                 candidates.removeAll(keepingCapacity: true)
-                try driver.starts(into: &candidates)
-                for k in 1..<sources.count where !candidates.isEmpty {
+                try sources[0].starts(into: &candidates, dropNegative: true)
+                var kept = candidates.count
+                for k in 1..<sources.count where kept > 0 {
                     here.removeAll(keepingCapacity: true)
                     try sources[k].starts(into: &here)
-                    kept.removeAll(keepingCapacity: true)
-                    var j = 0
-                    for c in candidates {
+                    var j = 0, w = 0
+                    for r in 0..<kept {
+                        let c = candidates[r]
                         while j < here.count && here[j] < c { j += 1 }
-                        if j < here.count && here[j] == c { kept.append(c) }
+                        if j < here.count && here[j] == c { candidates[w] = c; w += 1 }
                     }
-                    swap(&candidates, &kept)
+                    kept = w
                 }
-                result.append(doc: target, starts: candidates.lazy.filter { $0 >= 0 })
+                if kept > 0 {
+                    let before = result.positions.count
+                    result.positions.append(contentsOf: candidates[0..<kept])
+                    result.close(doc: target, from: before)
+                }
             }
-            target = try driver.next()
+            target = try sources[0].next()
         }
         return result
     }

@@ -364,40 +364,45 @@ public final class SnapshotSearcher: Sendable {
     /// groups, and the whole-sequence bonus (see `Relevance`).
     func score(_ plan: Plan, segment: SegmentReader, doc: Int32, matches: [PartMatcher.Matches], slots: [Int],
                explain: Bool) -> (score: Double, explanation: Explanation?) {
-        let columns = segment.columns
+        // Called for every candidate: no allocation and no array copies unless explaining (the
+        // columns are read in place from the segment, the matches by index).
         let dl = segment.wordCount(Int(doc))
         let bm25 = relevance.bm25
         var total = 0.0
         var partFactors: [Explanation.PartFactors] = []
         for p in plan.parts.indices where slots[p] >= 0 {
-            let m = matches[p]
             var weighted = 0.0
-            var byZone = [0, 0, 0]
-            for i in m.range(at: slots[p]) {
-                let z = columns.zone(Int(doc), at: m.positions[i])
+            var inTitle = 0, inBody = 0, inBoilerplate = 0
+            for i in matches[p].range(at: slots[p]) {
+                let z = segment.columns.zone(Int(doc), at: matches[p].positions[i])
                 weighted += relevance.weight(z)
-                byZone[Int(z.rawValue)] += 1
+                switch z {
+                case .title: inTitle += 1
+                case .body: inBody += 1
+                case .boilerplate: inBoilerplate += 1
+                }
             }
             let s = plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength, idf: plan.idf[p])
             total += s
             if explain {
                 partFactors.append(.init(part: plan.parts[p].displayText, origin: plan.parts[p].origin.rawValue,
-                                         factor: plan.factor[p], tf: Int(m.counts[slots[p]]), tfTitle: byZone[0],
-                                         tfBody: byZone[1], tfBoilerplate: byZone[2], weightedTF: weighted, df: plan.df[p],
+                                         factor: plan.factor[p], tf: Int(matches[p].counts[slots[p]]), tfTitle: inTitle,
+                                         tfBody: inBody, tfBoilerplate: inBoilerplate, weightedTF: weighted, df: plan.df[p],
                                          documents: plan.documents, documentLength: dl, averageLength: plan.averageLength,
                                          idf: plan.idf[p], score: s))
             }
         }
         // Proximity: consecutive groups, each represented by its first matched part.
         var pairFactors: [Explanation.PairFactors] = []
-        var sequence = true
-        var representatives: [Int] = []
-        for g in plan.groups {
-            if let p = g.first(where: { slots[$0] >= 0 }) { representatives.append(p) } else { representatives.append(-1) }
+        var sequence = plan.groups.count >= 2
+        /// The first matched part of group `g`, or -1.
+        func representative(_ g: Int) -> Int {
+            for p in plan.groups[g] where slots[p] >= 0 { return p }
+            return -1
         }
-        if representatives.count >= 2 {
-            for i in 0..<(representatives.count - 1) {
-                let a = representatives[i], b = representatives[i + 1]
+        if plan.groups.count >= 2 {
+            for i in 0..<(plan.groups.count - 1) {
+                let a = representative(i), b = representative(i + 1)
                 guard a >= 0, b >= 0 else {
                     sequence = false
                     continue
@@ -419,24 +424,23 @@ public final class SnapshotSearcher: Sendable {
                                              distance: d, gap: gap, inOrder: inOrder, score: s))
                 }
             }
-        } else {
-            sequence = false
         }
         var bonus = 0.0
         if sequence {
-            let idfs = representatives.map { plan.idf[$0] }
-            bonus = relevance.sequenceWeight * idfs.reduce(0, +) / Double(idfs.count)
+            var idfs = 0.0
+            for g in plan.groups.indices { idfs += plan.idf[representative(g)] }
+            bonus = relevance.sequenceWeight * idfs / Double(plan.groups.count)
             total += bonus
         }
         // Title coverage: typed parts found in the title zone, against the title's letters.
         var coverage = 0.0, titleBonus = 0.0
-        let titleLength = Int(columns.titleLengths[Int(doc)])
-        if titleLength > 0, let zone = columns.titleZone(Int(doc)) {
+        let titleLength = Int(segment.columns.titleLengths[Int(doc)])
+        if titleLength > 0, let zone = segment.columns.titleZone(Int(doc)) {
             var covered = 0, idfs = 0.0
             for p in plan.parts.indices where slots[p] >= 0 && plan.literal[p] {
-                let m = matches[p]
                 // Every occurrence in the title covers its letters (`附录` twice in `附录 A. 附录`).
-                let inTitle = m.range(at: slots[p]).reduce(0) { $0 + (zone.contains(m.positions[$1]) ? 1 : 0) }
+                var inTitle = 0
+                for i in matches[p].range(at: slots[p]) where zone.contains(matches[p].positions[i]) { inTitle += 1 }
                 if inTitle > 0 {
                     covered += plan.letters[p] * inTitle
                     idfs += plan.idf[p]
