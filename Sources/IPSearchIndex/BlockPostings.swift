@@ -8,13 +8,9 @@
 ///   freqBits each` (deltas from the previous block's last document, the first block's from 0);
 /// - tail (docFreq mod 128 documents): per document `varint(delta << 1 | tf == 1)` then `varint(tf)`
 ///   when tf > 1.
-/// In `.pos`, each document's tf positions (UTF-16 offsets of the term in the normalized text) as
-/// deltas, the first from 0, in document order: the positions of a block are contiguous, and a query
-/// reads them only for the documents that survive the intersection of all its grams.
-/// - full block: its P = Σ tf deltas cut into ⌈P / 128⌉ chunks of 128 (the last padded with zeros),
-///   each `width u8 | 128 values, width bits each`: a document's positions start at value Σ tf of the
-///   documents before it, found without reading the values before it;
-/// - tail: `varint` per delta.
+/// In `.pos`, each document's tf positions (UTF-16 offsets of the gram in the normalized text) as
+/// varint deltas, the first from 0, in document order: the positions of a block are contiguous, and a
+/// query reads them only for the documents that survive the intersection of all its grams.
 public enum BlockPostings {
     static let skipEntrySize = 12
 
@@ -38,31 +34,6 @@ public enum BlockPostings {
                 p += 1
             }
         }
-        // The position deltas of a full block, bit-packed in chunks of 128.
-        var deltas: [UInt32] = []
-        func packPositions(_ from: Int) {
-            deltas.removeAll(keepingCapacity: true)
-            for i in from..<(from + BitPacking.blockSize) {
-                var last: UInt32 = 0
-                for _ in 0..<Int(freqs[i]) {
-                    deltas.append(positions[p] &- last)
-                    last = positions[p]
-                    p += 1
-                }
-            }
-            var chunk = [UInt32](repeating: 0, count: BitPacking.blockSize)
-            var c = 0
-            while c < deltas.count {
-                let n = min(BitPacking.blockSize, deltas.count - c)
-                for k in 0..<BitPacking.blockSize { chunk[k] = k < n ? deltas[c + k] : 0 }
-                chunk.withUnsafeBufferPointer { values in
-                    let width = BitPacking.width(values)
-                    pos.append(UInt8(width))
-                    BitPacking.pack(values, width: width, to: &pos)
-                }
-                c += BitPacking.blockSize
-            }
-        }
         scratch.withUnsafeMutableBufferPointer { scratch in
             for b in 0..<full {
                 let from = b * BitPacking.blockSize
@@ -79,7 +50,7 @@ public enum BlockPostings {
                 let freqBits = BitPacking.width(UnsafeBufferPointer(scratch))
                 post[freqBitsAt] = UInt8(freqBits)
                 BitPacking.pack(UnsafeBufferPointer(scratch), width: freqBits, to: &post)
-                packPositions(from)
+                for k in 0..<BitPacking.blockSize { positionsOf(from + k) }
                 var entry: [UInt8] = []
                 entry.appendLE(previous)
                 entry.appendLE(UInt32(truncatingIfNeeded: post.count - listStart))
@@ -127,14 +98,6 @@ public struct PostingCursor {
     private var scanIndex = 0
     private var scanOffset = 0
     private var positionsChecked = false
-    /// Packed positions of a full block: Σ tf of documents `0..<prefixIndex` is `prefixSum`; chunk
-    /// `chunkIndex` starts at byte `chunkOffset`; `chunk` holds the values of chunk `unpackedChunk`.
-    private var prefixIndex = 0
-    private var prefixSum = 0
-    private var chunkIndex = 0
-    private var chunkOffset = 0
-    private var unpackedChunk = -1
-    private var chunk: [UInt32]
     public private(set) var doc: Int32 = -1
 
     init(post: PageChecksums.Reader, pos: PageChecksums.Reader, documents: Int, info: TermInfo) throws(IndexError) {
@@ -145,7 +108,6 @@ public struct PostingCursor {
         fullBlocks = info.docFreq / BitPacking.blockSize
         docs = [UInt32](repeating: 0, count: BitPacking.blockSize)
         freqs = [UInt32](repeating: 0, count: BitPacking.blockSize)
-        chunk = [UInt32](repeating: 0, count: BitPacking.blockSize)
         guard info.docFreq <= documents, info.postingsLength >= fullBlocks * BlockPostings.skipEntrySize else {
             throw IndexError.corrupt(path: post.path, reason: "a postings list does not match its term entry")
         }
@@ -299,45 +261,6 @@ public struct PostingCursor {
         scanIndex = 0
         scanOffset = blockPosStart
         positionsChecked = false
-        prefixIndex = 0
-        prefixSum = 0
-        chunkIndex = 0
-        chunkOffset = blockPosStart
-        unpackedChunk = -1
-    }
-
-    /// Checks a full block's packed positions: ⌈Σ tf / 128⌉ chunks of valid widths filling its bytes
-    /// exactly (so reading any chunk stays inside the block).
-    private func checkPackedPositions() throws(IndexError) {
-        var total = 0
-        for k in 0..<BitPacking.blockSize { total += Int(freqs[k]) }
-        let chunks = (total + BitPacking.blockSize - 1) / BitPacking.blockSize
-        let base = pos.pointer(0)
-        var o = blockPosStart
-        for _ in 0..<chunks {
-            guard o < blockPosEnd else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
-            let width = Int(base.load(fromByteOffset: o, as: UInt8.self))
-            guard width <= 32 else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
-            o += 1 + BitPacking.byteCount(width: width)
-        }
-        guard o == blockPosEnd else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
-    }
-
-    /// Unpacks chunk `c` of the current full block's positions into `chunk`.
-    private mutating func unpackChunk(_ c: Int) {
-        if c < chunkIndex {
-            chunkIndex = 0
-            chunkOffset = blockPosStart
-        }
-        let base = pos.pointer(0)
-        while chunkIndex < c {
-            chunkOffset += 1 + BitPacking.byteCount(width: Int(base.load(fromByteOffset: chunkOffset, as: UInt8.self)))
-            chunkIndex += 1
-        }
-        let width = Int(base.load(fromByteOffset: chunkOffset, as: UInt8.self))
-        let source = base + chunkOffset + 1
-        chunk.withUnsafeMutableBufferPointer { BitPacking.unpack(source, width: width, add: 0, into: $0.baseAddress!) }
-        unpackedChunk = c
     }
 
     /// Calls `body` with each position of the current document, ascending.
@@ -346,29 +269,7 @@ public struct PostingCursor {
         guard doc >= 0 && doc != PostingCursor.end else { return }
         if !positionsChecked {
             posVerified = try pos.check(blockPosStart..<blockPosEnd, verified: posVerified)
-            if block < fullBlocks { try checkPackedPositions() }
             positionsChecked = true
-        }
-        if block < fullBlocks {
-            // Σ tf of the documents before this one: the index of its first value.
-            if index < prefixIndex {
-                prefixIndex = 0
-                prefixSum = 0
-            }
-            while prefixIndex < index {
-                prefixSum += Int(freqs[prefixIndex])
-                prefixIndex += 1
-            }
-            var position: UInt32 = 0
-            var g = prefixSum
-            for _ in 0..<Int(freqs[index]) {
-                let c = g / BitPacking.blockSize
-                if c != unpackedChunk { unpackChunk(c) }
-                position &+= chunk[g % BitPacking.blockSize]
-                body(Int32(truncatingIfNeeded: position))
-                g += 1
-            }
-            return
         }
         let base = pos.pointer(0)
         var o = scanOffset
