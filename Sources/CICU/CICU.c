@@ -275,6 +275,112 @@ int64_t cicu_inflate(const void *src, size_t length, void *dst, size_t expected)
     return (int64_t)out;
 }
 
+// Priming a stream with a 32 KB dictionary (deflateSetDictionary hashes every byte of it) costs
+// more than deflating a 2 KB document. So the dictionary is hashed once, into `primed`, and each
+// document is deflated by a copy of it (deflateCopy: a few memcpys). The copy's buffers come from a
+// bump arena reset per document, so no document allocates.
+struct cicu_deflater {
+    z_stream primed;      // with the dictionary set; never deflates itself
+    z_stream plain;       // no dictionary: reset per document
+    int has_dict;
+    unsigned char *arena;
+    size_t arena_size, arena_used, arena_mark;
+};
+
+static voidpf arena_alloc(voidpf opaque, uInt items, uInt size) {
+    cicu_deflater *d = opaque;
+    size_t n = ((size_t)items * size + 63) & ~(size_t)63;
+    if (d->arena_used + n > d->arena_size) return Z_NULL;
+    void *p = d->arena + d->arena_used;
+    d->arena_used += n;
+    return p;
+}
+
+static void arena_free(voidpf opaque, voidpf address) { (void)opaque; (void)address; }
+
+cicu_deflater *cicu_deflater_open(int level, const void *dict, size_t dict_length) {
+    cicu_deflater *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    if (dict && dict_length > 0) {
+        d->arena_size = 2u << 20;  // the primed stream's buffers, then one copy's (≈ 270 KB each)
+        d->arena = malloc(d->arena_size);
+        if (!d->arena) { free(d); return NULL; }
+        d->primed.zalloc = arena_alloc;
+        d->primed.zfree = arena_free;
+        d->primed.opaque = d;
+        if (deflateInit(&d->primed, level) != Z_OK ||
+            deflateSetDictionary(&d->primed, dict, (uInt)dict_length) != Z_OK) {
+            free(d->arena);
+            free(d);
+            return NULL;
+        }
+        d->arena_mark = d->arena_used;
+        d->has_dict = 1;
+    } else if (deflateInit(&d->plain, level) != Z_OK) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+int64_t cicu_deflater_run(cicu_deflater *d, const void *src, size_t length, void *dst, size_t capacity) {
+    z_stream work, *s = &d->plain;
+    if (d->has_dict) {
+        d->arena_used = d->arena_mark;  // the previous copy's buffers are free again
+        if (deflateCopy(&work, &d->primed) != Z_OK) return -1;
+        s = &work;
+    } else if (deflateReset(&d->plain) != Z_OK) {
+        return -1;
+    }
+    s->next_in = (Bytef *)src;
+    s->avail_in = (uInt)length;
+    s->next_out = dst;
+    s->avail_out = (uInt)capacity;
+    int rc = deflate(s, Z_FINISH);
+    int64_t written = (int64_t)(capacity - s->avail_out);
+    if (d->has_dict) deflateEnd(&work);  // frees nothing: the arena is reused
+    return rc == Z_STREAM_END ? written : -1;
+}
+
+void cicu_deflater_close(cicu_deflater *d) {
+    if (!d) return;
+    if (d->has_dict) {
+        deflateEnd(&d->primed);
+        free(d->arena);
+    } else {
+        deflateEnd(&d->plain);
+    }
+    free(d);
+}
+
+// One inflate stream per thread, reset per document: inflateInit's allocations (state and a 32 KB
+// window) would otherwise be paid by every snippet. It lives as long as its thread.
+static __thread z_stream tls_inflate;
+static __thread int tls_inflate_ready;
+
+int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, void *dst, size_t expected) {
+    z_stream *s = &tls_inflate;
+    if (!tls_inflate_ready) {
+        memset(s, 0, sizeof *s);
+        if (inflateInit(s) != Z_OK) return -1;
+        tls_inflate_ready = 1;
+    } else if (inflateReset(s) != Z_OK) {
+        return -1;
+    }
+    s->next_in = (Bytef *)src;
+    s->avail_in = (uInt)length;
+    s->next_out = dst;
+    s->avail_out = (uInt)expected;
+    int rc = inflate(s, Z_FINISH);
+    if (rc == Z_NEED_DICT) {
+        if (!dict || dict_length == 0 || inflateSetDictionary(s, dict, (uInt)dict_length) != Z_OK) return -1;
+        rc = inflate(s, Z_FINISH);
+    }
+    size_t written = expected - s->avail_out;
+    if (rc != Z_STREAM_END || written != expected || s->avail_in != 0) return -1;
+    return (int64_t)written;
+}
+
 // MARK: HTML (libxml2)
 //
 // The HTML side of CICU.h: libxml2 parses (with recovery, so any tag soup gives a tree), this code

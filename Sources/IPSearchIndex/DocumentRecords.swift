@@ -261,6 +261,7 @@ public struct DocumentMeta: Sendable, Equatable {
 /// zone bytes:   per document a ZoneMap (count varint, then start delta varint | kind u8 …)
 /// dictionary:   count u32, then per source: varint byte length + UTF-8 (the display form of the
 ///               first document with that folded key)
+/// store dict:   length u32 (≤ 32 KB) | bytes: the preset dictionary of `.store` (`StoreDictionary`)
 /// ```
 public struct DocumentColumns: Sendable {
     public internal(set) var dates: [Int32] = []
@@ -275,6 +276,8 @@ public struct DocumentColumns: Sendable {
     var zoneIndex: [UInt32] = [0]
     var zoneStarts: [UInt32] = []
     var zoneKinds: [ZoneKind] = []
+    /// The preset dictionary of the segment's stored texts (`StoreDictionary`; empty: none).
+    var storeDictionary: [UInt8] = []
 
     public init() {}
 
@@ -347,6 +350,8 @@ public struct DocumentColumns: Sendable {
         out.append(contentsOf: zoneBytes)
         out.appendLE(UInt32(sourceNames.count))
         for n in sourceNames { out.appendString(n) }
+        out.appendLE(UInt32(storeDictionary.count))
+        out.append(contentsOf: storeDictionary)
         return out
     }
 
@@ -370,6 +375,9 @@ public struct DocumentColumns: Sendable {
             guard let s = r.string() else { return nil }
             c.sourceNames.append(s)
         }
+        guard let dictionaryLength = r.u32(), Int(dictionaryLength) <= StoreDictionary.size,
+              let dictionary = r.bytes(Int(dictionaryLength)), r.remaining == 0 else { return nil }
+        c.storeDictionary = Array(dictionary)
         for s in c.sources where Int(s) > c.sourceNames.count { return nil }
         for i in 0..<documents where c.zoneOffsets[i] > c.zoneOffsets[i + 1] { return nil }
         c.zoneIndex.reserveCapacity(documents + 1)

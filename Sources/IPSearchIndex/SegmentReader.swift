@@ -176,7 +176,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard let m = DocumentMeta.decode(try metaBytes(rec)) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
-        guard let text = StoredText.decode(try storedBytes(rec)) else {
+        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary) else {
             throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
         }
         return StoredDocument(meta: m, text: text)

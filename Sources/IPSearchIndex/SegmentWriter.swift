@@ -13,7 +13,8 @@ struct PreparedDocument: Sendable {
     var keys: [UInt64]
     var freqs: [UInt32]
     var positions: [UInt32]
-    var storedRecord: [UInt8]
+    /// The text to store (deflated by the segment writer, with its dictionary).
+    var text: String
     var metaRecord: [UInt8]
     var date: Int32?
     var sourceKey: String?
@@ -30,7 +31,7 @@ struct PreparedDocument: Sendable {
         self.fileSize = fileSize
         self.mtimeNanoseconds = mtimeNanoseconds
         wordCount = UInt32(clamping: analysis.wordCount)
-        storedRecord = StoredText.encode(text)
+        self.text = text
         metaRecord = meta.encoded()
         date = meta.date.flatMap(DayNumber.from(iso:))
         self.sourceKey = sourceKey
@@ -123,6 +124,11 @@ final class SegmentWriter {
     private let metaFile: FileWriter
     private let columns = DocumentColumns.Builder()
     private var signatures: [[UInt32]] = []
+    /// Stored texts are deflated without a dictionary until the first 32 KB of them make one
+    /// (`StoreDictionary`), then with it; the dictionary is saved in `.cols`.
+    private var deflater = Deflater()
+    private var dictionarySamples = StoreDictionary()
+    private var storeDictionary: [UInt8] = []
     private var signatureWidth = 0
     private(set) var documentCount = 0
     private(set) var totalWords = 0
@@ -159,12 +165,17 @@ final class SegmentWriter {
     func add(_ doc: PreparedDocument) throws(IndexError) {
         let docID = UInt32(documentCount)
         let storeOffset = UInt64(store.offset)
-        let storeCRC = doc.storedRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
-        guard doc.storedRecord.count < Int(UInt32.max), doc.metaRecord.count < Int(UInt32.max),
+        let storedRecord = StoredText.encode(doc.text, with: deflater)
+        if storeDictionary.isEmpty, let dictionary = dictionarySamples.add(doc.text) {
+            storeDictionary = dictionary
+            deflater = Deflater(dictionary: dictionary)
+        }
+        let storeCRC = storedRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
+        guard storedRecord.count < Int(UInt32.max), doc.metaRecord.count < Int(UInt32.max),
               metaFile.offset + doc.metaRecord.count < Int(UInt32.max) else {
             throw IndexError.io(path: directory + "/" + name, operation: "add \(doc.id) (too large for the index format)", errno: EFBIG)
         }
-        try store.append(doc.storedRecord)
+        try store.append(storedRecord)
         let metaOffset = metaFile.offset
         let metaCRC = doc.metaRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
         try metaFile.append(doc.metaRecord)
@@ -219,7 +230,7 @@ final class SegmentWriter {
         }
 
         let record = DocumentRecord(
-            storeOffset: Int(storeOffset), storeLength: doc.storedRecord.count, storeCRC: storeCRC,
+            storeOffset: Int(storeOffset), storeLength: storedRecord.count, storeCRC: storeCRC,
             contentHash: doc.contentHash, fileSize: doc.fileSize, mtimeNanoseconds: doc.mtimeNanoseconds,
             wordCount: Int(doc.wordCount), metaOffset: metaOffset, metaLength: doc.metaRecord.count, metaCRC: metaCRC)
         record.append(to: &documentTable)
@@ -232,6 +243,7 @@ final class SegmentWriter {
         try store.finish()
         try metaFile.finish()
         let cols = try FileWriter(path: path(.columns), component: .columns)
+        columns.columns.storeDictionary = storeDictionary
         try cols.append(columns.columns.encoded())
         try cols.finish()
         let sig = try FileWriter(path: path(.signatures), component: .signatures)

@@ -20,34 +20,73 @@ public struct StoredDocument: Equatable, Sendable {
     public var encoding: String { meta.encoding }
 }
 
-/// The `.store` record of a document: `text length varint (UTF-8 bytes) | zlib-deflated text`.
+/// The `.store` record of a document: `text length varint (UTF-8 bytes) | zlib stream of the text`.
+///
+/// The stream is deflated with the segment's preset dictionary (`StoreDictionary`) once its writer
+/// has one, without it before: zlib's header says which, so `decode` supplies the dictionary only to
+/// the streams that ask for it (and zlib checks it is the same one).
 enum StoredText {
-    static func encode(_ text: String) -> [UInt8] {
+    static func encode(_ text: String, with deflater: Deflater) -> [UInt8] {
         var out: [UInt8] = []
         var text = text
         text.withUTF8 { utf8 in
             VarInt.append(UInt64(utf8.count), to: &out)
-            let bound = cicu_deflate_bound(utf8.count)
+            let bound = cicu_deflate_bound(utf8.count) + 64  // + the dictionary id in the header
             let start = out.count
             out.append(contentsOf: repeatElement(0, count: bound))
-            let n = out.withUnsafeMutableBytes { dst in
-                cicu_deflate(utf8.baseAddress, utf8.count, dst.baseAddress! + start, bound)
-            }
+            let n = out.withUnsafeMutableBytes { dst in deflater.run(utf8, into: dst.baseAddress! + start, capacity: bound) }
             out.removeLast(bound - Int(max(n, 0)))
         }
         return out
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> String? {
+    static func decode(_ bytes: UnsafeRawBufferPointer, dictionary: [UInt8]) -> String? {
         var r = ByteReader(bytes)
         guard let length = r.varint(), length < 1 << 32 else { return nil }
         guard let compressed = r.bytes(r.remaining) else { return nil }
         let count = Int(length)
         let text: String? = count == 0 ? "" : String(unsafeUninitializedCapacity: count) { buffer in
-            let n = cicu_inflate(compressed.baseAddress, compressed.count, buffer.baseAddress, count)
+            let n = dictionary.withUnsafeBytes { dict in
+                cicu_inflate_dict(compressed.baseAddress, compressed.count, dict.baseAddress, dict.count, buffer.baseAddress, count)
+            }
             return n == Int64(count) ? count : 0
         }
         guard let text, text.utf8.count == count else { return nil }
         return text
+    }
+}
+
+/// One segment writer's zlib stream (level 6), primed with the segment's dictionary once there is one.
+final class Deflater {
+    private let stream: OpaquePointer?
+
+    init(dictionary: [UInt8] = []) {
+        stream = dictionary.withUnsafeBytes { cicu_deflater_open(3, $0.baseAddress, $0.count) }
+    }
+
+    deinit { cicu_deflater_close(stream) }
+
+    /// Bytes written, or -1 (also when zlib could not allocate the stream).
+    func run(_ source: UnsafeBufferPointer<UInt8>, into destination: UnsafeMutableRawPointer, capacity: Int) -> Int64 {
+        guard let stream else { return cicu_deflate(source.baseAddress, source.count, destination, capacity) }
+        return cicu_deflater_run(stream, source.baseAddress, source.count, destination, capacity)
+    }
+}
+
+/// The preset dictionary of a segment's stored texts: the last `size` bytes of the first documents
+/// its writer stored (whole texts, most recent last, where deflate looks first). Press releases of one
+/// archive share outlets, boilerplate and phrasing, so a 2 KB release deflated against 32 KB of its
+/// neighbours takes about a quarter less room (measured on the 100k archive: `README.md`).
+struct StoreDictionary {
+    static let size = 32 << 10
+    private(set) var samples: [UInt8] = []
+
+    /// Adds a stored text; returns the dictionary once `size` bytes are collected (then nothing more).
+    mutating func add(_ text: String) -> [UInt8]? {
+        samples.append(contentsOf: text.utf8)
+        guard samples.count >= StoreDictionary.size else { return nil }
+        let dictionary = Array(samples.suffix(StoreDictionary.size))
+        samples = []
+        return dictionary
     }
 }

@@ -185,4 +185,33 @@ import IPSearchAnalysis
             }
         }
     }
+
+    /// Stored texts: the first 32 KB a segment writer stores become its preset dictionary (saved in
+    /// `.cols`); every text, before and after, reads back exactly, and a wrong dictionary is refused.
+    @Test func storedTextsRoundTripThroughTheSegmentDictionary() throws {
+        let (box, reader) = try Self.build()
+        var withDictionary = 0, checked = 0
+        for segment in reader.segments {
+            let dictionary = segment.columns.storeDictionary
+            if !dictionary.isEmpty {
+                #expect(dictionary.count == StoreDictionary.size)
+                withDictionary += 1
+            }
+            for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                let stored = try segment.storedDocument(doc)
+                #expect(stored.text == (try readText(box.corpus + "/" + stored.id)), "\(stored.id)")
+                checked += 1
+            }
+            // A record made with the dictionary does not decode without it or with another one.
+            if !dictionary.isEmpty {
+                let deflater = Deflater(dictionary: dictionary)
+                let record = StoredText.encode("知识产权保护 intellectual property", with: deflater)
+                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: dictionary) } == "知识产权保护 intellectual property")
+                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: []) } == nil)
+                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: Array(dictionary.reversed())) } == nil)
+            }
+        }
+        #expect(withDictionary > 0, "a segment of this corpus stores more than 32 KB")
+        #expect(checked == 420)
+    }
 }

@@ -89,6 +89,21 @@ size_t cicu_deflate_bound(size_t length);
 /// Inflates into exactly `expected` bytes; returns bytes written or -1 on corrupt input.
 int64_t cicu_inflate(const void *src, size_t length, void *dst, size_t expected);
 
+/// A reusable deflate stream, optionally primed with a preset dictionary (zlib's FDICT): one per
+/// segment writer, so compressing a document costs no allocation.
+typedef struct cicu_deflater cicu_deflater;
+/// Opens a deflater at `level` (0–9) with `dict` (up to 32 KB; NULL or 0 bytes: none); NULL when
+/// zlib cannot allocate it.
+cicu_deflater *cicu_deflater_open(int level, const void *dict, size_t dict_length);
+/// Deflates `length` bytes into `dst` as one zlib stream (naming the dictionary when there is one);
+/// returns bytes written or -1 when `capacity` is too small.
+int64_t cicu_deflater_run(cicu_deflater *d, const void *src, size_t length, void *dst, size_t capacity);
+void cicu_deflater_close(cicu_deflater *d);
+/// Inflates one zlib stream into exactly `expected` bytes, supplying `dict` when the stream was
+/// made with a preset dictionary (it must be the same one: zlib checks its Adler-32); returns bytes
+/// written or -1 on corrupt input or a missing or wrong dictionary.
+int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, void *dst, size_t expected);
+
 
 // MARK: HTML (libxml2's HTML parser)
 
