@@ -10,8 +10,10 @@ public struct IndexOptions: Sendable {
     public var index: String
     /// Rebuild from scratch instead of updating.
     public var full = false
-    /// Flush the in-memory segment when its postings reach this many bytes (bounds peak memory).
-    public var flushBytes = 256 << 20
+    /// Flush the in-memory segments when their postings reach this many bytes together (bounds peak
+    /// memory). 128 MB: the 100k archive builds in 411 MB peak RSS with 256 MB, 262 MB with 128 MB,
+    /// at the same speed (20 segments instead of 10; queries about 5% slower at p50).
+    public var flushBytes = 128 << 20
     /// Analysis threads (ICU segmentation is the bottleneck; one per core).
     public var threads = max(1, System.coreCount)
     /// More live segments than this after a run triggers a merge of the smallest ones.
