@@ -38,7 +38,6 @@ enum ArchiveBenchmark {
         var json = false
     }
 
-    struct UsageError: Error, CustomStringConvertible { let description: String }
 
     static func main(_ args: [String]) -> Int32 {
         let options: Options
@@ -66,32 +65,15 @@ enum ArchiveBenchmark {
     static func parse(_ args: [String]) throws -> Options {
         var o = Options()
         var directory: String?
-        var i = 0
-        func value(_ name: String) throws -> String {
-            i += 1
-            guard i < args.count else { throw UsageError(description: "\(name) needs a value") }
-            return args[i]
-        }
-        while i < args.count {
-            let a = args[i]
-            switch a {
-            case "--repeat":
-                guard let n = Int(try value(a)), n >= 1 else { throw UsageError(description: "--repeat needs a positive integer") }
-                o.repeats = n
-            case "--analyze-sample":
-                guard let n = Int(try value(a)), n >= 0 else { throw UsageError(description: "--analyze-sample needs a number") }
-                o.analyzeSample = n
-            case "--threshold":
-                guard let t = Double(try value(a)), t > 0, t <= 1 else { throw UsageError(description: "--threshold needs a number in (0, 1]") }
-                o.threshold = t
-            case "--json":
-                o.json = true
-            default:
-                if a.hasPrefix("-") { throw UsageError(description: "unknown option \(a)") }
-                if directory != nil { throw UsageError(description: "only one directory, please") }
-                directory = a
+        var a = Arguments(args)
+        while let arg = a.next() {
+            switch arg {
+            case "--repeat": o.repeats = try a.integer(of: arg, min: 1)
+            case "--analyze-sample": o.analyzeSample = try a.integer(of: arg, min: 0)
+            case "--threshold": o.threshold = try a.number(of: arg, "in (0, 1]") { $0 > 0 && $0 <= 1 }
+            case "--json": o.json = true
+            default: directory = try Arguments.directory(arg, after: directory)
             }
-            i += 1
         }
         guard let d = directory else { throw UsageError(description: "missing DIR") }
         o.directory = d

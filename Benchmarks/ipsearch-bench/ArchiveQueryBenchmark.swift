@@ -57,7 +57,6 @@ enum ArchiveQueryBenchmark {
         var json = false
     }
 
-    struct UsageError: Error, CustomStringConvertible { let description: String }
 
     static func main(_ args: [String]) -> Int32 {
         let options: Options
@@ -109,38 +108,27 @@ enum ArchiveQueryBenchmark {
 
     static func parse(_ args: [String]) throws -> Options {
         var o = Options()
-        var i = 0
-        func value(_ name: String) throws -> String {
-            i += 1
-            guard i < args.count else { throw UsageError(description: "\(name) needs a value") }
-            return args[i]
-        }
-        func count(_ name: String, min: Int) throws -> Int {
-            guard let n = Int(try value(name)), n >= min else { throw UsageError(description: "\(name) needs an integer ≥ \(min)") }
-            return n
-        }
-        while i < args.count {
-            let a = args[i]
-            switch a {
-            case "--index": o.index = try value(a)
-            case "--copies": o.copies = try value(a)
+        var a = Arguments(args)
+        while let arg = a.next() {
+            switch arg {
+            case "--index": o.index = try a.value(of: arg)
+            case "--copies": o.copies = try a.value(of: arg)
             case "--parts":
-                let parts = Set(try value(a).split(separator: ",").map { String($0) })
+                let parts = Set(try a.value(of: arg).split(separator: ",").map { String($0) })
                 let known: Set<String> = ["grouping", "quality", "queries"]
                 guard !parts.isEmpty, parts.isSubset(of: known) else { throw UsageError(description: "--parts takes grouping, quality, queries") }
                 o.parts = parts
-            case "--queries": o.queries = try count(a, min: 0)
-            case "--multi": o.multi = try count(a, min: 0)
+            case "--queries": o.queries = try a.integer(of: arg, min: 0)
+            case "--multi": o.multi = try a.integer(of: arg, min: 0)
             case "--seed":
-                guard let s = UInt64(try value(a)) else { throw UsageError(description: "--seed needs a non-negative integer") }
+                guard let s = UInt64(try a.value(of: arg)) else { throw UsageError(description: "--seed needs a non-negative integer") }
                 o.seed = s
-            case "--repeat": o.repeats = try count(a, min: 1)
-            case "--since": o.sinceYear = try count(a, min: 1)
-            case "--limit": o.limit = try count(a, min: 1)
+            case "--repeat": o.repeats = try a.integer(of: arg, min: 1)
+            case "--since": o.sinceYear = try a.integer(of: arg, min: 1)
+            case "--limit": o.limit = try a.integer(of: arg, min: 1)
             case "--json": o.json = true
-            default: throw UsageError(description: "unknown argument \(a)")
+            default: throw UsageError(description: "unknown argument \(arg)")
             }
-            i += 1
         }
         guard !o.index.isEmpty else { throw UsageError(description: "missing --index") }
         if o.copies == nil { o.parts.remove("quality") }

@@ -21,21 +21,23 @@ enum QueryBenchmark {
 
     static func main(_ args: [String]) -> Int32 {
         var index = "", queriesPath = "", buildFrom = "", repeats = 3, limit = 10, json = false, slowest = 0
-        var i = 0
-        while i < args.count {
-            let a = args[i]
-            func value() -> String? { i += 1; return i < args.count ? args[i] : nil }
-            switch a {
-            case "--index": index = value() ?? ""
-            case "--queries": queriesPath = value() ?? ""
-            case "--build": buildFrom = value() ?? ""
-            case "--repeat": repeats = Int(value() ?? "") ?? 0
-            case "--limit": limit = Int(value() ?? "") ?? 0
-            case "--json": json = true
-            case "--slowest": slowest = Int(value() ?? "") ?? 0
-            default: fputs("ipsearch-bench queries: unknown argument \(a)\n\(usage)", stderr); return 2
+        var a = Arguments(args)
+        do {
+            while let arg = a.next() {
+                switch arg {
+                case "--index": index = try a.value(of: arg)
+                case "--queries": queriesPath = try a.value(of: arg)
+                case "--build": buildFrom = try a.value(of: arg)
+                case "--repeat": repeats = try a.integer(of: arg, min: 1)
+                case "--limit": limit = try a.integer(of: arg, min: 1)
+                case "--json": json = true
+                case "--slowest": slowest = try a.integer(of: arg, min: 0)
+                default: throw UsageError(description: "unknown argument \(arg)")
+                }
             }
-            i += 1
+        } catch {
+            fputs("ipsearch-bench queries: \(error)\n\(usage)", stderr)
+            return 2
         }
         guard !index.isEmpty, !queriesPath.isEmpty, repeats > 0, limit > 0,
               let text = try? String(contentsOfFile: queriesPath, encoding: .utf8) else {
