@@ -269,12 +269,6 @@ int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity)
     return (int64_t)out;
 }
 
-int64_t cicu_inflate(const void *src, size_t length, void *dst, size_t expected) {
-    uLongf out = (uLongf)expected;
-    if (uncompress(dst, &out, src, (uLong)length) != Z_OK || out != expected) return -1;
-    return (int64_t)out;
-}
-
 // Priming a stream with a 32 KB dictionary (deflateSetDictionary hashes every byte of it) costs
 // more than deflating a 2 KB document. So the dictionary is hashed once, into `primed`, and each
 // document is deflated by a copy of it (deflateCopy: a few memcpys). The copy's buffers come from a

@@ -86,8 +86,6 @@ uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length);
 int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity);
 /// Upper bound of cicu_deflate's output for `length` input bytes.
 size_t cicu_deflate_bound(size_t length);
-/// Inflates into exactly `expected` bytes; returns bytes written or -1 on corrupt input.
-int64_t cicu_inflate(const void *src, size_t length, void *dst, size_t expected);
 
 /// A reusable deflate stream, optionally primed with a preset dictionary (zlib's FDICT): one per
 /// segment writer, so compressing a document costs no allocation.
