@@ -371,17 +371,10 @@ public final class SnapshotSearcher: Sendable {
         var total = 0.0
         var partFactors: [Explanation.PartFactors] = []
         for p in plan.parts.indices where slots[p] >= 0 {
-            var weighted = 0.0
-            var inTitle = 0, inBody = 0, inBoilerplate = 0
-            for i in matches[p].range(at: slots[p]) {
-                let z = segment.columns.zone(Int(doc), at: matches[p].positions[i])
-                weighted += relevance.weight(z)
-                switch z {
-                case .title: inTitle += 1
-                case .body: inBody += 1
-                case .boilerplate: inBoilerplate += 1
-                }
-            }
+            let (inTitle, inBody, inBoilerplate) = segment.columns.zoneCounts(
+                Int(doc), positions: matches[p].positions[matches[p].range(at: slots[p])])
+            let weighted = Double(inTitle) * relevance.weight(.title) + Double(inBody) * relevance.weight(.body)
+                + Double(inBoilerplate) * relevance.weight(.boilerplate)
             let s = plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength, idf: plan.idf[p])
             total += s
             if explain {

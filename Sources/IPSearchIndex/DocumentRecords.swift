@@ -302,6 +302,29 @@ public struct DocumentColumns: Sendable {
         return lo == a ? .body : zoneKinds[lo - 1]
     }
 
+    /// How many of `doc`'s occurrences at `positions` (normalized offsets, ascending) lie in its
+    /// title, body and boilerplate: one walk over positions and zones together (both sorted), the
+    /// same answer as `zone(_:at:)` for each.
+    @inline(__always)
+    public func zoneCounts(_ doc: Int, positions: ArraySlice<Int32>) -> (title: Int, body: Int, boilerplate: Int) {
+        var counts = (title: 0, body: 0, boilerplate: 0)
+        var k = Int(zoneIndex[doc])
+        let end = Int(zoneIndex[doc + 1])
+        var kind = ZoneKind.body
+        for p in positions {
+            while k < end && Int64(zoneStarts[k]) <= Int64(p) {
+                kind = zoneKinds[k]
+                k += 1
+            }
+            switch kind {
+            case .title: counts.title += 1
+            case .body: counts.body += 1
+            case .boilerplate: counts.boilerplate += 1
+            }
+        }
+        return counts
+    }
+
     /// The normalized range of `doc`'s title zone (nil when it has none, or it ends the text).
     public func titleZone(_ doc: Int) -> Range<Int32>? {
         let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
