@@ -205,6 +205,7 @@ public final class SnapshotSearcher: Sendable {
         var full: [Candidate] = [], some: [Candidate] = []
         var cursor = [Int](repeating: 0, count: parts.count)
         var slots = [Int](repeating: -1, count: parts.count)
+        var noExplanation: Explanation?
         for (s, matches) in perSegment.enumerated() {
             let segment = reader.segments[s]
             let excluded = excludedPerSegment[s]
@@ -238,7 +239,8 @@ public final class SnapshotSearcher: Sendable {
                 if let allowedSources, !allowedSources.contains(columns.sources[Int(doc)]) { continue }
                 let coord = matchedGroups(plan, slots)
                 if coord >= plan.minimumGroups || full.isEmpty {
-                    let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: slots, explain: false).score
+                    let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: slots, explain: false,
+                                           explanation: &noExplanation)
                     let c = Candidate(segment: Int32(s), doc: doc, coord: Int32(coord),
                                       literal: Int32(matchedGroups(plan, slots, literalOnly: true)), score: score,
                                       date: date, group: reader.groups.groups[s][Int(doc)])
@@ -288,9 +290,11 @@ public final class SnapshotSearcher: Sendable {
                 snippets = highlighter.snippets(text: stored.text, parts: matchedParts,
                                                 zones: segment.columns.zones(Int(c.doc)), removed: stored.meta.spamSpans)
             }
-            let explanation = options.explain
-                ? score(plan, segment: segment, doc: c.doc, matches: perSegment[Int(c.segment)], slots: slotsHere, explain: true).explanation
-                : nil
+            var explanation: Explanation?
+            if options.explain {
+                _ = score(plan, segment: segment, doc: c.doc, matches: perSegment[Int(c.segment)], slots: slotsHere,
+                          explain: true, explanation: &explanation)
+            }
             var copies: [DocumentCopy] = []
             if options.collapse, c.group != GroupTable.alone, let members = reader.groupMembers[c.group] {
                 for m in members where !(m.segment == Int(c.segment) && m.doc == Int(c.doc)) {
@@ -362,8 +366,10 @@ public final class SnapshotSearcher: Sendable {
 
     /// The score of one document: zone-weighted BM25 per matched part, proximity of consecutive
     /// groups, and the whole-sequence bonus (see `Relevance`).
+    /// `explanation` is filled only when `explain` (an out parameter, so the hot path returns one
+    /// `Double` rather than a large optional for every candidate).
     func score(_ plan: Plan, segment: SegmentReader, doc: Int32, matches: [PartMatcher.Matches], slots: [Int],
-               explain: Bool) -> (score: Double, explanation: Explanation?) {
+               explain: Bool, explanation: inout Explanation?) -> Double {
         // Called for every candidate: no allocation and no array copies unless explaining (the
         // columns are read in place from the segment, the matches by index).
         let dl = segment.wordCount(Int(doc))
@@ -445,10 +451,12 @@ public final class SnapshotSearcher: Sendable {
                 total += titleBonus
             }
         }
-        guard explain else { return (total, nil) }
-        return (total, Explanation(matchedGroups: matchedGroups(plan, slots), groups: plan.groups.count,
-                                   parts: partFactors, proximity: pairFactors, sequenceBonus: bonus,
-                                   titleCoverage: coverage, titleBonus: titleBonus, score: total))
+        if explain {
+            explanation = Explanation(matchedGroups: matchedGroups(plan, slots), groups: plan.groups.count,
+                                      parts: partFactors, proximity: pairFactors, sequenceBonus: bonus,
+                                      titleCoverage: coverage, titleBonus: titleBonus, score: total)
+        }
+        return total
     }
 
     /// The smallest distance from the end of an occurrence of `a` to the start of one of `b` in that
