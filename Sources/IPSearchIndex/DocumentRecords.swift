@@ -41,19 +41,23 @@ public struct ZoneMap: Sendable, Equatable {
     }
 
     static func decode(_ r: inout ByteReader) -> ZoneMap? {
-        guard let n = r.varint(), n <= UInt64(r.remaining) else { return nil }
         var map = ZoneMap()
-        map.starts.reserveCapacity(Int(n))
-        map.kinds.reserveCapacity(Int(n))
+        return decode(&r, appendingTo: &map.starts, &map.kinds) ? map : nil
+    }
+
+    /// Decodes one map onto the ends of `starts` and `kinds` (the columns keep every document's
+    /// zones in two flat arrays); false when the bytes are malformed.
+    static func decode(_ r: inout ByteReader, appendingTo starts: inout [UInt32], _ kinds: inout [ZoneKind]) -> Bool {
+        guard let n = r.varint(), n <= UInt64(r.remaining) else { return false }
         var last: UInt64 = 0
         for _ in 0..<Int(n) {
-            guard let d = r.varint(), let kb = r.bytes(1), let kind = ZoneKind(rawValue: kb[0]) else { return nil }
+            guard let d = r.varint(), let kb = r.bytes(1), let kind = ZoneKind(rawValue: kb[0]) else { return false }
             last += d
-            guard last <= UInt64(UInt32.max) else { return nil }
-            map.starts.append(UInt32(last))
-            map.kinds.append(kind)
+            guard last <= UInt64(UInt32.max) else { return false }
+            starts.append(UInt32(last))
+            kinds.append(kind)
         }
-        return map
+        return true
     }
 }
 
@@ -404,13 +408,13 @@ public struct DocumentColumns: Sendable {
         for s in c.sources where Int(s) > c.sourceNames.count { return nil }
         for i in 0..<documents where c.zoneOffsets[i] > c.zoneOffsets[i + 1] { return nil }
         c.zoneIndex.reserveCapacity(documents + 1)
+        c.zoneStarts.reserveCapacity(c.zoneBytes.count / 2)
+        c.zoneKinds.reserveCapacity(c.zoneBytes.count / 2)
         let ok = c.zoneBytes.withUnsafeBytes { raw -> Bool in
             for i in 0..<documents {
                 var r = ByteReader(base: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
                                    range: Int(c.zoneOffsets[i])..<Int(c.zoneOffsets[i + 1]))
-                guard let map = ZoneMap.decode(&r) else { return false }
-                c.zoneStarts.append(contentsOf: map.starts)
-                c.zoneKinds.append(contentsOf: map.kinds)
+                guard ZoneMap.decode(&r, appendingTo: &c.zoneStarts, &c.zoneKinds) else { return false }
                 c.zoneIndex.append(UInt32(c.zoneStarts.count))
             }
             return true
