@@ -157,20 +157,6 @@ enum ArchiveQueryBenchmark {
 
     // MARK: Grouping cost
 
-    /// `DocumentPipeline.signature` (internal there), the same steps: the body zones of the
-    /// normalized text, or the whole text when there is no body zone.
-    static func bodyUnits(_ document: DocumentAnalysis) -> [UInt16] {
-        let units = document.analysis.normalized.units
-        var body: [UInt16] = []
-        body.reserveCapacity(units.count)
-        for k in document.zoneKinds.indices where document.zoneKinds[k] == .body {
-            let start = Int(document.zoneStarts[k])
-            let end = k + 1 < document.zoneStarts.count ? Int(document.zoneStarts[k + 1]) : units.count
-            if start < end, end <= units.count { body.append(contentsOf: units[start..<end]) }
-        }
-        return body.isEmpty ? units : body
-    }
-
     static func grouping(_ reader: IndexReader, _ options: Options) throws -> (String, [String: Any]) {
         let live = liveDocuments(reader)
         let analyzer = try Analyzer()
@@ -199,7 +185,7 @@ enum ArchiveQueryBenchmark {
             var signatures: [NearDuplicates.Signature] = []
             signatures.reserveCapacity(analyses.count)
             signatureCPU += AnalysisBenchmark.time {
-                for d in analyses { signatures.append(bodyUnits(d).withUnsafeBufferPointer { NearDuplicates.signature(of: $0) }) }
+                for d in analyses { signatures.append(NearDuplicates.signature(of: d)) }
             }.cpu
             for (s, sig) in zip(stored, signatures) { keys.append((s.id, sig)) }
             start += batch
@@ -285,12 +271,12 @@ enum ArchiveQueryBenchmark {
             members[predicted[i], default: []].append(try reader.segments[p.segment].storedID(p.doc))
         }
         let mixedList = mixedLabels.prefix(5).map { (members[$0] ?? []).joined(separator: " ") }
-        // What the signature of a mixed group's members was computed from (as DocumentPipeline does).
+        // What the signature of a mixed group's members was computed from (as the indexer signs).
         var signed: [String] = []
         let analyzer = try Analyzer()
         for id in mixedLabels.prefix(5).flatMap({ members[$0] ?? [] }) {
             guard let doc = try reader.document(id: id) else { continue }
-            let units = bodyUnits(analyzer.analyzeDocument(doc.text, spamFilter: SpamFilter()))
+            let units = NearDuplicates.signedUnits(analyzer.analyzeDocument(doc.text, spamFilter: SpamFilter()))
             let text = String(decoding: units, as: UTF16.self)
             signed.append("    \(id): \(units.count) units signed: \(String(text.prefix(60)).debugDescription)")
         }

@@ -65,29 +65,8 @@ struct DocumentPipeline {
         return PreparedDocument(contentHash: contentHash, fileSize: fileSize, mtimeNanoseconds: mtimeNanoseconds,
                                 meta: meta, text: text, analysis: document.analysis,
                                 sourceKey: meta.source.map(SourceKey.fold), zones: zones,
-                                signature: DocumentPipeline.signature(document).values)
+                                signature: NearDuplicates.signature(of: document).values)
     }
-
-    /// The near-duplicate signature of the body: folded text (so a Traditional copy of a Simplified
-    /// release looks the same) without title, crumbs, related links and spam, which republishers
-    /// change; a document without a body zone is signed whole.
-    static func signature(_ document: DocumentAnalysis) -> NearDuplicates.Signature {
-        let units = document.analysis.normalized.units
-        var body: [UInt16] = []
-        body.reserveCapacity(units.count)
-        for k in document.zoneKinds.indices where document.zoneKinds[k] == .body {
-            let start = Int(document.zoneStarts[k])
-            let end = k + 1 < document.zoneStarts.count ? Int(document.zoneStarts[k + 1]) : units.count
-            if start < end, end <= units.count { body.append(contentsOf: units[start..<end]) }
-        }
-        // A body with too little content to sign (a zoning miss: a one-line crumb taken for the
-        // body) would make documents that share only that line look like exact copies: sign the
-        // whole text then.
-        let content = body.reduce(0) { $0 + (NearDuplicates.isContent($1) ? 1 : 0) }
-        let whole = content < NearDuplicates.minimumShingles + NearDuplicates.shingleLength
-        return NearDuplicates.signature(of: whole ? units : body)
-    }
-
 }
 
 /// How outlet names are compared (`DocumentMetadata.sourceKey`): folded like documents

@@ -1,3 +1,5 @@
+import IPSearchAnalysis
+
 /// Near-duplicate detection: a MinHash signature of each document's body text, and grouping of the
 /// documents whose bodies share most of their text.
 ///
@@ -153,6 +155,30 @@ public enum NearDuplicates {
     }
 
     // MARK: - Signature
+
+    /// The signature of a document as the indexer signs it: of its body (folded text, so a
+    /// Traditional copy of a Simplified release looks the same, without title, crumbs, related
+    /// links and spam, which republishers change).
+    public static func signature(of document: DocumentAnalysis) -> Signature {
+        signature(of: signedUnits(document))
+    }
+
+    /// What `signature(of: document)` signs: the body zones of the normalized text; the whole text
+    /// when there is no body zone, or when the body has too little content to sign (a zoning miss:
+    /// a one-line crumb taken for the body would make documents that share only that line look
+    /// like exact copies).
+    public static func signedUnits(_ document: DocumentAnalysis) -> [UInt16] {
+        let units = document.analysis.normalized.units
+        var body: [UInt16] = []
+        body.reserveCapacity(units.count)
+        for k in document.zoneKinds.indices where document.zoneKinds[k] == .body {
+            let start = Int(document.zoneStarts[k])
+            let end = k + 1 < document.zoneStarts.count ? Int(document.zoneStarts[k + 1]) : units.count
+            if start < end, end <= units.count { body.append(contentsOf: units[start..<end]) }
+        }
+        let content = body.reduce(0) { $0 + (isContent($1) ? 1 : 0) }
+        return content < minimumShingles + shingleLength ? units : body
+    }
 
     public static func signature(of units: [UInt16]) -> Signature {
         units.withUnsafeBufferPointer { signature(of: $0) }
