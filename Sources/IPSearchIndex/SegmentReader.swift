@@ -142,23 +142,25 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     private func storedBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
-        guard rec.storeOffset >= FileFormat.headerSize, rec.storeOffset + rec.storeLength <= storeFile.bodyRange.upperBound else {
-            throw IndexError.corrupt(path: storeFile.path, reason: "stored record out of bounds")
-        }
-        let bytes = UnsafeRawBufferPointer(start: storeFile.bytes.baseAddress! + rec.storeOffset, count: rec.storeLength)
-        if cicu_crc32(0, bytes.baseAddress, bytes.count) != rec.storeCRC {
-            throw IndexError.corrupt(path: storeFile.path, reason: "a stored document fails its checksum")
-        }
-        return bytes
+        try SegmentReader.checkedRecord(in: storeFile, offset: rec.storeOffset, length: rec.storeLength,
+                                        crc: rec.storeCRC, what: "stored record")
     }
 
     private func metaBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
-        guard rec.metaOffset >= FileFormat.headerSize, rec.metaOffset + rec.metaLength <= metaFile.bodyRange.upperBound else {
-            throw IndexError.corrupt(path: metaFile.path, reason: "document meta record out of bounds")
+        try SegmentReader.checkedRecord(in: metaFile, offset: rec.metaOffset, length: rec.metaLength,
+                                        crc: rec.metaCRC, what: "document meta record")
+    }
+
+    /// The bytes of one record of `file` (addressed by the document table), after checking that
+    /// they lie in the file's body and match their CRC-32.
+    private static func checkedRecord(in file: MappedFile, offset: Int, length: Int, crc: UInt32,
+                                      what: String) throws(IndexError) -> UnsafeRawBufferPointer {
+        guard offset >= FileFormat.headerSize, offset + length <= file.bodyRange.upperBound else {
+            throw IndexError.corrupt(path: file.path, reason: "a \(what) is out of bounds")
         }
-        let bytes = UnsafeRawBufferPointer(start: metaFile.bytes.baseAddress! + rec.metaOffset, count: rec.metaLength)
-        if cicu_crc32(0, bytes.baseAddress, bytes.count) != rec.metaCRC {
-            throw IndexError.corrupt(path: metaFile.path, reason: "a document meta record fails its checksum")
+        let bytes = UnsafeRawBufferPointer(start: file.bytes.baseAddress! + offset, count: length)
+        if cicu_crc32(0, bytes.baseAddress, bytes.count) != crc {
+            throw IndexError.corrupt(path: file.path, reason: "a \(what) fails its checksum")
         }
         return bytes
     }
