@@ -30,6 +30,11 @@ struct PartMatcher {
         var counts: [Int32] = []
         var positionStart: [Int32] = [0]
         var positions: [Int32] = []
+        /// Set when `match(_:in:lazyPositions:)` left the positions unread (a part that is one gram
+        /// at offset 0: its positions are the gram's). `positions` is then empty, `counts` are the
+        /// gram's frequencies, and ranking reads positions through a cursor on this term, only for
+        /// the documents it scores.
+        var lazyTerm: TermInfo?
 
         var count: Int { docs.count }
 
@@ -249,9 +254,29 @@ struct PartMatcher {
     /// The grams are intersected rarest first (each list jumps to the next candidate through its
     /// skip entries, whole blocks at a time); positions are decoded only for documents every gram
     /// holds, rarest gram first, and the check stops at the first gram that rules the document out.
-    static func match(_ part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Matches {
+    ///
+    /// With `lazyPositions`, a part that is one gram at offset 0 returns its documents and
+    /// frequencies without reading a position (see `Matches.lazyTerm`).
+    static func match(_ part: QueryPart, in segment: SegmentReader, lazyPositions: Bool = false) throws(IndexError) -> Matches {
         guard var sources = try sources(of: part, in: segment), !sources.isEmpty else { return Matches() }
         var result = Matches()
+        if sources.count == 1, lazyPositions, sources[0].offset == 0, var cursor = sources[0].cursor {
+            result.lazyTerm = cursor.info
+            result.docs.reserveCapacity(cursor.info.docFreq)
+            result.counts.reserveCapacity(cursor.info.docFreq)
+            try cursor.appendRemaining(docs: &result.docs, freqs: &result.counts)
+            if segment.hasDeletions {
+                var kept = 0
+                for i in result.docs.indices where !segment.isDeleted(Int(result.docs[i])) {
+                    result.docs[kept] = result.docs[i]
+                    result.counts[kept] = result.counts[i]
+                    kept += 1
+                }
+                result.docs.removeLast(result.docs.count - kept)
+                result.counts.removeLast(result.counts.count - kept)
+            }
+            return result
+        }
         if sources.count == 1 {
             var s = sources[0]
             result.docs.reserveCapacity(s.cost)

@@ -37,6 +37,11 @@ public struct Relevance: Sendable, Equatable, Hashable {
 
     public var bm25: BM25 { BM25(k1: k1, b: b) }
 
+    /// Whether every score term grows with what it counts (what upper bounds on scores rely on).
+    public var hasNonNegativeWeights: Bool {
+        [k1, titleWeight, bodyWeight, boilerplateWeight, proximityWeight, sequenceWeight, titleCoverageWeight].allSatisfy { $0 >= 0 }
+    }
+
     @inline(__always)
     public func weight(_ zone: ZoneKind) -> Double {
         switch zone {

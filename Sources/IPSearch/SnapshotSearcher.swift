@@ -25,6 +25,10 @@ public struct SearchOptions: Sendable, Hashable {
     /// Pinyin readings, synonyms and "did you mean" (query assistance).
     public var expand = true
 
+    /// Score every candidate even when a page by relevance could skip those that cannot reach it
+    /// (tests compare the two ways; see `rankWithBounds`).
+    var scoreEveryCandidate = false
+
     public static let maxLimit = 1_000_000
     /// The deepest page anyone can ask for (`offset + limit`): keeps a request from turning into a
     /// sort of the whole index.
@@ -169,21 +173,33 @@ public final class SnapshotSearcher: Sendable {
         var groupOf = [Int](repeating: 0, count: parts.count)
         for (g, members) in groups.enumerated() { for p in members { groupOf[p] = g } }
 
+        let (offset, limit) = (max(0, options.offset), max(0, options.limit))
+        let (sum, overflow) = offset.addingReportingOverflow(limit)
+        let k = overflow ? Int.max : sum
+        // Ranked by relevance for one page, without facets: candidates whose score cannot reach the
+        // page are counted but not scored (`rankWithBounds`), and single-gram parts leave their
+        // positions unread until a candidate is scored.
+        let bounded = !options.scoreEveryCandidate && options.sort == .relevance && !options.facets && !options.timeline && !options.explain
+            && k <= SnapshotSearcher.boundedDepth && relevance.hasNonNegativeWeights
+
         var perSegment: [[PartMatcher.Matches]] = []
         var excludedPerSegment: [Set<Int32>] = []
         var df = [Int](repeating: 0, count: parts.count)
         for segment in reader.segments {
             var matches: [PartMatcher.Matches] = []
             for (p, part) in parts.enumerated() {
-                var m = try PartMatcher.match(part, in: segment)
+                var m: PartMatcher.Matches
                 if part.origin == .synonym, let analyzer, part.normalized.count <= SnapshotSearcher.wholeWordLimit {
-                    m = try SnapshotSearcher.wholeWords(m, part: part, segment: segment, analyzer: analyzer)
+                    m = try SnapshotSearcher.wholeWords(try PartMatcher.match(part, in: segment), part: part,
+                                                        segment: segment, analyzer: analyzer)
+                } else {
+                    m = try PartMatcher.match(part, in: segment, lazyPositions: bounded)
                 }
                 df[p] += m.docs.count
                 matches.append(m)
             }
             var excluded = Set<Int32>()
-            for part in query.excluded { excluded.formUnion(try PartMatcher.match(part, in: segment).docs) }
+            for part in query.excluded { excluded.formUnion(try PartMatcher.match(part, in: segment, lazyPositions: true).docs) }
             perSegment.append(matches)
             excludedPerSegment.append(excluded)
         }
@@ -196,84 +212,14 @@ public final class SnapshotSearcher: Sendable {
                         df: df,
                         idf: df.map { bm25.idf(documents: n, containing: $0) }, documents: n,
                         averageLength: reader.averageWordCount)
-
-        // Gather candidates: documents that pass the filters and match at least one part, minus
-        // exclusions. Each part's matches are sorted by document: one merge pass per segment.
-        let filterByDate = options.since != nil || options.until != nil
-        let since = options.since ?? Int32.min + 1, until = options.until ?? Int32.max
-        let wantedSources = Set(options.sources)
-        var full: [Candidate] = [], some: [Candidate] = []
-        var cursor = [Int](repeating: 0, count: parts.count)
-        var slots = [Int](repeating: -1, count: parts.count)
-        var noExplanation: Explanation?
-        for (s, matches) in perSegment.enumerated() {
-            let segment = reader.segments[s]
-            let excluded = excludedPerSegment[s]
-            let columns = segment.columns
-            var allowedSources: Set<UInt32>?
-            if !wantedSources.isEmpty {
-                var allowed = Set<UInt32>()
-                for (i, name) in columns.sourceNames.enumerated() where wantedSources.contains(SourceKey.fold(name)) {
-                    allowed.insert(UInt32(i + 1))
-                }
-                allowedSources = allowed
-            }
-            for p in cursor.indices { cursor[p] = 0 }
-            while true {
-                var doc = Int32.max
-                for p in parts.indices where cursor[p] < matches[p].count {
-                    doc = min(doc, matches[p].docs[cursor[p]])
-                }
-                if doc == Int32.max { break }
-                for p in parts.indices {
-                    if cursor[p] < matches[p].count, matches[p].docs[cursor[p]] == doc {
-                        slots[p] = cursor[p]
-                        cursor[p] += 1
-                    } else {
-                        slots[p] = -1
-                    }
-                }
-                if !excluded.isEmpty && excluded.contains(doc) { continue }
-                let date = columns.dates[Int(doc)]
-                if filterByDate && (date == DayNumber.none || date < since || date > until) { continue }
-                if let allowedSources, !allowedSources.contains(columns.sources[Int(doc)]) { continue }
-                let coord = matchedGroups(plan, slots)
-                if coord >= plan.minimumGroups || full.isEmpty {
-                    let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: slots, explain: false,
-                                           explanation: &noExplanation)
-                    let c = Candidate(segment: Int32(s), doc: doc, coord: Int32(coord),
-                                      literal: Int32(matchedGroups(plan, slots, literalOnly: true)), score: score,
-                                      date: date, group: reader.groups.groups[s][Int(doc)])
-                    if coord >= plan.minimumGroups { full.append(c) } else { some.append(c) }
-                }
-            }
-        }
-        let partial = full.isEmpty && !some.isEmpty
-        let matched = partial ? some : full
-
+        let filters = Filters(options)
         var ids = IDCache(reader: reader)
-        let order = Ordering(sort: options.sort)
-        // Collapse near-duplicates: each group is represented by its best document.
-        var shown = matched
-        if options.collapse {
-            var best: [UInt32: Int] = [:]
-            var kept: [Candidate] = []
-            kept.reserveCapacity(matched.count)
-            for c in matched {
-                if c.group == GroupTable.alone { kept.append(c); continue }
-                if let i = best[c.group] {
-                    if try order.precedes(c, kept[i], ids: &ids) { kept[i] = c }
-                } else {
-                    best[c.group] = kept.count
-                    kept.append(c)
-                }
-            }
-            shown = kept
-        }
-
-        let (offset, limit) = (max(0, options.offset), max(0, options.limit))
-        let (k, overflow) = offset.addingReportingOverflow(limit)
-        let page = try top(shown, k: overflow ? Int.max : k, order: order, ids: &ids)
+        let ranked = bounded
+            ? try rankWithBounds(plan, perSegment: perSegment, excluded: excludedPerSegment, filters: filters, k: k,
+                                 collapse: options.collapse, ids: &ids)
+            : try rankAll(plan, perSegment: perSegment, excluded: excludedPerSegment, filters: filters, k: k,
+                          options: options, ids: &ids)
+        let page = ranked.page
         var hits: [SearchHit] = []
         let highlighter = Highlighter(options: options.snippets)
         for c in page.dropFirst(offset) {
@@ -306,11 +252,12 @@ public final class SnapshotSearcher: Sendable {
             hits.append(SearchHit(id: meta.id, title: meta.title, date: meta.date, source: meta.source, url: meta.url,
                                   score: c.score, snippets: snippets, copies: copies, explanation: explanation))
         }
-        let counted = options.facets || options.timeline ? facetCounts(shown) : nil
+        let counted = options.facets || options.timeline ? facetCounts(ranked.shown) : nil
         let facets = options.facets ? counted?.facets : nil
         let timeline = options.timeline ? counted.map { TimelineChart.bars(monthly: $0.monthly) } : nil
-        return SearchResult(query: query.text, reading: QueryReading(query), total: shown.count, totalDocuments: matched.count, offset: offset,
-                            limit: limit, partial: partial, hits: hits, facets: facets, timeline: timeline,
+        return SearchResult(query: query.text, reading: QueryReading(query), total: ranked.total,
+                            totalDocuments: ranked.totalDocuments, offset: offset,
+                            limit: limit, partial: ranked.partial, hits: hits, facets: facets, timeline: timeline,
                             tookMilliseconds: (System.now() - started) * 1000)
     }
 

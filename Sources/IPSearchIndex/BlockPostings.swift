@@ -98,6 +98,9 @@ public struct PostingCursor {
     private var scanIndex = 0
     private var scanOffset = 0
     private var positionsChecked = false
+    /// The document whose positions were last located, and where they start.
+    private var locatedIndex = -1
+    private var locatedOffset = 0
     public private(set) var doc: Int32 = -1
 
     init(post: PageChecksums.Reader, pos: PageChecksums.Reader, documents: Int, info: TermInfo) throws(IndexError) {
@@ -260,36 +263,74 @@ public struct PostingCursor {
         blockPosEnd = info.positionsOffset + posEnd
         scanIndex = 0
         scanOffset = blockPosStart
+        locatedIndex = -1
         positionsChecked = false
+    }
+
+    /// Appends every document after the current one and its frequency, a block at a time.
+    public mutating func appendRemaining(docs outDocs: inout [Int32], freqs outFreqs: inout [Int32]) throws(IndexError) {
+        while try next() != PostingCursor.end {
+            for i in index..<count {
+                outDocs.append(Int32(truncatingIfNeeded: docs[i]))
+                outFreqs.append(Int32(truncatingIfNeeded: freqs[i]))
+            }
+            index = count - 1
+            doc = Int32(truncatingIfNeeded: docs[index])
+        }
+    }
+
+    /// Where the current document's positions start in `.pos` (the block's pages checked on first
+    /// use). Walking forward through a block costs one pass over its position bytes; reading the
+    /// same document again costs nothing.
+    @inline(__always)
+    private mutating func locatePositions() throws(IndexError) -> Int {
+        if !positionsChecked {
+            posVerified = try pos.check(blockPosStart..<blockPosEnd, verified: posVerified)
+            positionsChecked = true
+        }
+        if locatedIndex == index { return locatedOffset }
+        if scanIndex > index {
+            // Read an earlier document again: start over from the block's first document.
+            scanIndex = 0
+            scanOffset = blockPosStart
+        }
+        var skip = 0
+        for k in scanIndex..<index { skip += Int(freqs[k]) }
+        let o = try skipVarints(skip, from: scanOffset)
+        scanIndex = index
+        scanOffset = o
+        locatedIndex = index
+        locatedOffset = o
+        return o
+    }
+
+    /// The offset after `count` varints from `start`: counts terminator bytes (high bit clear),
+    /// eight at a time while a whole word of them is to be skipped.
+    @inline(__always)
+    private func skipVarints(_ count: Int, from start: Int) throws(IndexError) -> Int {
+        let base = pos.pointer(0)
+        var left = count, o = start
+        while left > 0 && o + 8 <= blockPosEnd {
+            let word = base.loadUnaligned(fromByteOffset: o, as: UInt64.self)
+            let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+            if ends >= left { break }  // the last terminator to skip is in this word: byte by byte
+            left -= ends
+            o += 8
+        }
+        while left > 0 {
+            guard o < blockPosEnd else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
+            if base.load(fromByteOffset: o, as: UInt8.self) < 0x80 { left -= 1 }
+            o += 1
+        }
+        return o
     }
 
     /// Calls `body` with each position of the current document, ascending.
     @inline(__always)
     public mutating func forEachPosition(_ body: (Int32) -> Void) throws(IndexError) {
         guard doc >= 0 && doc != PostingCursor.end else { return }
-        if !positionsChecked {
-            posVerified = try pos.check(blockPosStart..<blockPosEnd, verified: posVerified)
-            positionsChecked = true
-        }
-        let base = pos.pointer(0)
-        var o = scanOffset
-        // Skip the positions of the block's documents before this one (count varint terminators).
-        if scanIndex < index {
-            var skip = 0
-            for k in scanIndex..<index { skip += Int(freqs[k]) }
-            while skip > 0 {
-                guard o < blockPosEnd else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
-                if base.load(fromByteOffset: o, as: UInt8.self) < 0x80 { skip -= 1 }
-                o += 1
-            }
-        } else if scanIndex > index {
-            // Read again: start over from the block's first document.
-            scanIndex = 0
-            scanOffset = blockPosStart
-            try forEachPosition(body)
-            return
-        }
-        var r = ByteReader(base: base, range: o..<blockPosEnd)
+        let o = try locatePositions()
+        var r = ByteReader(base: pos.pointer(0), range: o..<blockPosEnd)
         var position: UInt64 = 0
         for _ in 0..<Int(freqs[index]) {
             guard let d = r.varint() else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
@@ -298,5 +339,22 @@ public struct PostingCursor {
         }
         scanIndex = index + 1
         scanOffset = r.offset
+    }
+
+    /// How many of the current document's positions lie in `range`; reads them only up to the
+    /// range's end (ranking asks for the title zone, near the start of most documents).
+    public mutating func countPositions(in range: Range<Int32>) throws(IndexError) -> Int {
+        guard doc >= 0 && doc != PostingCursor.end else { return 0 }
+        let o = try locatePositions()
+        var r = ByteReader(base: pos.pointer(0), range: o..<blockPosEnd)
+        var position: UInt64 = 0, count = 0
+        for _ in 0..<Int(freqs[index]) {
+            guard let d = r.varint() else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
+            position &+= d
+            let p = Int32(truncatingIfNeeded: position)
+            if p >= range.upperBound { break }
+            if p >= range.lowerBound { count += 1 }
+        }
+        return count
     }
 }

@@ -339,6 +339,19 @@ public struct DocumentColumns: Sendable {
         return nil
     }
 
+    /// From the start of `doc`'s first title zone to the end of its last (nil when it has none):
+    /// every occurrence in a title zone lies in it.
+    public func titleSpan(_ doc: Int) -> Range<Int32>? {
+        let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
+        var lower: Int32?, upper: Int32 = 0
+        for k in a..<b where zoneKinds[k] == .title {
+            if lower == nil { lower = Int32(clamping: zoneStarts[k]) }
+            upper = k + 1 < b ? Int32(clamping: zoneStarts[k + 1]) : Int32.max
+        }
+        guard let lower, lower < upper else { return nil }
+        return lower..<upper
+    }
+
     public func source(_ doc: Int) -> String? {
         let s = Int(sources[doc])
         return s == 0 ? nil : sourceNames[s - 1]
@@ -485,10 +498,15 @@ public struct GroupTable: Sendable, Equatable {
         var r = ByteReader(body)
         guard let n = r.u32(), Int(n) == segments.count else { return nil }
         var groups: [[UInt32]] = []
+        // A group is numbered by one of its documents: below the number of documents.
+        let limit = segments.reduce(0, +)
         for documents in segments {
             guard let d = r.u32(), Int(d) == documents, r.remaining >= documents * 4 else { return nil }
             var g = [UInt32](repeating: 0, count: documents)
-            for i in 0..<documents { g[i] = r.u32()! }
+            for i in 0..<documents {
+                g[i] = r.u32()!
+                if g[i] != GroupTable.alone && Int(g[i]) >= limit { return nil }
+            }
             groups.append(g)
         }
         return r.remaining == 0 ? GroupTable(groups: groups) : nil

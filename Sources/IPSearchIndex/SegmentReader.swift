@@ -70,6 +70,9 @@ public final class SegmentReader: @unchecked Sendable {
     public var documentCount: Int { meta.documents }
 
     @inline(__always)
+    /// Whether any document of the segment is deleted.
+    public var hasDeletions: Bool { !deleted.isEmpty }
+
     public func isDeleted(_ doc: Int) -> Bool {
         guard !deleted.isEmpty else { return false }
         return deleted[doc >> 6] & (1 << UInt64(doc & 63)) != 0

@@ -1,0 +1,346 @@
+import IPSearchAnalysis
+import IPSearchIndex
+
+/// From each segment's part matches to the ranked page: candidates are the documents that pass the
+/// filters and match at least one part (minus exclusions), one merge pass over the parts' sorted
+/// document lists per segment.
+///
+/// Two ways with the same result:
+/// - `rankAll` scores every candidate and keeps them all (facets, timelines and date sorts read
+///   every collapsed hit, and explanations need every part's positions);
+/// - `rankWithBounds`, for one page by relevance, counts every candidate (exact totals) but scores
+///   only those whose upper bound can still reach the page, as Lucene's and Tantivy's top-k
+///   collectors skip what cannot compete. The bound needs no position of a single-gram part outside
+///   the title zone, so a common word's candidates cost a frequency and a few bytes of `.pos` each.
+extension SnapshotSearcher {
+    /// The deepest page (`offset + limit`) ranked with bounds; deeper pages score every candidate.
+    static let boundedDepth = 512
+
+    /// Date and source filters of one search.
+    struct Filters {
+        let byDate: Bool
+        let since: Int32
+        let until: Int32
+        let sources: Set<String>
+
+        init(_ options: SearchOptions) {
+            byDate = options.since != nil || options.until != nil
+            since = options.since ?? Int32.min + 1
+            until = options.until ?? Int32.max
+            sources = Set(options.sources)
+        }
+
+        /// The segment's source numbers to keep (nil: all).
+        func allowedSources(_ columns: DocumentColumns) -> Set<UInt32>? {
+            guard !sources.isEmpty else { return nil }
+            var allowed = Set<UInt32>()
+            for (i, name) in columns.sourceNames.enumerated() where sources.contains(SourceKey.fold(name)) {
+                allowed.insert(UInt32(i + 1))
+            }
+            return allowed
+        }
+
+        @inline(__always)
+        func accepts(_ columns: DocumentColumns, _ doc: Int32, allowed: Set<UInt32>?) -> Bool {
+            if byDate {
+                let date = columns.dates[Int(doc)]
+                if date == DayNumber.none || date < since || date > until { return false }
+            }
+            if let allowed, !allowed.contains(columns.sources[Int(doc)]) { return false }
+            return true
+        }
+    }
+
+    /// The ranked page and the counts around it.
+    struct Ranked {
+        /// The first `offset + limit` hits in order.
+        var page: [Candidate]
+        /// Hits (groups, when collapsed) and documents that matched.
+        var total: Int
+        var totalDocuments: Int
+        var partial: Bool
+        /// Every hit, for facets and timelines (`rankAll` only).
+        var shown: [Candidate] = []
+    }
+
+    /// Walks the union of one segment's part matches in document order; `slots[p]` is the index of
+    /// the current document in part `p`'s matches, or −1.
+    struct CandidateWalk {
+        var cursor: [Int]
+        var slots: [Int]
+
+        init(parts: Int) {
+            cursor = [Int](repeating: 0, count: parts)
+            slots = [Int](repeating: -1, count: parts)
+        }
+
+        @inline(__always)
+        mutating func next(_ matches: [PartMatcher.Matches]) -> Int32? {
+            var doc = Int32.max
+            for p in matches.indices where cursor[p] < matches[p].count {
+                doc = min(doc, matches[p].docs[cursor[p]])
+            }
+            if doc == Int32.max { return nil }
+            for p in matches.indices {
+                if cursor[p] < matches[p].count, matches[p].docs[cursor[p]] == doc {
+                    slots[p] = cursor[p]
+                    cursor[p] += 1
+                } else {
+                    slots[p] = -1
+                }
+            }
+            return doc
+        }
+    }
+
+    /// Scores every candidate, collapses near-duplicates (each group by its best document) and
+    /// sorts the first `k`.
+    func rankAll(_ plan: Plan, perSegment: [[PartMatcher.Matches]], excluded: [Set<Int32>], filters: Filters, k: Int,
+                 options: SearchOptions, ids: inout IDCache) throws(IndexError) -> Ranked {
+        var full: [Candidate] = [], some: [Candidate] = []
+        var noExplanation: Explanation?
+        for (s, matches) in perSegment.enumerated() {
+            let segment = reader.segments[s]
+            let columns = segment.columns
+            let allowed = filters.allowedSources(columns)
+            var walk = CandidateWalk(parts: plan.parts.count)
+            while let doc = walk.next(matches) {
+                if !excluded[s].isEmpty && excluded[s].contains(doc) { continue }
+                if !filters.accepts(columns, doc, allowed: allowed) { continue }
+                let coord = matchedGroups(plan, walk.slots)
+                if coord >= plan.minimumGroups || full.isEmpty {
+                    let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: walk.slots,
+                                           explain: false, explanation: &noExplanation)
+                    let c = Candidate(segment: Int32(s), doc: doc, coord: Int32(coord),
+                                      literal: Int32(matchedGroups(plan, walk.slots, literalOnly: true)), score: score,
+                                      date: columns.dates[Int(doc)], group: reader.groups.groups[s][Int(doc)])
+                    if coord >= plan.minimumGroups { full.append(c) } else { some.append(c) }
+                }
+            }
+        }
+        let partial = full.isEmpty && !some.isEmpty
+        let matched = partial ? some : full
+        let order = Ordering(sort: options.sort)
+        var shown = matched
+        if options.collapse {
+            var best: [UInt32: Int] = [:]
+            var kept: [Candidate] = []
+            kept.reserveCapacity(matched.count)
+            for c in matched {
+                if c.group == GroupTable.alone { kept.append(c); continue }
+                if let i = best[c.group] {
+                    if try order.precedes(c, kept[i], ids: &ids) { kept[i] = c }
+                } else {
+                    best[c.group] = kept.count
+                    kept.append(c)
+                }
+            }
+            shown = kept
+        }
+        let page = try top(shown, k: k, order: order, ids: &ids)
+        return Ranked(page: page, total: shown.count, totalDocuments: matched.count, partial: partial, shown: shown)
+    }
+
+    /// The best `k` hits by relevance with exact totals, scoring only candidates whose upper bound
+    /// reaches the current k-th hit. A candidate's bound uses the same terms as `score` with each
+    /// one at its most: every occurrence outside the title zone at the larger of the body and
+    /// boilerplate weights, proximity at closeness 1, and the title bonus as if every occurrence in
+    /// the title span were in the title zone; a single-gram part reads its positions only up to the
+    /// end of the title span for it.
+    func rankWithBounds(_ plan: Plan, perSegment: [[PartMatcher.Matches]], excluded: [Set<Int32>], filters: Filters,
+                        k: Int, collapse: Bool, ids: inout IDCache) throws(IndexError) -> Ranked {
+        let order = Ordering(sort: .relevance)
+        // Hits that match enough groups, and (while there are none) hits that match fewer.
+        var tops = [TopGroups(k: k, documents: reader.groups.groups.reduce(0) { $0 + $1.count }), TopGroups(k: k, documents: 0)]
+        let bm25 = relevance.bm25
+        let titleWeight = relevance.weight(.title)
+        let otherWeight = max(relevance.weight(.body), relevance.weight(.boilerplate))
+        let partCount = plan.parts.count
+        // One document's matches, for exact scoring (scratch reused across candidates).
+        var one = [PartMatcher.Matches](repeating: PartMatcher.Matches(), count: partCount)
+        var oneSlots = [Int](repeating: -1, count: partCount)
+        var inTitle = [Int](repeating: 0, count: partCount)
+        // What a part's BM25 can reach at most, whatever its frequency and the document's length.
+        let partCeiling = (0..<partCount).map { plan.factor[$0] * plan.idf[$0] * (relevance.k1 + 1) }
+        var noExplanation: Explanation?
+        for (s, matches) in perSegment.enumerated() {
+            let segment = reader.segments[s]
+            let columns = segment.columns
+            let allowed = filters.allowedSources(columns)
+            let groupOf = reader.groups.groups[s]
+            // Cursors of the parts whose positions `match` left unread (`lazyOf[p]`, or −1).
+            var lazy: [PostingCursor] = []
+            var lazyOf = [Int](repeating: -1, count: partCount)
+            for (p, m) in matches.enumerated() {
+                if let info = m.lazyTerm {
+                    lazyOf[p] = lazy.count
+                    lazy.append(try segment.cursor(info))
+                }
+            }
+            var walk = CandidateWalk(parts: partCount)
+            while let doc = walk.next(matches) {
+                if !excluded[s].isEmpty && excluded[s].contains(doc) { continue }
+                if !filters.accepts(columns, doc, allowed: allowed) { continue }
+                let coord = matchedGroups(plan, walk.slots)
+                let isFull = coord >= plan.minimumGroups
+                if !isFull && tops[0].documents > 0 { continue }  // partial hits only count when nothing matches fully
+                let t = isFull ? 0 : 1
+                let group = collapse ? groupOf[Int(doc)] : GroupTable.alone
+                tops[t].count(group)
+                let literal = matchedGroups(plan, walk.slots, literalOnly: true)
+                if !tops[t].admits(coord: coord, literal: literal) { continue }
+
+                // Upper bound: first what needs no arithmetic on the document's length (a part's
+                // BM25 at its ceiling, idf × (k1 + 1)), then, if that passes, with it.
+                let span = columns.titleSpan(Int(doc))
+                var ceiling = 0.0
+                for p in 0..<partCount where walk.slots[p] >= 0 {
+                    var tt = 0
+                    if let span {
+                        let l = lazyOf[p]
+                        if l >= 0 {
+                            _ = try lazy[l].advance(to: doc)
+                            tt = try lazy[l].countPositions(in: span)
+                        } else {
+                            let slot = walk.slots[p]
+                            for i in matches[p].range(at: slot) where span.contains(matches[p].positions[i]) { tt += 1 }
+                        }
+                    }
+                    inTitle[p] = tt
+                    ceiling += partCeiling[p]
+                }
+                var rest = 0.0
+                if plan.groups.count >= 2 {
+                    var all = true, idfs = 0.0
+                    for i in 0..<(plan.groups.count - 1) {
+                        let a = representative(plan, i, walk.slots), b = representative(plan, i + 1, walk.slots)
+                        guard a >= 0, b >= 0 else { all = false; continue }
+                        rest += relevance.proximityWeight * min(plan.idf[a], plan.idf[b])
+                    }
+                    if all {
+                        for g in plan.groups.indices { idfs += plan.idf[representative(plan, g, walk.slots)] }
+                        rest += relevance.sequenceWeight * idfs / Double(plan.groups.count)
+                    }
+                }
+                let titleLength = Int(columns.titleLengths[Int(doc)])
+                if titleLength > 0, span != nil {
+                    var covered = 0, idfs = 0.0
+                    for p in 0..<partCount where walk.slots[p] >= 0 && plan.literal[p] && inTitle[p] > 0 {
+                        covered += plan.letters[p] * inTitle[p]
+                        idfs += plan.idf[p]
+                    }
+                    if covered > 0 {
+                        let coverage = min(1, Double(covered) / Double(titleLength))
+                        rest += relevance.titleCoverageWeight * coverage * coverage * idfs
+                    }
+                }
+                // Rounding of sums taken in another grouping than `score`'s: a margin far above it.
+                if !tops[t].admits(coord: coord, literal: literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12) { continue }
+                let dl = segment.wordCount(Int(doc))
+                var bound = 0.0
+                for p in 0..<partCount where walk.slots[p] >= 0 {
+                    let tf = Int(matches[p].counts[walk.slots[p]]), tt = inTitle[p]
+                    let weighted = Double(tt) * titleWeight + Double(tf - tt) * otherWeight
+                    bound += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
+                                                         idf: plan.idf[p])
+                }
+                if !tops[t].admits(coord: coord, literal: literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12) { continue }
+
+                // Exact score from this document's positions alone.
+                for p in 0..<partCount {
+                    one[p].docs.removeAll(keepingCapacity: true)
+                    one[p].counts.removeAll(keepingCapacity: true)
+                    one[p].positionStart.removeAll(keepingCapacity: true)
+                    one[p].positionStart.append(0)
+                    one[p].positions.removeAll(keepingCapacity: true)
+                    oneSlots[p] = -1
+                    let slot = walk.slots[p]
+                    guard slot >= 0 else { continue }
+                    let l = lazyOf[p]
+                    if l >= 0 {
+                        _ = try lazy[l].advance(to: doc)
+                        try lazy[l].forEachPosition { one[p].positions.append($0) }
+                    } else {
+                        one[p].positions.append(contentsOf: matches[p].positions[matches[p].range(at: slot)])
+                    }
+                    one[p].close(doc: doc, from: 0)
+                    oneSlots[p] = one[p].count - 1
+                }
+                let score = self.score(plan, segment: segment, doc: doc, matches: one, slots: oneSlots, explain: false,
+                                       explanation: &noExplanation)
+                try tops[t].insert(Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), literal: Int32(literal),
+                                         score: score, date: columns.dates[Int(doc)], group: group),
+                               order: order, ids: &ids)
+            }
+        }
+        let partial = tops[0].documents == 0 && tops[1].documents > 0
+        let top = tops[partial ? 1 : 0]
+        return Ranked(page: top.best, total: top.total, totalDocuments: top.documents, partial: partial)
+    }
+
+    /// The first matched part of group `g`, or −1 (the part that stands for the group in proximity).
+    @inline(__always)
+    func representative(_ plan: Plan, _ g: Int, _ slots: [Int]) -> Int {
+        for p in plan.groups[g] where slots[p] >= 0 { return p }
+        return -1
+    }
+
+    /// The best `k` hits seen so far, at most one per near-duplicate group, best first; and the
+    /// count of every hit and document offered.
+    struct TopGroups {
+        let k: Int
+        private(set) var best: [Candidate] = []
+        private(set) var documents = 0
+        /// Documents alone plus distinct groups.
+        private(set) var total = 0
+        private var seen: [UInt64]
+
+        /// `documents`: how many documents the index holds (group numbers are below it).
+        init(k: Int, documents: Int) {
+            self.k = k
+            seen = [UInt64](repeating: 0, count: (documents + 63) / 64)
+            best.reserveCapacity(min(k, 1024) + 1)
+        }
+
+        @inline(__always)
+        mutating func count(_ group: UInt32) {
+            documents += 1
+            if group == GroupTable.alone { total += 1; return }
+            let g = Int(group)
+            if g >= seen.count * 64 { seen.append(contentsOf: repeatElement(0, count: g / 64 + 1 - seen.count)) }
+            let bit = UInt64(1) << UInt64(g & 63)
+            if seen[g >> 6] & bit == 0 {
+                seen[g >> 6] |= bit
+                total += 1
+            }
+        }
+
+        /// Whether a hit with these matched groups and a score up to `bound` could enter the page.
+        @inline(__always)
+        func admits(coord: Int, literal: Int, bound: Double = .infinity) -> Bool {
+            guard k > 0 else { return false }
+            guard best.count == k else { return true }
+            let worst = best[k - 1]
+            if coord != Int(worst.coord) { return coord > Int(worst.coord) }
+            if literal != Int(worst.literal) { return literal > Int(worst.literal) }
+            return bound >= worst.score  // equal scores are ordered by id
+        }
+
+        mutating func insert(_ c: Candidate, order: Ordering, ids: inout IDCache) throws(IndexError) {
+            guard k > 0 else { return }
+            if c.group != GroupTable.alone, let i = best.firstIndex(where: { $0.group == c.group }) {
+                guard try order.precedes(c, best[i], ids: &ids) else { return }
+                best.remove(at: i)
+            } else if best.count == k, !(try order.precedes(c, best[k - 1], ids: &ids)) {
+                return
+            }
+            var lo = 0, hi = best.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if try order.precedes(c, best[mid], ids: &ids) { hi = mid } else { lo = mid + 1 }
+            }
+            best.insert(c, at: lo)
+            if best.count > k { best.removeLast() }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import IPSearchTestSupport
+import IPSearchIndex
+@testable import IPSearch
+
+/// A page ranked with upper bounds (`rankWithBounds`: candidates that cannot reach the page are
+/// counted, not scored; single-gram parts read positions only for what is scored) must equal the
+/// page ranked by scoring every candidate (`rankAll`): same hits in the same order, same scores,
+/// same totals, with near-duplicate groups collapsed or not.
+@Suite struct BoundedRankingTests {
+    /// Releases cut from the five press releases' sentences: titles of different lengths (some
+    /// repeated as the first line), the same words in title, body and boilerplate lines, and copies
+    /// with one sentence changed (near-duplicate groups).
+    static func archive() throws -> [String: String] {
+        var sentences: [String] = []
+        for name in try Repository.corpusNames() {
+            let text = try readText(Repository.corpus + "/" + name)
+            for s in text.split(whereSeparator: { "。！？\n".contains($0) }) {
+                let t = s.trimmingCharacters(in: .whitespaces)
+                if t.count >= 8 && t.count <= 120 { sentences.append(t) }
+            }
+        }
+        var rng = SplitMix64(seed: 7)
+        func pick() -> String { sentences[Int(rng.next() % UInt64(sentences.count))] }
+        var files: [String: String] = [:]
+        var bodies: [(title: String, body: [String])] = []
+        for i in 0..<140 {
+            let source = pick()
+            let title = String(source.prefix(4 + Int(rng.next() % 14)))
+            var body: [String] = []
+            for _ in 0..<(3 + Int(rng.next() % 12)) { body.append(pick()) }
+            bodies.append((title, body))
+            var text = "---\ntitle: \(title)\n---\n"
+            if i % 4 == 0 { text += "首页 > 新闻 > \(pick().prefix(6))\n" }
+            if i % 5 == 0 { text += title + "\n" }
+            text += body.joined(separator: "。") + "。\n"
+            if i % 3 == 0 { text += "来源：国家知识产权局 编辑：\(pick().prefix(5))\n相关链接：\(pick())\n" }
+            files[String(format: "d%03d.txt", i)] = text
+        }
+        // Copies: the same release elsewhere, one sentence changed.
+        for i in 0..<30 {
+            let (title, body) = bodies[i * 4]
+            var changed = body
+            changed[Int(rng.next() % UInt64(changed.count))] = pick()
+            files[String(format: "c%03d.txt", i)] = "---\ntitle: \(title)\nsource: 中国网\n---\n" + changed.joined(separator: "。") + "。\n"
+        }
+        return files
+    }
+
+    /// Queries cut from the same text: one and two words, phrases, quoted, and words absent
+    /// from some releases (most-should-match).
+    static func queries(_ files: [String: String]) -> [String] {
+        var rng = SplitMix64(seed: 11)
+        let texts = files.keys.sorted().map { files[$0]! }
+        func cut(_ n: Int) -> String {
+            let t = Array(texts[Int(rng.next() % UInt64(texts.count))].split(separator: "\n").last!)
+            guard t.count > n else { return String(t) }
+            let at = Int(rng.next() % UInt64(t.count - n))
+            return String(t[at..<(at + n)])
+        }
+        var result = ["知识产权", "专利", "地理标志", "国家知识产权局", "保护", "的", "中国", "工作", "\"知识产权\"", "知识产权 保护 工作"]
+        for _ in 0..<60 {
+            switch rng.next() % 4 {
+            case 0: result.append(cut(2))
+            case 1: result.append(cut(3 + Int(rng.next() % 4)))
+            case 2: result.append(cut(2) + " " + cut(2))
+            default: result.append(cut(2) + " " + cut(3) + " " + cut(2))
+            }
+        }
+        return result.filter { !$0.contains("-") && !$0.contains("\"\"") }
+    }
+
+    @Test func boundedPagesEqualPagesThatScoreEveryCandidate() throws {
+        let files = try Self.archive()
+        let fixture = try Fixture(files: files)
+        var compared = 0, pruned = 0
+        for q in Self.queries(files) {
+            for collapse in [true, false] {
+                for (offset, limit) in [(0, 1), (0, 5), (0, 10), (3, 7), (0, 300)] {
+                    var bounded = SearchOptions(limit: limit, offset: offset)
+                    bounded.collapse = collapse
+                    bounded.expand = false
+                    var every = bounded
+                    every.scoreEveryCandidate = true
+                    let a = try fixture.service.search(q, options: bounded)
+                    let b = try fixture.service.search(q, options: every)
+                    #expect(a.hits.map(\.id) == b.hits.map(\.id), "\(q) offset \(offset) limit \(limit) collapse \(collapse)")
+                    #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(q)")
+                    #expect(a.hits.map { $0.copies.map(\.id) } == b.hits.map { $0.copies.map(\.id) }, "\(q)")
+                    #expect(a.total == b.total && a.totalDocuments == b.totalDocuments && a.partial == b.partial, "\(q)")
+                    compared += 1
+                    if b.total > offset + limit { pruned += 1 }
+                }
+            }
+        }
+        #expect(compared > 500)
+        #expect(pruned > 100)  // pages deeper than the matches would not exercise the bounds
+    }
+}
