@@ -4,7 +4,9 @@ import CICU
 /// or `.pos` file is its data followed by one CRC-32 for every `pageSize` bytes of data, then the data
 /// length (`u64`). A reader checks the pages a decode touches, as it touches them, so a damaged byte
 /// anywhere in the data becomes an `IndexError` the first time a query reads it, and a query reads
-/// (and checks) only the pages of the blocks it decodes.
+/// (and checks) only the pages of the blocks it decodes. A page found good is remembered for as long
+/// as the file is open (`VerifiedPages`): mapped segment files never change, so warm queries check
+/// nothing again.
 enum PageChecksums {
     static let pageSize = 1024
     static let pageShift = 10
@@ -56,6 +58,7 @@ enum PageChecksums {
         let base: UnsafeRawPointer
         let table: UnsafeRawPointer
         let path: String
+        let verifiedPages: VerifiedPages
 
         init(_ file: MappedFile) throws(IndexError) {
             let body = file.bodyRange
@@ -73,6 +76,7 @@ enum PageChecksums {
             start = body.lowerBound
             length = Int(n)
             table = base + start + length
+            verifiedPages = VerifiedPages(count: pages)
         }
 
         /// Checks the pages covering data bytes `range` (offsets from `start`), skipping those in
@@ -85,13 +89,14 @@ enum PageChecksums {
             if range.isEmpty { return verified }
             let first = range.lowerBound >> pageShift, last = (range.upperBound - 1) >> pageShift
             if first >= verified.lowerBound && last < verified.upperBound { return verified }
-            for page in first...last where !(verified.contains(page)) {
+            for page in first...last where !verified.contains(page) && !verifiedPages.contains(page) {
                 let from = page << pageShift
                 let count = min(pageSize, length - from)
                 let expected = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: page * 4, as: UInt32.self))
                 if cicu_crc32(0, base + start + from, count) != expected {
                     throw IndexError.corrupt(path: path, reason: "a postings page fails its checksum")
                 }
+                verifiedPages.insert(page)
             }
             // Keep one contiguous run of verified pages (reads move forward).
             if verified.upperBound >= first && verified.lowerBound <= last + 1 && !verified.isEmpty {
@@ -108,5 +113,27 @@ enum PageChecksums {
         func checkAll() throws(IndexError) {
             _ = try check(0..<length, verified: 0..<0)
         }
+    }
+
+    /// Pages of one open file found good, shared by every query and thread (atomic bits: two
+    /// threads may both check a page before either records it, which costs a CRC, not a wrong answer).
+    final class VerifiedPages: @unchecked Sendable {
+        private let words: UnsafeMutablePointer<UInt64>
+        private let count: Int
+
+        init(count: Int) {
+            self.count = count
+            let n = max(1, (count + 63) / 64)
+            words = .allocate(capacity: n)
+            words.initialize(repeating: 0, count: n)
+        }
+
+        deinit { words.deallocate() }
+
+        @inline(__always)
+        func contains(_ page: Int) -> Bool { cicu_bit_test(words, page) != 0 }
+
+        @inline(__always)
+        func insert(_ page: Int) { cicu_bit_set(words, page) }
     }
 }

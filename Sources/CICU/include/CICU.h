@@ -82,6 +82,10 @@ int32_t cicu_convert_from_utf16(const char *charset, const uint16_t *src, int32_
 /// CRC-32 (zlib's polynomial) of `length` bytes, continuing from `crc` (start with 0).
 uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length);
 
+/* Atomic bit set shared by threads: whether bit `bit` of `words` is set (acquire), and set it (release). */
+int cicu_bit_test(const uint64_t *words, size_t bit);
+void cicu_bit_set(uint64_t *words, size_t bit);
+
 /// Deflates `length` bytes into `dst`; returns bytes written or -1 when `capacity` is too small.
 int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity);
 /// Upper bound of cicu_deflate's output for `length` input bytes.
