@@ -361,25 +361,35 @@ static __thread z_stream tls_inflate;
 static __thread int tls_inflate_ready;
 
 int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, void *dst, size_t expected) {
+    // The record is a zlib stream (RFC 1950). Its header is read here and its body inflated raw:
+    // the Adler-32 trailer is not recomputed, because the record's CRC-32 already covers every byte.
+    const unsigned char *in = src;
+    if (length < 6) return -1;
+    unsigned cmf = in[0], flg = in[1];
+    if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0) return -1;
+    size_t header = 2;
+    int wants_dict = (flg & 0x20) != 0;
+    if (wants_dict) header += 4;
+    if (length < header + 4) return -1;
     z_stream *s = &tls_inflate;
     if (!tls_inflate_ready) {
         memset(s, 0, sizeof *s);
-        if (inflateInit(s) != Z_OK) return -1;
+        if (inflateInit2(s, -15) != Z_OK) return -1;
         tls_inflate_ready = 1;
     } else if (inflateReset(s) != Z_OK) {
         return -1;
     }
-    s->next_in = (Bytef *)src;
-    s->avail_in = (uInt)length;
+    if (wants_dict) {
+        if (!dict || dict_length == 0 || inflateSetDictionary(s, dict, (uInt)dict_length) != Z_OK) return -1;
+    }
+    s->next_in = (Bytef *)(in + header);
+    s->avail_in = (uInt)(length - header);
     s->next_out = dst;
     s->avail_out = (uInt)expected;
     int rc = inflate(s, Z_FINISH);
-    if (rc == Z_NEED_DICT) {
-        if (!dict || dict_length == 0 || inflateSetDictionary(s, dict, (uInt)dict_length) != Z_OK) return -1;
-        rc = inflate(s, Z_FINISH);
-    }
     size_t written = expected - s->avail_out;
-    if (rc != Z_STREAM_END || written != expected || s->avail_in != 0) return -1;
+    // After the deflate body, exactly the 4-byte trailer is left.
+    if (rc != Z_STREAM_END || written != expected || s->avail_in != 4) return -1;
     return (int64_t)written;
 }
 

@@ -49,16 +49,6 @@ struct DocumentPipeline {
                               fileSize: file.size, mtimeNanoseconds: file.mtimeNanoseconds))
     }
 
-    /// A stored document re-analysed for a merge: its metadata is kept as extracted when it was
-    /// indexed (an HTML file's `<meta>` fields are not in its stored text).
-    func reprepare(_ stored: StoredDocument, record: DocumentRecord) -> PreparedDocument {
-        let document = analyzer.analyzeDocument(stored.text, spamFilter: spamFilter)
-        var meta = stored.meta
-        meta.spamSpans = document.spamSpans
-        return build(meta: meta, text: stored.text, document: document, contentHash: record.contentHash,
-                     fileSize: record.fileSize, mtimeNanoseconds: record.mtimeNanoseconds)
-    }
-
     private func build(meta: DocumentMeta, text: String, document: DocumentAnalysis, contentHash: UInt64,
                        fileSize: UInt64, mtimeNanoseconds: Int64) -> PreparedDocument {
         let zones = ZoneMap(starts: document.zoneStarts.map { UInt32(clamping: $0) }, kinds: document.zoneKinds)

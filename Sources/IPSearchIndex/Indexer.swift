@@ -49,7 +49,7 @@ public struct IndexSummary: Sendable {
     /// Bytes of the files read and indexed.
     public var bytes = 0
     public var seconds = 0.0
-    /// Documents re-indexed from the store by a merge.
+    /// Documents copied into a merged segment.
     public var merged = 0
     public var generation = 0
     public var documents = 0
@@ -204,8 +204,7 @@ public enum Indexer {
         let chosen = MergePolicy(maxSegments: options.maxSegments).segmentsToMerge(survivors.map(\.meta))
         if !chosen.isEmpty {
             survivors = try merge(chosen, of: survivors, directory: dir, readers: readers, deletions: deletions,
-                                  name: segmentName(nextSegment), threads: threads, spamFilter: spamFilter,
-                                  merged: &summary.merged)
+                                  name: segmentName(nextSegment), merged: &summary.merged)
             nextSegment += 1
         }
         next.segments = survivors.map(\.meta)
@@ -270,48 +269,25 @@ public enum Indexer {
 
     // MARK: Merge and commit
 
-    /// Re-indexes the live documents of the `chosen` survivors from their stored text into one new
-    /// segment `name` and returns the survivors with them replaced by it. Deletions written in this
-    /// run are not in the old readers: `deletions[s]` holds the current bits of `readers[s]`.
+    /// Merges the live documents of the `chosen` survivors into one new segment `name`
+    /// (`SegmentMerger`: postings merged, nothing analysed again) and returns the survivors with
+    /// them replaced by it. Deletions written in this run are not in the old readers: `deletions[s]`
+    /// holds the current bits of `readers[s]`.
     static func merge(
         _ chosen: Set<Int>, of survivors: [(meta: SegmentMeta, reader: SegmentReader?)], directory dir: String,
-        readers: [SegmentReader], deletions: [[UInt64]], name: String, threads: Int, spamFilter: SpamFilter,
-        merged: inout Int
+        readers: [SegmentReader], deletions: [[UInt64]], name: String, merged: inout Int
     ) throws(IndexError) -> [(meta: SegmentMeta, reader: SegmentReader?)] {
-        var items: [WorkItem] = []
+        var inputs: [SegmentMerger.Input] = []
         for i in chosen.sorted() {
             let reader: SegmentReader
             if let r = survivors[i].reader { reader = r } else { reader = try SegmentReader(directory: dir, meta: survivors[i].meta) }
-            try reader.verify()
-            let bits = readers.firstIndex(where: { $0 === reader }).map { deletions[$0] }
-            for doc in 0..<reader.documentCount {
-                let isDeleted = bits.map { $0[doc >> 6] & (1 << UInt64(doc & 63)) != 0 } ?? reader.isDeleted(doc)
-                if !isDeleted { items.append(.stored(reader, doc)) }
-            }
+            inputs.append(SegmentMerger.Input(reader: reader, deleted: readers.firstIndex(where: { $0 === reader }).map { deletions[$0] }))
         }
-        let w = try SegmentWriter(directory: dir, name: name)
-        // Analysis runs on every worker; the one merged segment takes documents in turn.
-        let writing = Lock()
-        var count = 0
-        try processOnWorkers(items, threads: threads, spamFilter: spamFilter) { (_, item, result) throws(IndexError) in
-            switch result {
-            case .document(let doc, _):
-                try writing.withLock { () throws(IndexError) in
-                    try w.add(doc)
-                    count += 1
-                }
-            case .failed(let reason):
-                // Checksums were verified above; never drop a committed document silently.
-                guard case .stored(let reader, _) = item else { return }
-                throw IndexError.corrupt(path: reader.storeFile.path, reason: reason)
-            case .unchanged:
-                break
-            }
-        }
-        merged += count
+        let meta = try SegmentMerger.merge(inputs, directory: dir, name: name)
+        merged += meta?.documents ?? 0
         var result: [(meta: SegmentMeta, reader: SegmentReader?)] = []
         for (i, s) in survivors.enumerated() where !chosen.contains(i) { result.append(s) }
-        if w.documentCount > 0 { result.append((try w.finish(), nil)) } else { w.discard() }
+        if let meta { result.append((meta, nil)) }
         return result
     }
 
@@ -364,7 +340,6 @@ public enum Indexer {
 
     enum WorkItem {
         case file(CorpusFile, previousHash: UInt64?)
-        case stored(SegmentReader, Int)
     }
 
     enum WorkResult {
@@ -406,14 +381,6 @@ public enum Indexer {
             switch DocumentPipeline(analyzer: analyzer, spamFilter: spamFilter).prepare(file: file, bytes: bytes, contentHash: hash) {
             case .success(let doc): return .document(doc, bytes: bytes.count)
             case .failure(let failure): return .failed(failure.reason)
-            }
-        case .stored(let reader, let doc):
-            do {
-                let record = try reader.record(doc)
-                let stored = try reader.storedDocument(doc)
-                return .document(DocumentPipeline(analyzer: analyzer, spamFilter: spamFilter).reprepare(stored, record: record), bytes: 0)
-            } catch {
-                return .failed(error.description)
             }
         }
     }

@@ -187,6 +187,19 @@ public final class SegmentReader: @unchecked Sendable {
         return StoredDocument(meta: m, text: text)
     }
 
+    /// What a merge copies of `doc`: its record, meta record (bytes and decoded) and text.
+    func copyParts(_ doc: Int) throws(IndexError) -> (record: DocumentRecord, meta: DocumentMeta, metaRecord: [UInt8], text: String) {
+        let rec = try record(doc)
+        let bytes = try metaBytes(rec)
+        guard let meta = DocumentMeta.decode(bytes) else {
+            throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
+        }
+        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary) else {
+            throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
+        }
+        return (rec, meta, Array(bytes), text)
+    }
+
     public func storedID(_ doc: Int) throws(IndexError) -> String {
         guard let id = DocumentMeta.decodeID(try metaBytes(try record(doc))) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")

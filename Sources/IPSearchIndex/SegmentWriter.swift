@@ -43,6 +43,28 @@ struct PreparedDocument: Sendable {
                                                            analysis.gramPositions + analysis.markPositions)
     }
 
+    /// A document of another segment, as a merge copies it: everything but its postings, which
+    /// the merge writes from the segments' postings (`keys` stays empty).
+    init(copying record: DocumentRecord, id: String, text: String, metaRecord: [UInt8], date: Int32?, source: String?,
+         titleLength: Int, zones: ZoneMap, signature: [UInt32]) {
+        self.id = id
+        contentHash = record.contentHash
+        fileSize = record.fileSize
+        mtimeNanoseconds = record.mtimeNanoseconds
+        wordCount = UInt32(clamping: record.wordCount)
+        self.text = text
+        self.metaRecord = metaRecord
+        self.date = date
+        sourceKey = source.map(SourceKey.fold)
+        sourceDisplay = source
+        self.zones = zones
+        self.signature = signature
+        self.titleLength = titleLength
+        keys = []
+        freqs = []
+        positions = []
+    }
+
     /// Groups the (gram, position) stream by gram. Positions below 2²² (4 M UTF-16 units, every
     /// realistic document) are packed with the 42-bit key into one UInt64 so one integer sort does it.
     static func invert(_ grams: [UInt64], _ positions: [Int32]) -> ([UInt64], [UInt32], [UInt32]) {
@@ -238,8 +260,9 @@ final class SegmentWriter {
         totalWords += Int(doc.wordCount)
     }
 
-    /// Writes the remaining files, fsyncs them all and returns the segment's manifest entry.
-    func finish() throws(IndexError) -> SegmentMeta {
+    /// Writes the remaining files, fsyncs them all and returns the segment's manifest entry. The
+    /// postings are those of the added documents, or, for a merge, what `mergedPostings` writes.
+    func finish(mergedPostings: ((PostingsOutput) throws(IndexError) -> Void)? = nil) throws(IndexError) -> SegmentMeta {
         try store.finish()
         try metaFile.finish()
         let cols = try FileWriter(path: path(.columns), component: .columns)
@@ -249,13 +272,27 @@ final class SegmentWriter {
         let sig = try FileWriter(path: path(.signatures), component: .signatures)
         try sig.append(SignatureTable.encode(signatures, width: signatureWidth))
         try sig.finish()
+        let out = PostingsOutput(postings: PageChecksums.Writer(try FileWriter(path: path(.postings), component: .postings)),
+                                 positions: PageChecksums.Writer(try FileWriter(path: path(.positions), component: .positions)),
+                                 terms: TermDictionary.Writer(try FileWriter(path: path(.terms), component: .terms)))
+        if let mergedPostings {
+            try mergedPostings(out)
+        } else {
+            try writePooledPostings(to: out)
+        }
+        try out.finish()
+        let docs = try FileWriter(path: path(.documents), component: .documents)
+        try docs.append(documentTable)
+        try docs.finish()
+        let sizes = [store.offset, out.postings.file.offset, out.positions.file.offset, out.terms.file.offset, docs.offset,
+                     metaFile.offset, cols.offset, sig.offset].reduce(0, +) + 8 * FileFormat.footerSize
+        return SegmentMeta(name: name, documents: documentCount, words: totalWords, terms: out.terms.termCount,
+                           bytes: sizes, storedBytes: store.offset + FileFormat.footerSize)
+    }
+
+    /// The in-memory postings (`add`), term by term in key order.
+    private func writePooledPostings(to out: PostingsOutput) throws(IndexError) {
         let order = slotKeys.indices.sorted { slotKeys[$0] < slotKeys[$1] }
-        let postingsFile = try FileWriter(path: path(.postings), component: .postings)
-        let positionsFile = try FileWriter(path: path(.positions), component: .positions)
-        let postings = PageChecksums.Writer(postingsFile)
-        let positions = PageChecksums.Writer(positionsFile)
-        let terms = TermDictionary.Writer(try FileWriter(path: path(.terms), component: .terms))
-        var postBytes: [UInt8] = [], posBytes: [UInt8] = []
         var listDocs: [UInt32] = [], freqs: [UInt32] = [], offsets: [UInt32] = []
         for slot in order {
             // Walk the gram's chain into flat arrays, then encode the blocks.
@@ -271,33 +308,8 @@ final class SegmentWriter {
                 offsets.append(contentsOf: pool[(i + 3)..<(i + 3 + Int(tf))])
                 e = pool[i]
             }
-            postBytes.removeAll(keepingCapacity: true)
-            posBytes.removeAll(keepingCapacity: true)
-            listDocs.withUnsafeBufferPointer { d in
-                freqs.withUnsafeBufferPointer { f in
-                    offsets.withUnsafeBufferPointer { o in
-                        BlockPostings.encode(docs: d, freqs: f, positions: o, post: &postBytes, pos: &posBytes)
-                    }
-                }
-            }
-            guard postBytes.count < Int(UInt32.max), posBytes.count < Int(UInt32.max) else {
-                throw IndexError.io(path: postingsFile.path, operation: "write a postings list too large for the index format", errno: EFBIG)
-            }
-            try terms.add(key: slotKeys[slot], docFreq: listDocs.count, postingsOffset: postings.dataLength, postingsLength: postBytes.count,
-                          positionsOffset: positions.dataLength, positionsLength: posBytes.count)
-            try postings.append(postBytes)
-            try positions.append(posBytes)
+            try out.add(key: slotKeys[slot], docs: listDocs, freqs: freqs, positions: offsets)
         }
-        try postings.finish()
-        try positions.finish()
-        try terms.finish()
-        let docs = try FileWriter(path: path(.documents), component: .documents)
-        try docs.append(documentTable)
-        try docs.finish()
-        let sizes = [store.offset, postingsFile.offset, positionsFile.offset, terms.file.offset, docs.offset, metaFile.offset,
-                     cols.offset, sig.offset].reduce(0, +) + 8 * FileFormat.footerSize
-        return SegmentMeta(name: name, documents: documentCount, words: totalWords, terms: slotKeys.count,
-                           bytes: sizes, storedBytes: store.offset + FileFormat.footerSize)
     }
 
     /// Removes the files written so far (an aborted segment).
@@ -307,6 +319,47 @@ final class SegmentWriter {
 
     private func path(_ c: SegmentComponent) -> String {
         directory + "/" + c.fileName(segment: name)
+    }
+}
+
+/// Writes a segment's postings, positions and term dictionary, one term at a time in key order.
+final class PostingsOutput {
+    let postings: PageChecksums.Writer
+    let positions: PageChecksums.Writer
+    let terms: TermDictionary.Writer
+    private var postBytes: [UInt8] = []
+    private var posBytes: [UInt8] = []
+
+    init(postings: PageChecksums.Writer, positions: PageChecksums.Writer, terms: TermDictionary.Writer) {
+        self.postings = postings
+        self.positions = positions
+        self.terms = terms
+    }
+
+    /// One term's list: `docs` ascending, `freqs[i]` positions of `docs[i]` in `positions`.
+    func add(key: UInt64, docs: [UInt32], freqs: [UInt32], positions offsets: [UInt32]) throws(IndexError) {
+        postBytes.removeAll(keepingCapacity: true)
+        posBytes.removeAll(keepingCapacity: true)
+        docs.withUnsafeBufferPointer { d in
+            freqs.withUnsafeBufferPointer { f in
+                offsets.withUnsafeBufferPointer { o in
+                    BlockPostings.encode(docs: d, freqs: f, positions: o, post: &postBytes, pos: &posBytes)
+                }
+            }
+        }
+        guard postBytes.count < Int(UInt32.max), posBytes.count < Int(UInt32.max) else {
+            throw IndexError.io(path: postings.file.path, operation: "write a postings list too large for the index format", errno: EFBIG)
+        }
+        try terms.add(key: key, docFreq: docs.count, postingsOffset: postings.dataLength, postingsLength: postBytes.count,
+                      positionsOffset: positions.dataLength, positionsLength: posBytes.count)
+        try postings.append(postBytes)
+        try positions.append(posBytes)
+    }
+
+    func finish() throws(IndexError) {
+        try postings.finish()
+        try positions.finish()
+        try terms.finish()
     }
 }
 

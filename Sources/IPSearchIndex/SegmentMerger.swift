@@ -1,0 +1,116 @@
+/// Merges segments into one without analysing a document again (Lucene's `SegmentMerger`): the
+/// live documents are renumbered in segment order, their records, columns and signatures copied,
+/// their stored text deflated again against the new segment's dictionary, and the postings of each
+/// term merged list by list, in key order across all the term dictionaries at once.
+///
+/// Every input file is checked whole first (a merge must not carry a damaged byte into a new
+/// segment). Memory: one term's merged list at a time, plus one signature table per input.
+enum SegmentMerger {
+    /// One segment to merge and its deletions (nil: the reader's own).
+    struct Input {
+        var reader: SegmentReader
+        var deleted: [UInt64]?
+
+        func isDeleted(_ doc: Int) -> Bool {
+            guard let deleted else { return reader.isDeleted(doc) }
+            return deleted[doc >> 6] & (1 << UInt64(doc & 63)) != 0
+        }
+    }
+
+    /// Writes segment `name` holding the live documents of `inputs`; nil when none is live.
+    static func merge(_ inputs: [Input], directory: String, name: String) throws(IndexError) -> SegmentMeta? {
+        for input in inputs { try input.reader.verify() }
+        // New numbers: input by input, live documents in order (−1: deleted).
+        var maps: [[Int32]] = []
+        var next: Int32 = 0
+        for input in inputs {
+            var map = [Int32](repeating: -1, count: input.reader.documentCount)
+            for doc in 0..<input.reader.documentCount where !input.isDeleted(doc) {
+                map[doc] = next
+                next += 1
+            }
+            maps.append(map)
+        }
+        guard next > 0 else { return nil }
+        let writer = try SegmentWriter(directory: directory, name: name)
+        do {
+            for (i, input) in inputs.enumerated() {
+                let reader = input.reader
+                let columns = reader.columns
+                let signatures = try reader.signatures()
+                for doc in 0..<reader.documentCount where maps[i][doc] >= 0 {
+                    let parts = try reader.copyParts(doc)
+                    let date = columns.dates[doc]
+                    try writer.add(PreparedDocument(
+                        copying: parts.record, id: parts.meta.id, text: parts.text, metaRecord: parts.metaRecord,
+                        date: date == DayNumber.none ? nil : date, source: parts.meta.source,
+                        titleLength: Int(columns.titleLengths[doc]), zones: columns.zones(doc), signature: signatures[doc]))
+                }
+            }
+            return try writer.finish { out throws(IndexError) in try mergePostings(inputs, maps: maps, into: out) }
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+
+    /// Every term of the inputs in key order, its lists concatenated with documents renumbered
+    /// (positions are per document, so they carry over as they are).
+    static func mergePostings(_ inputs: [Input], maps: [[Int32]], into out: PostingsOutput) throws(IndexError) {
+        var streams = inputs.map { TermStream(reader: $0.reader) }
+        var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = []
+        while true {
+            var key = UInt64.max, any = false
+            for s in streams.indices {
+                if let info = try streams[s].current(), info.key <= key { key = info.key; any = true }
+            }
+            guard any else { return }
+            docs.removeAll(keepingCapacity: true)
+            freqs.removeAll(keepingCapacity: true)
+            positions.removeAll(keepingCapacity: true)
+            for s in streams.indices {
+                guard let info = try streams[s].current(), info.key == key else { continue }
+                var cursor = try inputs[s].reader.cursor(info)
+                let map = maps[s]
+                while try cursor.next() != PostingCursor.end {
+                    let renumbered = map[Int(cursor.doc)]
+                    if renumbered < 0 { continue }
+                    docs.append(UInt32(renumbered))
+                    freqs.append(UInt32(cursor.freq))
+                    try cursor.forEachPosition { positions.append(UInt32(bitPattern: $0)) }
+                }
+                streams[s].advance()
+            }
+            if !docs.isEmpty { try out.add(key: key, docs: docs, freqs: freqs, positions: positions) }
+        }
+    }
+
+    /// One segment's term dictionary read in key order, a block at a time.
+    struct TermStream {
+        let reader: SegmentReader
+        private var block = 0
+        private var entries: [TermInfo] = []
+        private var index = 0
+
+        init(reader: SegmentReader) { self.reader = reader }
+
+        /// The current term, or nil after the last.
+        mutating func current() throws(IndexError) -> TermInfo? {
+            while index == entries.count {
+                guard block < reader.dictionary.blockOffsets.count else { return nil }
+                entries.removeAll(keepingCapacity: true)
+                index = 0
+                var loaded: [TermInfo] = []
+                try reader.dictionary.scan(block: block) { info throws(IndexError) in
+                    loaded.append(info)
+                    return true
+                }
+                entries = loaded
+                block += 1
+            }
+            return entries[index]
+        }
+
+        mutating func advance() { index += 1 }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import IPSearchAnalysis
+import IPSearchTestSupport
+@testable import IPSearchIndex
+
+/// A merged segment (`SegmentMerger`: postings merged, nothing analysed again) holds exactly what
+/// one segment built from the same live documents holds: every term's documents, frequencies and
+/// positions, every stored text and record, every column and signature.
+@Suite struct MergeTests {
+    /// Everything a segment says about one document, keyed by document id.
+    struct Document: Equatable {
+        var text: String
+        var meta: DocumentMeta
+        var date: Int32
+        var source: String?
+        var titleLength: UInt16
+        var zones: ZoneMap
+        var words: Int
+        var contentHash: UInt64
+        var signature: [UInt32]
+    }
+
+    /// Term key → (document id → positions), and document id → document, for the live documents.
+    static func contents(_ segments: [SegmentReader]) throws -> (terms: [UInt64: [String: [Int32]]], docs: [String: Document]) {
+        var terms: [UInt64: [String: [Int32]]] = [:]
+        var docs: [String: Document] = [:]
+        for segment in segments {
+            let signatures = try segment.signatures()
+            var ids: [Int: String] = [:]
+            for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                let stored = try segment.storedDocument(doc)
+                let record = try segment.record(doc)
+                ids[doc] = stored.meta.id
+                docs[stored.meta.id] = Document(
+                    text: stored.text, meta: stored.meta, date: segment.columns.dates[doc], source: segment.columns.source(doc),
+                    titleLength: segment.columns.titleLengths[doc], zones: segment.columns.zones(doc),
+                    words: segment.wordCount(doc), contentHash: record.contentHash, signature: signatures[doc])
+            }
+            for info in try segment.terms(in: 0...UInt64.max) {
+                let list = try segment.postings(info)
+                for i in 0..<list.count {
+                    guard let id = ids[Int(list.docs[i])] else { continue }
+                    terms[info.key, default: [:]][id] = Array(list.positions(at: i))
+                }
+            }
+        }
+        return (terms, docs)
+    }
+
+    @Test func mergedSegmentEqualsOneBuiltFromTheSameDocuments() throws {
+        // Many small segments, some documents deleted afterwards, nothing merged by the indexer.
+        let many = try Sandbox("merge-many")
+        try many.addBulk(copies: 8)
+        try many.write("traditional.txt", "國家知識產權局發佈地理標誌保護新規，產(chǎn)權(quán)保護再加強。\n")
+        try many.run { o in
+            o.flushBytes = 1 << 21
+            o.maxSegments = 1000
+        }
+        let removed = ["bulk/bulk0/copy 1_2.txt", "bulk/bulk0/copy 3_0.txt", "bulk/bulk0/copy 7_4.txt"]
+        for id in removed { try many.remove(id) }
+        try many.run { o in o.maxSegments = 1000 }
+        let reader = try IndexReader(directory: many.index)
+        #expect(reader.segments.count >= 4, "\(reader.segments.count) segments: too few to merge")
+        #expect(reader.segments.contains { $0.meta.deleted > 0 }, "\(reader.segments.map { ($0.meta.documents, $0.meta.deleted) }) \(reader.documentCount)")
+
+        let inputs = reader.segments.map { SegmentMerger.Input(reader: $0, deleted: nil) }
+        let meta = try #require(try SegmentMerger.merge(inputs, directory: many.index, name: "merged"))
+        let merged = try SegmentReader(directory: many.index, meta: meta)
+        try merged.verify()
+        #expect(meta.documents == reader.documentCount)
+
+        // The same live documents indexed into one segment.
+        let one = try Sandbox("merge-one")
+        try one.addBulk(copies: 8)
+        try one.write("traditional.txt", "國家知識產權局發佈地理標誌保護新規，產(chǎn)權(quán)保護再加強。\n")
+        for id in removed { try one.remove(id) }
+        try one.run(full: true) { o in o.threads = 1 }
+        let single = try IndexReader(directory: one.index)
+        #expect(single.segments.count == 1)
+
+        let a = try Self.contents([merged]), b = try Self.contents(single.segments)
+        #expect(a.docs.count == b.docs.count)
+        #expect(Set(a.docs.keys).isDisjoint(with: removed))
+        for (id, doc) in b.docs { #expect(a.docs[id] == doc, "document \(id)") }
+        #expect(a.terms.count == b.terms.count)
+        #expect(meta.terms == single.segments[0].meta.terms)
+        var differing = 0
+        for (key, postings) in b.terms where a.terms[key] != postings { differing += 1 }
+        #expect(differing == 0, "\(differing) of \(b.terms.count) terms differ")
+        #expect(meta.words == single.segments[0].meta.words)
+
+        // Documents keep the inputs' order.
+        var expectedOrder: [String] = []
+        for segment in reader.segments {
+            for doc in 0..<segment.documentCount where !segment.isDeleted(doc) { expectedOrder.append(try segment.storedID(doc)) }
+        }
+        #expect(try (0..<merged.documentCount).map { try merged.storedID($0) } == expectedOrder)
+    }
+
+    @Test func aMergeRefusesADamagedInput() throws {
+        let box = try Sandbox("merge-damage")
+        try box.addBulk(copies: 2)
+        try box.run { o in
+            o.flushBytes = 1 << 15
+            o.maxSegments = 1000
+        }
+        let reader = try IndexReader(directory: box.index)
+        let victim = reader.segments[0]
+        let path = box.index + "/" + SegmentComponent.positions.fileName(segment: victim.meta.name)
+        var bytes = try Damage.read(path)
+        bytes[FileFormat.headerSize + 10] ^= 0x40
+        try writeBytes(bytes, to: path)
+        let damaged = try SegmentReader(directory: box.index, meta: victim.meta)
+        #expect(throws: IndexError.self) {
+            _ = try SegmentMerger.merge([.init(reader: damaged, deleted: nil)], directory: box.index, name: "merged")
+        }
+        #expect(!box.indexFiles().contains { $0.hasPrefix("merged.") })
+    }
+}
