@@ -360,9 +360,24 @@ void cicu_deflater_close(cicu_deflater *d) {
 static __thread z_stream tls_inflate;
 static __thread int tls_inflate_ready;
 
-int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, void *dst, size_t expected) {
+uint32_t cicu_adler32(const void *bytes, size_t length) {
+    uLong a = adler32(0L, Z_NULL, 0);
+    const unsigned char *p = bytes;
+    while (length > 0) {
+        uInt chunk = length > (1u << 30) ? (1u << 30) : (uInt)length;
+        a = adler32(a, p, chunk);
+        p += chunk;
+        length -= chunk;
+    }
+    return (uint32_t)a;
+}
+
+int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, uint32_t dict_id,
+                          void *dst, size_t expected) {
     // The record is a zlib stream (RFC 1950). Its header is read here and its body inflated raw:
     // the Adler-32 trailer is not recomputed, because the record's CRC-32 already covers every byte.
+    // The header's dictionary id must be `dict_id` (the caller's dictionary's Adler-32, computed
+    // once per dictionary rather than once per record).
     const unsigned char *in = src;
     if (length < 6) return -1;
     unsigned cmf = in[0], flg = in[1];
@@ -380,7 +395,9 @@ int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size
         return -1;
     }
     if (wants_dict) {
-        if (!dict || dict_length == 0 || inflateSetDictionary(s, dict, (uInt)dict_length) != Z_OK) return -1;
+        uint32_t id = ((uint32_t)in[2] << 24) | ((uint32_t)in[3] << 16) | ((uint32_t)in[4] << 8) | in[5];
+        if (!dict || dict_length == 0 || id != dict_id) return -1;
+        if (inflateSetDictionary(s, dict, (uInt)dict_length) != Z_OK) return -1;
     }
     s->next_in = (Bytef *)(in + header);
     s->avail_in = (uInt)(length - header);

@@ -281,7 +281,11 @@ public struct DocumentColumns: Sendable {
     var zoneStarts: [UInt32] = []
     var zoneKinds: [ZoneKind] = []
     /// The preset dictionary of the segment's stored texts (`StoreDictionary`; empty: none).
-    var storeDictionary: [UInt8] = []
+    var storeDictionary: [UInt8] = [] {
+        didSet { storeDictionaryID = StoredText.dictionaryID(of: storeDictionary) }
+    }
+    /// Its Adler-32, the id zlib headers name it by.
+    private(set) var storeDictionaryID: UInt32 = 1
 
     public init() {}
 

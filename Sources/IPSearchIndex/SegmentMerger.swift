@@ -34,23 +34,37 @@ enum SegmentMerger {
         guard next > 0 else { return nil }
         let writer = try SegmentWriter(directory: directory, name: name)
         do {
-            for (i, input) in inputs.enumerated() {
-                let reader = input.reader
-                let columns = reader.columns
-                let signatures = try reader.signatures()
-                for doc in 0..<reader.documentCount where maps[i][doc] >= 0 {
-                    let parts = try reader.copyParts(doc)
-                    let date = columns.dates[doc]
-                    try writer.add(PreparedDocument(
-                        copying: parts.record, id: parts.meta.id, text: parts.text, metaRecord: parts.metaRecord,
-                        date: date == DayNumber.none ? nil : date, source: parts.meta.source,
-                        titleLength: Int(columns.titleLengths[doc]), zones: columns.zones(doc), signature: signatures[doc]))
+            // Two independent halves on two threads: documents (records, columns, signatures and
+            // stored text, deflated again) and postings.
+            let postings = try writer.postingsOutput()
+            try WorkerPool.forEach(jobs: 2, threads: 2) { (_, job) throws(IndexError) in
+                if job == 0 {
+                    try copyDocuments(inputs, maps: maps, into: writer)
+                } else {
+                    try mergePostings(inputs, maps: maps, into: postings)
                 }
             }
-            return try writer.finish { out throws(IndexError) in try mergePostings(inputs, maps: maps, into: out) }
+            return try writer.finish(writtenPostings: postings)
         } catch {
             writer.discard()
             throw error
+        }
+    }
+
+    /// Adds every live document of the inputs to `writer`, in the new order.
+    static func copyDocuments(_ inputs: [Input], maps: [[Int32]], into writer: SegmentWriter) throws(IndexError) {
+        for (i, input) in inputs.enumerated() {
+            let reader = input.reader
+            let columns = reader.columns
+            let signatures = try reader.signatures()
+            for doc in 0..<reader.documentCount where maps[i][doc] >= 0 {
+                let parts = try reader.copyParts(doc)
+                let date = columns.dates[doc]
+                try writer.add(PreparedDocument(
+                    copying: parts.record, id: parts.meta.id, text: parts.text, metaRecord: parts.metaRecord,
+                    date: date == DayNumber.none ? nil : date, source: parts.meta.source,
+                    titleLength: Int(columns.titleLengths[doc]), zones: columns.zones(doc), signature: signatures[doc]))
+            }
         }
     }
 

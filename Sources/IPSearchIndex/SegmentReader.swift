@@ -181,7 +181,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard let m = DocumentMeta.decode(try metaBytes(rec)) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
-        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary) else {
+        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary, dictionaryID: columns.storeDictionaryID) else {
             throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
         }
         return StoredDocument(meta: m, text: text)
@@ -194,7 +194,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard let meta = DocumentMeta.decode(bytes) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
-        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary) else {
+        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary, dictionaryID: columns.storeDictionaryID) else {
             throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
         }
         return (rec, meta, Array(bytes), text)

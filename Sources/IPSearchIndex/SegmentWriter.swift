@@ -260,9 +260,17 @@ final class SegmentWriter {
         totalWords += Int(doc.wordCount)
     }
 
+    /// The postings files of this segment, for a merge to write (`finish(writtenPostings:)`).
+    func postingsOutput() throws(IndexError) -> PostingsOutput {
+        PostingsOutput(postings: PageChecksums.Writer(try FileWriter(path: path(.postings), component: .postings)),
+                       positions: PageChecksums.Writer(try FileWriter(path: path(.positions), component: .positions)),
+                       terms: TermDictionary.Writer(try FileWriter(path: path(.terms), component: .terms)))
+    }
+
     /// Writes the remaining files, fsyncs them all and returns the segment's manifest entry. The
-    /// postings are those of the added documents, or, for a merge, what `mergedPostings` writes.
-    func finish(mergedPostings: ((PostingsOutput) throws(IndexError) -> Void)? = nil) throws(IndexError) -> SegmentMeta {
+    /// postings are those of the added documents, or, for a merge, those it wrote to
+    /// `writtenPostings` (`postingsOutput()`).
+    func finish(writtenPostings: PostingsOutput? = nil) throws(IndexError) -> SegmentMeta {
         try store.finish()
         try metaFile.finish()
         let cols = try FileWriter(path: path(.columns), component: .columns)
@@ -272,12 +280,11 @@ final class SegmentWriter {
         let sig = try FileWriter(path: path(.signatures), component: .signatures)
         try sig.append(SignatureTable.encode(signatures, width: signatureWidth))
         try sig.finish()
-        let out = PostingsOutput(postings: PageChecksums.Writer(try FileWriter(path: path(.postings), component: .postings)),
-                                 positions: PageChecksums.Writer(try FileWriter(path: path(.positions), component: .positions)),
-                                 terms: TermDictionary.Writer(try FileWriter(path: path(.terms), component: .terms)))
-        if let mergedPostings {
-            try mergedPostings(out)
+        let out: PostingsOutput
+        if let writtenPostings {
+            out = writtenPostings
         } else {
+            out = try postingsOutput()
             try writePooledPostings(to: out)
         }
         try out.finish()

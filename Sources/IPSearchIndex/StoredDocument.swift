@@ -40,19 +40,27 @@ enum StoredText {
         return out
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, dictionary: [UInt8]) -> String? {
+    /// `dictionaryID`: the dictionary's Adler-32 (`dictionaryID(of:)`), computed once per segment
+    /// by readers; computed here when nil.
+    static func decode(_ bytes: UnsafeRawBufferPointer, dictionary: [UInt8], dictionaryID: UInt32? = nil) -> String? {
+        let id = dictionaryID ?? StoredText.dictionaryID(of: dictionary)
         var r = ByteReader(bytes)
         guard let length = r.varint(), length < 1 << 32 else { return nil }
         guard let compressed = r.bytes(r.remaining) else { return nil }
         let count = Int(length)
         let text: String? = count == 0 ? "" : String(unsafeUninitializedCapacity: count) { buffer in
             let n = dictionary.withUnsafeBytes { dict in
-                cicu_inflate_dict(compressed.baseAddress, compressed.count, dict.baseAddress, dict.count, buffer.baseAddress, count)
+                cicu_inflate_dict(compressed.baseAddress, compressed.count, dict.baseAddress, dict.count, id, buffer.baseAddress, count)
             }
             return n == Int64(count) ? count : 0
         }
         guard let text, text.utf8.count == count else { return nil }
         return text
+    }
+
+    /// The id a zlib header gives a preset dictionary (its Adler-32).
+    static func dictionaryID(of dictionary: [UInt8]) -> UInt32 {
+        dictionary.withUnsafeBytes { cicu_adler32($0.baseAddress, $0.count) }
     }
 }
 

@@ -102,9 +102,14 @@ cicu_deflater *cicu_deflater_open(int level, const void *dict, size_t dict_lengt
 int64_t cicu_deflater_run(cicu_deflater *d, const void *src, size_t length, void *dst, size_t capacity);
 void cicu_deflater_close(cicu_deflater *d);
 /// Inflates one zlib stream into exactly `expected` bytes, supplying `dict` when the stream was
-/// made with a preset dictionary (it must be the same one: zlib checks its Adler-32); returns bytes
-/// written or -1 on corrupt input or a missing or wrong dictionary.
-int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, void *dst, size_t expected);
+/// made with a preset dictionary (it must be the same one: the header's id must equal `dict_id`, the
+/// dictionary's Adler-32); returns bytes written or -1 on corrupt input or a missing or wrong
+/// dictionary. The trailing Adler-32 of the text is not checked (callers check a CRC-32 of the record).
+int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, uint32_t dict_id,
+                          void *dst, size_t expected);
+
+/* Adler-32 of `bytes` (a preset dictionary's id in a zlib header). */
+uint32_t cicu_adler32(const void *bytes, size_t length);
 
 
 // MARK: HTML (libxml2's HTML parser)
