@@ -445,7 +445,18 @@ public struct DocumentColumns: Sendable {
 /// ```
 /// documents u32 | values per signature u32 (K) | documents × K × u32
 /// ```
+/// A document without a signature (too little content to sign) has a row of zeros.
 struct SignatureTable {
+    static let headerSize = 8
+
+    /// K, when the body holds exactly `documents` rows of it.
+    static func width(_ body: UnsafeRawBufferPointer, documents: Int) -> Int? {
+        var r = ByteReader(body)
+        guard let n = r.u32(), Int(n) == documents, let k = r.u32(), k <= 1024,
+              r.remaining == documents * Int(k) * 4 else { return nil }
+        return Int(k)
+    }
+
     static func encode(_ signatures: [[UInt32]], width: Int) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(8 + signatures.count * width * 4)

@@ -314,24 +314,28 @@ public enum Indexer {
 
     /// Groups the live documents of `segments` by their near-duplicate signatures.
     static func regroup(directory: String, segments: [SegmentMeta]) throws(IndexError) -> GroupTable {
-        var keys: [(key: String, signature: NearDuplicates.Signature)] = []
-        var places: [(segment: Int, doc: Int)] = []
-        var sizes: [Int] = []
+        // Signatures are read in place from the mapped `.sig` files (the readers stay open until
+        // the groups are made): per document, its id and a pointer.
+        var readers: [SegmentReader] = []
+        var keys: [String] = []
+        var rows: [UnsafeRawPointer?] = []
+        var places: [(segment: Int32, doc: Int32)] = []
         for (s, meta) in segments.enumerated() {
             let reader = try SegmentReader(directory: directory, meta: meta)
-            let signatures = try reader.signatures()
-            sizes.append(reader.documentCount)
+            readers.append(reader)
+            let signatures = try reader.signatureRows()
             for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
-                keys.append((try reader.storedID(doc), NearDuplicates.Signature(values: signatures[doc])))
-                places.append((s, doc))
+                keys.append(try reader.storedID(doc))
+                rows.append(signatures[doc])
+                places.append((Int32(s), Int32(doc)))
             }
         }
-        let leaders = NearDuplicates.group(keys)
-        var table = GroupTable(groups: sizes.map { [UInt32](repeating: GroupTable.alone, count: $0) })
-        var memberCount = [Int](repeating: 0, count: keys.count)
+        let leaders = withExtendedLifetime(readers) { NearDuplicates.group(keys: keys, signatures: rows) }
+        var table = GroupTable(groups: readers.map { [UInt32](repeating: GroupTable.alone, count: $0.documentCount) })
+        var memberCount = [Int32](repeating: 0, count: keys.count)
         for l in leaders { memberCount[l] += 1 }
         for (i, l) in leaders.enumerated() where memberCount[l] > 1 {
-            table.groups[places[i].segment][places[i].doc] = UInt32(truncatingIfNeeded: l)
+            table.groups[Int(places[i].segment)][Int(places[i].doc)] = UInt32(truncatingIfNeeded: l)
         }
         return table
     }

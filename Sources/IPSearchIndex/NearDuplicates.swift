@@ -284,35 +284,54 @@ public enum NearDuplicates {
     /// signatures of another length than `hashCount`, are never grouped. `threshold` other than the
     /// default is for experiments: the bands are tuned for 0.6 (below ~0.5 they miss pairs).
     public static func group(_ docs: [(key: String, signature: Signature)], threshold: Double = NearDuplicates.threshold) -> [Int] {
-        let n = docs.count
+        // The signatures laid out as a `.sig` table is (a row of zeros: none), then grouped from there.
+        var flat = [UInt32](repeating: 0, count: docs.count * hashCount)
+        for (i, d) in docs.enumerated() where d.signature.values.count == hashCount {
+            for j in 0..<hashCount { flat[i * hashCount + j] = d.signature.values[j] }
+        }
+        return flat.withUnsafeBytes { rows in
+            group(keys: docs.map(\.key), signatures: (0..<docs.count).map { i in
+                docs[i].signature.values.count == hashCount ? rows.baseAddress! + i * hashCount * 4 : nil
+            }, threshold: threshold)
+        }
+    }
+
+    /// Whether a signature row (`hashCount` values, as `.sig` stores them) holds a signature: a
+    /// document without one has a row of zeros.
+    static func isSigned(_ row: UnsafeRawPointer) -> Bool {
+        for j in 0..<hashCount where row.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) != 0 { return true }
+        return false
+    }
+
+    /// `group` over signature rows read in place (`hashCount` little-endian `UInt32` values each, nil
+    /// or all zero: no signature): the indexer passes rows of the mapped `.sig` files, so memory is
+    /// a few words per document whatever the corpus size.
+    static func group(keys: [String], signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold) -> [Int] {
+        let n = keys.count
         guard n > 0 else { return [] }
         // Canonical order: by key. Ranks stand for documents from here on.
-        let keys = docs.map(\.key)
         let order = keys.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : a < b }
         var uf = UnionFind(count: n)
         let k = hashCount
         let t = threshold.isNaN ? NearDuplicates.threshold : min(max(threshold, 0), 1)
         let needed = max(1, Int((t * Double(k)).rounded(.up)))
-        // Signatures in rank order, flattened; rank r is valid if it has exactly k values.
-        var valid = [Bool](repeating: false, count: n)
-        var flat = [UInt32](repeating: 0, count: n * k)
-        for (r, i) in order.enumerated() where docs[i].signature.values.count == k {
-            valid[r] = true
-            let v = docs[i].signature.values
-            for j in 0..<k { flat[r * k + j] = v[j] }
-        }
+        // Signature rows in rank order (nil: never grouped).
+        let sig: [UnsafeRawPointer?] = order.map { i in rows[i].flatMap { isSigned($0) ? $0 : nil } }
         let rankBits = UInt64(max(1, (n - 1).bitWidth - (n - 1).leadingZeroBitCount))
         let rankMask: UInt64 = (1 << rankBits) - 1
         var entries = [UInt64]()
         entries.reserveCapacity(n)
         var reps = [Int]()
-        flat.withUnsafeBufferPointer { sig in
+        do {
+            @inline(__always) func value(_ r: Int, _ j: Int) -> UInt32 {
+                UInt32(littleEndian: sig[r].unsafelyUnwrapped.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self))
+            }
             @inline(__always) func equalCount(_ a: Int, _ b: Int, atLeast: Int) -> Bool {
                 var equal = 0
                 var mismatchesLeft = k - atLeast
-                let pa = a * k, pb = b * k
+                let pa = sig[a].unsafelyUnwrapped, pb = sig[b].unsafelyUnwrapped
                 for j in 0..<k {
-                    if sig[pa + j] == sig[pb + j] {
+                    if pa.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) == pb.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) {
                         equal += 1
                     } else {
                         mismatchesLeft -= 1
@@ -324,12 +343,12 @@ public enum NearDuplicates {
             for band in 0..<bands {
                 // (band hash with the rank in its low bits), sorted: equal hashes are adjacent, in rank order.
                 entries.removeAll(keepingCapacity: true)
-                for r in 0..<n where valid[r] {
+                for r in 0..<n where sig[r] != nil {
                     // One mix of the band's 3 values (96 bits into 64: a collision only adds a
                     // candidate, which the confirmation rejects).
-                    let base = r * k + band * rowsPerBand
-                    let h = mix((UInt64(sig[base]) << 32 | UInt64(sig[base + 1]))
-                        &+ (UInt64(sig[base + 2]) | UInt64(band) << 32) &* 0x9E37_79B9_7F4A_7C15)
+                    let base = band * rowsPerBand
+                    let h = mix((UInt64(value(r, base)) << 32 | UInt64(value(r, base + 1)))
+                        &+ (UInt64(value(r, base + 2)) | UInt64(band) << 32) &* 0x9E37_79B9_7F4A_7C15)
                     entries.append((h & ~rankMask) | UInt64(r))
                 }
                 entries.sort()

@@ -207,13 +207,28 @@ public final class SegmentReader: @unchecked Sendable {
         return id
     }
 
-    /// Every document's near-duplicate signature (the indexer regroups with them).
+    /// Every document's near-duplicate signature (a merge copies them).
     func signatures() throws(IndexError) -> [[UInt32]] {
         guard let s = SignatureTable.decode(
             UnsafeRawBufferPointer(rebasing: signaturesFile.bytes[signaturesFile.bodyRange]), documents: meta.documents) else {
             throw IndexError.corrupt(path: signaturesFile.path, reason: "signatures do not match the segment")
         }
         return s
+    }
+
+    /// Where each document's signature row lies in the mapped `.sig` (checked whole first), for
+    /// regrouping without copying them; nil for every document when the table's width is not
+    /// `NearDuplicates.hashCount` (a segment of documents too short to sign has width 0).
+    func signatureRows() throws(IndexError) -> [UnsafeRawPointer?] {
+        try signaturesFile.verifyChecksum()
+        let body = UnsafeRawBufferPointer(rebasing: signaturesFile.bytes[signaturesFile.bodyRange])
+        guard let width = SignatureTable.width(body, documents: meta.documents) else {
+            throw IndexError.corrupt(path: signaturesFile.path, reason: "signatures do not match the segment")
+        }
+        guard width == NearDuplicates.hashCount, let base = body.baseAddress else {
+            return [UnsafeRawPointer?](repeating: nil, count: meta.documents)
+        }
+        return (0..<meta.documents).map { base + SignatureTable.headerSize + $0 * width * 4 }
     }
 
     /// Checks every file's full checksum.

@@ -159,6 +159,25 @@ import IPSearchAnalysis
         #expect(ND.group([]) == [])
     }
 
+    /// Through the index: a segment's `.sig` table gives a document without a signature a row of
+    /// zeros beside the signed ones; those rows must not read back as equal signatures (two
+    /// unrelated punctuation-only files were reported as copies of each other).
+    @Test func unsignedDocumentsInASegmentWithSignedOnesNeverGroup() throws {
+        let box = try Sandbox("unsigned")
+        try box.write("dots.txt", "。。。\n")
+        try box.write("dashes.txt", "——\n")
+        try box.write("ellipsis.txt", "……！\n")
+        try box.run { o in o.threads = 1 }
+        let reader = try IndexReader(directory: box.index)
+        #expect(reader.segments.count == 1)
+        #expect(reader.documentCount == 8)
+        var grouped: [String] = []
+        for doc in 0..<reader.segments[0].documentCount where reader.group(segment: 0, doc: doc) != nil {
+            grouped.append(try reader.segments[0].storedID(doc))
+        }
+        #expect(grouped.isEmpty, "grouped: \(grouped)")
+    }
+
     // MARK: The estimate
 
     /// The Jaccard similarity of the 5-character content shingle sets, computed directly.
