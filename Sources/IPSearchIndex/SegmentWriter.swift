@@ -157,12 +157,15 @@ final class SegmentWriter {
 
     static let none = UInt32.max
 
-    init(directory: String, name: String) throws(IndexError) {
+    /// `flushBytes`: the postings memory at which the indexer will finish this writer. The entry
+    /// pool is reserved for it up front (address space only: pages are touched as entries arrive),
+    /// so it never grows by doubling, which would hold the old and the new buffer at once.
+    init(directory: String, name: String, flushBytes: Int = 1 << 22) throws(IndexError) {
         self.directory = directory
         self.name = name
         store = try FileWriter(path: directory + "/" + SegmentComponent.store.fileName(segment: name), component: .store)
         metaFile = try FileWriter(path: directory + "/" + SegmentComponent.meta.fileName(segment: name), component: .meta)
-        pool.reserveCapacity(1 << 20)
+        pool.reserveCapacity(max(1 << 20, flushBytes / 4 + (1 << 18)))
     }
 
     /// Memory held by the in-memory postings (what the flush policy watches).
