@@ -90,19 +90,29 @@ public struct Highlighter: Sendable {
 
     /// The original text's scalars and every match in it, in text order.
     func locate(text: String, parts: [QueryPart], zones: ZoneMap, removed: [Range<Int>]) -> (scalars: [Unicode.Scalar], matches: [Match]) {
-        let source = Array(text.utf16)
-        let norm = normalizer.normalize(source, removing: removed)
-        let scalars = Array(text.unicodeScalars)
-        // UTF-16 offset → scalar offset.
-        var scalarAt = [Int32](repeating: 0, count: source.count + 1)
-        var s: Int32 = 0
-        var u = 0
-        for scalar in scalars {
-            scalarAt[u] = s
-            if scalar.value >= 0x10000 { scalarAt[u + 1] = s; u += 2 } else { u += 1 }
-            s += 1
+        // One decoding pass: the scalars, the UTF-16 units the normalizer reads, and for every unit
+        // the scalar it belongs to.
+        var scalars: [Unicode.Scalar] = [], source: [UInt16] = [], scalarAt: [Int32] = []
+        let capacity = text.utf8.count
+        scalars.reserveCapacity(capacity)
+        source.reserveCapacity(capacity)
+        scalarAt.reserveCapacity(capacity + 1)
+        for scalar in text.unicodeScalars {
+            let s = Int32(scalars.count)
+            scalars.append(scalar)
+            if scalar.value >= 0x10000 {
+                let v = scalar.value - 0x10000
+                source.append(UInt16(0xD800 + (v >> 10)))
+                source.append(UInt16(0xDC00 + (v & 0x3FF)))
+                scalarAt.append(s)
+                scalarAt.append(s)
+            } else {
+                source.append(UInt16(scalar.value))
+                scalarAt.append(s)
+            }
         }
-        scalarAt[source.count] = s
+        scalarAt.append(Int32(scalars.count))
+        let norm = normalizer.normalize(source, removing: removed)
 
         var matches: [Match] = []
         for (p, part) in parts.enumerated() {
