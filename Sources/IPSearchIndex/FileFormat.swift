@@ -202,4 +202,11 @@ final class MappedFile: @unchecked Sendable {
     }
 
     var size: Int { length }
+
+    /// Drops the pages of the map from this process's resident memory (they stay in the page cache
+    /// and are read again on the next access): for a pass over a large file that must not stay
+    /// resident.
+    func dropResidentPages() {
+        if let base { _ = madvise(base, length, MADV_DONTNEED) }
+    }
 }

@@ -315,24 +315,40 @@ public enum Indexer {
 
     /// Groups the live documents of `segments` by their near-duplicate signatures.
     static func regroup(directory: String, segments: [SegmentMeta]) throws(IndexError) -> GroupTable {
-        // Signatures are read in place from the mapped `.sig` files (the readers stay open until
-        // the groups are made): per document, its id and a pointer.
-        var readers: [SegmentReader] = []
+        // Per live document: its id and where its signature row lies in its segment's mapped
+        // `.sig`. Only the `.sig` maps stay open, and their pages are dropped from resident memory
+        // as each pass of the grouping leaves a segment behind, so memory is a few words per
+        // document whatever the corpus size.
+        var tables: [MappedFile] = []
+        var tableEnd: [Int] = []  // input index after the segment's last document
         var keys: [String] = []
         var rows: [UnsafeRawPointer?] = []
         var places: [(segment: Int32, doc: Int32)] = []
+        var sizes: [Int] = []
         for (s, meta) in segments.enumerated() {
             let reader = try SegmentReader(directory: directory, meta: meta)
-            readers.append(reader)
-            let signatures = try reader.signatureRows()
+            let (file, signatures) = try reader.signatureRows()
             for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
                 keys.append(try reader.storedID(doc))
                 rows.append(signatures[doc])
                 places.append((Int32(s), Int32(doc)))
             }
+            file.dropResidentPages()
+            tables.append(file)
+            tableEnd.append(keys.count)
+            sizes.append(reader.documentCount)
         }
-        let leaders = withExtendedLifetime(readers) { NearDuplicates.group(keys: keys, signatures: rows) }
-        var table = GroupTable(groups: readers.map { [UInt32](repeating: GroupTable.alone, count: $0.documentCount) })
+        var released = 0
+        let leaders = withExtendedLifetime(tables) {
+            NearDuplicates.group(keys: keys, signatures: rows) { upTo in
+                if upTo == 0 { released = 0 }
+                while released < tables.count && tableEnd[released] <= upTo {
+                    tables[released].dropResidentPages()
+                    released += 1
+                }
+            }
+        }
+        var table = GroupTable(groups: sizes.map { [UInt32](repeating: GroupTable.alone, count: $0) })
         var memberCount = [Int32](repeating: 0, count: keys.count)
         for l in leaders { memberCount[l] += 1 }
         for (i, l) in leaders.enumerated() where memberCount[l] > 1 {

@@ -305,31 +305,37 @@ public enum NearDuplicates {
 
     /// `group` over signature rows read in place (`hashCount` little-endian `UInt32` values each, nil
     /// or all zero: no signature): the indexer passes rows of the mapped `.sig` files, so memory is
-    /// a few words per document whatever the corpus size.
-    static func group(keys: [String], signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold) -> [Int] {
+    /// a few words per document whatever the corpus size. Each band's pass reads the rows in input
+    /// order and calls `passed(i)` as it goes (0 when a pass starts, then the input index every row
+    /// before which it has read, last `n`): the caller may drop what lies before from memory.
+    static func group(keys: [String], signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
+                      passed: (Int) -> Void = { _ in }) -> [Int] {
         let n = keys.count
         guard n > 0 else { return [] }
         // Canonical order: by key. Ranks stand for documents from here on.
         let order = keys.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : a < b }
+        var rankOf = [Int](repeating: 0, count: n)
+        for (r, i) in order.enumerated() { rankOf[i] = r }
         var uf = UnionFind(count: n)
         let k = hashCount
         let t = threshold.isNaN ? NearDuplicates.threshold : min(max(threshold, 0), 1)
         let needed = max(1, Int((t * Double(k)).rounded(.up)))
-        // Signature rows in rank order (nil: never grouped).
-        let sig: [UnsafeRawPointer?] = order.map { i in rows[i].flatMap { isSigned($0) ? $0 : nil } }
+        // Signature rows (nil: never grouped), by input index.
+        let sig: [UnsafeRawPointer?] = rows.map { $0.flatMap { isSigned($0) ? $0 : nil } }
         let rankBits = UInt64(max(1, (n - 1).bitWidth - (n - 1).leadingZeroBitCount))
         let rankMask: UInt64 = (1 << rankBits) - 1
         var entries = [UInt64]()
         entries.reserveCapacity(n)
         var reps = [Int]()
         do {
-            @inline(__always) func value(_ r: Int, _ j: Int) -> UInt32 {
-                UInt32(littleEndian: sig[r].unsafelyUnwrapped.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self))
+            @inline(__always) func value(_ i: Int, _ j: Int) -> UInt32 {
+                UInt32(littleEndian: sig[i].unsafelyUnwrapped.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self))
             }
+            /// Whether the documents of ranks `a` and `b` agree on at least `atLeast` values.
             @inline(__always) func equalCount(_ a: Int, _ b: Int, atLeast: Int) -> Bool {
                 var equal = 0
                 var mismatchesLeft = k - atLeast
-                let pa = sig[a].unsafelyUnwrapped, pb = sig[b].unsafelyUnwrapped
+                let pa = sig[order[a]].unsafelyUnwrapped, pb = sig[order[b]].unsafelyUnwrapped
                 for j in 0..<k {
                     if pa.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) == pb.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) {
                         equal += 1
@@ -343,14 +349,18 @@ public enum NearDuplicates {
             for band in 0..<bands {
                 // (band hash with the rank in its low bits), sorted: equal hashes are adjacent, in rank order.
                 entries.removeAll(keepingCapacity: true)
-                for r in 0..<n where sig[r] != nil {
+                passed(0)
+                for i in 0..<n {
+                    if i & 4095 == 0 && i > 0 { passed(i) }
+                    guard sig[i] != nil else { continue }
                     // One mix of the band's 3 values (96 bits into 64: a collision only adds a
                     // candidate, which the confirmation rejects).
                     let base = band * rowsPerBand
-                    let h = mix((UInt64(value(r, base)) << 32 | UInt64(value(r, base + 1)))
-                        &+ (UInt64(value(r, base + 2)) | UInt64(band) << 32) &* 0x9E37_79B9_7F4A_7C15)
-                    entries.append((h & ~rankMask) | UInt64(r))
+                    let h = mix((UInt64(value(i, base)) << 32 | UInt64(value(i, base + 1)))
+                        &+ (UInt64(value(i, base + 2)) | UInt64(band) << 32) &* 0x9E37_79B9_7F4A_7C15)
+                    entries.append((h & ~rankMask) | UInt64(rankOf[i]))
                 }
+                passed(n)
                 entries.sort()
                 var start = 0
                 while start < entries.count {

@@ -218,17 +218,18 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Where each document's signature row lies in the mapped `.sig` (checked whole first), for
     /// regrouping without copying them; nil for every document when the table's width is not
-    /// `NearDuplicates.hashCount` (a segment of documents too short to sign has width 0).
-    func signatureRows() throws(IndexError) -> [UnsafeRawPointer?] {
+    /// `NearDuplicates.hashCount` (a segment of documents too short to sign has width 0). The rows
+    /// stay valid while the returned file is alive.
+    func signatureRows() throws(IndexError) -> (file: MappedFile, rows: [UnsafeRawPointer?]) {
         try signaturesFile.verifyChecksum()
         let body = UnsafeRawBufferPointer(rebasing: signaturesFile.bytes[signaturesFile.bodyRange])
         guard let width = SignatureTable.width(body, documents: meta.documents) else {
             throw IndexError.corrupt(path: signaturesFile.path, reason: "signatures do not match the segment")
         }
         guard width == NearDuplicates.hashCount, let base = body.baseAddress else {
-            return [UnsafeRawPointer?](repeating: nil, count: meta.documents)
+            return (signaturesFile, [UnsafeRawPointer?](repeating: nil, count: meta.documents))
         }
-        return (0..<meta.documents).map { base + SignatureTable.headerSize + $0 * width * 4 }
+        return (signaturesFile, (0..<meta.documents).map { base + SignatureTable.headerSize + $0 * width * 4 })
     }
 
     /// Checks every file's full checksum.
