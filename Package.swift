@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Layers, bottom to top: CICU (C shim over the system ICU, zlib and libxml2) → IPSearchAnalysis → IPSearchIndex
@@ -12,7 +12,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Without its default traits: no swift-configuration, and FoundationEssentials instead of
+        // the full Foundation (which would load Foundation's own ICU into every `ipsearch` process).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // `FileDescriptor.writeAll` (the one write loop: short writes, EINTR); already used by NIO.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
