@@ -202,8 +202,11 @@ public enum Indexer {
                                               generation: next.generation, directory: dir)
         for meta in newSegments { survivors.append((meta, nil)) }
 
-        let chosen = MergePolicy(maxSegments: options.maxSegments).segmentsToMerge(survivors.map(\.meta))
-        if !chosen.isEmpty {
+        let policy = MergePolicy(maxSegments: options.maxSegments)
+        let target = policy.target(forCount: survivors.count)
+        while true {
+            let chosen = policy.nextMerge(survivors.map(\.meta), target: target)
+            if chosen.isEmpty { break }
             survivors = try merge(chosen, of: survivors, directory: dir, readers: readers, deletions: deletions,
                                   name: segmentName(nextSegment), merged: &summary.merged)
             nextSegment += 1

@@ -1,20 +1,30 @@
 /// Which segments a run merges: keep at most `maxSegments` live segments; when over, merge the
-/// smallest (by live documents) down to half of that, and always merge any segment that is mostly
-/// deleted. A lone segment is not merged with nothing unless it is mostly deleted (then it is
-/// rewritten without its deleted documents).
+/// smallest (by live documents) until half of that is left, at most `mergeFactor` segments into
+/// each new one (so each merge reads a bounded number of inputs, and a document is rewritten about
+/// log₁₀ of the segment count times over the life of an index, as with Lucene's tiered merging).
+/// A segment that is mostly deleted is always merged (alone, it is rewritten without its deleted
+/// documents).
 struct MergePolicy {
     var maxSegments: Int
+    /// The most segments merged into one.
+    static let mergeFactor = 10
 
-    /// Indices into `segments` of those to merge into one new segment; empty when none.
-    func segmentsToMerge(_ segments: [SegmentMeta]) -> Set<Int> {
+    /// How many segments a run with `count` live segments should end with.
+    func target(forCount count: Int) -> Int {
+        count > maxSegments ? max(1, maxSegments / 2) : count
+    }
+
+    /// Indices into `segments` of those to merge next into one new segment; empty when the run is
+    /// done. The indexer asks again after each merge, with `target` fixed at the run's start.
+    func nextMerge(_ segments: [SegmentMeta], target: Int) -> Set<Int> {
         func live(_ i: Int) -> Int { segments[i].documents - segments[i].deleted }
         let mostlyDeleted = segments.indices.filter { segments[$0].deleted * 2 > segments[$0].documents }
-        guard segments.count > maxSegments || !mostlyDeleted.isEmpty else { return [] }
-        let smallestFirst = segments.indices.sorted { live($0) < live($1) }
-        let excess = segments.count > maxSegments ? max(0, segments.count - maxSegments / 2) : 0
-        var chosen = Set(smallestFirst.prefix(excess))
-        chosen.formUnion(mostlyDeleted)
-        if chosen.count == 1 && mostlyDeleted.isEmpty { chosen.removeAll() }
+        var chosen = Set(mostlyDeleted)
+        if segments.count > target {
+            let smallestFirst = segments.indices.sorted { live($0) < live($1) }
+            let count = min(MergePolicy.mergeFactor, segments.count - target + 1)
+            chosen.formUnion(smallestFirst.prefix(max(2, count)))
+        }
         return chosen
     }
 }

@@ -4,7 +4,9 @@
 /// term merged list by list, in key order across all the term dictionaries at once.
 ///
 /// Every input file is checked whole first (a merge must not carry a damaged byte into a new
-/// segment). Memory: one term's merged list at a time, plus one signature table per input.
+/// segment). Memory: one term's merged list at a time and one input's signature table; the inputs'
+/// mapped pages are dropped from resident memory as the merge leaves them behind, so its peak does
+/// not grow with the size of the inputs.
 enum SegmentMerger {
     /// One segment to merge and its deletions (nil: the reader's own).
     struct Input {
@@ -19,7 +21,11 @@ enum SegmentMerger {
 
     /// Writes segment `name` holding the live documents of `inputs`; nil when none is live.
     static func merge(_ inputs: [Input], directory: String, name: String) throws(IndexError) -> SegmentMeta? {
-        for input in inputs { try input.reader.verify() }
+        for input in inputs {
+            try input.reader.verify()
+            input.reader.dropDocumentPages()
+            input.reader.dropPostingsPages()
+        }
         // New numbers: input by input, live documents in order (−1: deleted).
         var maps: [[Int32]] = []
         var next: Int32 = 0
@@ -65,6 +71,7 @@ enum SegmentMerger {
                     date: date == DayNumber.none ? nil : date, source: parts.meta.source,
                     titleLength: Int(columns.titleLengths[doc]), zones: columns.zones(doc), signature: signatures[doc]))
             }
+            reader.dropDocumentPages()
         }
     }
 
@@ -73,7 +80,12 @@ enum SegmentMerger {
     static func mergePostings(_ inputs: [Input], maps: [[Int32]], into out: PostingsOutput) throws(IndexError) {
         var streams = inputs.map { TermStream(reader: $0.reader) }
         var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = []
+        var terms = 0
         while true {
+            // The inputs are read in file order: what lies behind need not stay resident (a page
+            // still in use is read again from the page cache).
+            terms += 1
+            if terms & 4095 == 0 { for input in inputs { input.reader.dropPostingsPages() } }
             var key = UInt64.max, any = false
             for s in streams.indices {
                 if let info = try streams[s].current(), info.key <= key { key = info.key; any = true }

@@ -232,6 +232,22 @@ public final class SegmentReader: @unchecked Sendable {
         return (signaturesFile, (0..<meta.documents).map { base + SignatureTable.headerSize + $0 * width * 4 })
     }
 
+    /// Drops the pages of the document files (store, meta, document table, signatures) from
+    /// resident memory: a merge reads each input once, and must not keep it all resident.
+    func dropDocumentPages() {
+        storeFile.dropResidentPages()
+        metaFile.dropResidentPages()
+        documentsFile.dropResidentPages()
+        signaturesFile.dropResidentPages()
+    }
+
+    /// The same for the term dictionary, postings and positions.
+    func dropPostingsPages() {
+        termsFile.dropResidentPages()
+        postingsFile.dropResidentPages()
+        positionsFile.dropResidentPages()
+    }
+
     /// Checks every file's full checksum.
     public func verify() throws(IndexError) {
         // (Spelled out: a loop over an array of files with typed throws crashes the 6.3 optimizer.)

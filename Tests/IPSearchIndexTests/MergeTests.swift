@@ -118,4 +118,49 @@ import IPSearchTestSupport
         }
         #expect(!box.indexFiles().contains { $0.hasPrefix("merged.") })
     }
+
+    /// Simulates the indexer's merge loop over segment sizes: each merge takes at most
+    /// `mergeFactor` segments, smallest first; the run ends at half the limit; mostly deleted
+    /// segments are merged even when under the limit.
+    @Test func policyMergesBoundedGroupsSmallestFirstDownToHalfTheLimit() {
+        func segment(_ n: Int, live: Int? = nil) -> SegmentMeta {
+            var m = SegmentMeta(name: "s", documents: n, words: n, terms: 1)
+            m.deleted = n - (live ?? n)
+            return m
+        }
+        func run(_ start: [SegmentMeta], maxSegments: Int) -> (end: [SegmentMeta], merges: [[Int]]) {
+            let policy = MergePolicy(maxSegments: maxSegments)
+            var segments = start
+            let target = policy.target(forCount: segments.count)
+            var merges: [[Int]] = []
+            while true {
+                let chosen = policy.nextMerge(segments, target: target)
+                if chosen.isEmpty { break }
+                let sizes = chosen.map { segments[$0].documents - segments[$0].deleted }
+                merges.append(sizes.sorted())
+                let live = sizes.reduce(0, +)
+                segments = segments.indices.filter { !chosen.contains($0) }.map { segments[$0] }
+                if live > 0 { segments.append(segment(live)) }
+                #expect(merges.count < 1000)
+                if merges.count >= 1000 { break }
+            }
+            return (segments, merges)
+        }
+        // A large full build: 200 flushed segments of 5,000 documents.
+        let big = run((0..<200).map { _ in segment(5_000) }, maxSegments: 24)
+        #expect(big.end.count <= 12)
+        #expect(big.merges.allSatisfy { $0.count >= 2 && $0.count <= MergePolicy.mergeFactor })
+        #expect(big.end.reduce(0) { $0 + $1.documents } == 1_000_000)
+        // Smallest first: no merge takes a segment larger than one it leaves out at that moment
+        // (the first 19 merges take ten flushed segments each).
+        #expect(big.merges.prefix(19).allSatisfy { $0 == [Int](repeating: 5_000, count: 10) })
+        // Under the limit, nothing; one mostly deleted segment is rewritten alone.
+        #expect(run((0..<24).map { _ in segment(100) }, maxSegments: 24).merges.isEmpty)
+        let deleted = run([segment(100), segment(100, live: 10), segment(100)], maxSegments: 24)
+        #expect(deleted.merges == [[10]])
+        // One over the limit: the smallest are merged, ten at most per merge, down to 12.
+        let over = run((1...25).map { segment($0) }, maxSegments: 24)
+        #expect(over.end.count == 12)
+        #expect(over.merges.first == Array(1...10))
+    }
 }
