@@ -37,9 +37,11 @@ public struct Relevance: Sendable, Equatable, Hashable {
 
     public var bm25: BM25 { BM25(k1: k1, b: b) }
 
-    /// Whether every score term grows with what it counts (what upper bounds on scores rely on).
-    public var hasNonNegativeWeights: Bool {
+    /// Whether every score term grows with what it counts and BM25 stays below idf × (k1 + 1)
+    /// (`0 ≤ b ≤ 1`): what upper bounds on scores rely on (`rankWithBounds`).
+    public var allowsScoreBounds: Bool {
         [k1, titleWeight, bodyWeight, boilerplateWeight, proximityWeight, sequenceWeight, titleCoverageWeight].allSatisfy { $0 >= 0 }
+            && b >= 0 && b <= 1
     }
 
     @inline(__always)

@@ -180,7 +180,7 @@ public final class SnapshotSearcher: Sendable {
         // page are counted but not scored (`rankWithBounds`), and single-gram parts leave their
         // positions unread until a candidate is scored.
         let bounded = !options.scoreEveryCandidate && options.sort == .relevance && !options.facets && !options.timeline && !options.explain
-            && k <= SnapshotSearcher.boundedDepth && relevance.hasNonNegativeWeights
+            && k <= SnapshotSearcher.boundedDepth && relevance.allowsScoreBounds
 
         var perSegment: [[PartMatcher.Matches]] = []
         var excludedPerSegment: [Set<Int32>] = []
