@@ -49,9 +49,12 @@ public struct Highlighter: Sendable {
     /// in the body or title win over windows in boilerplate.
     /// `removed` are the spam spans indexing left out (UTF-16 ranges of `text`): matches are found
     /// in the text without them, and windows never show them as text of their own.
+    /// A leading front matter block is never shown: windows start after it, and matches in it (its
+    /// `title:` line) do not count.
     public func snippets(text: String, parts: [QueryPart], zones: ZoneMap = ZoneMap(), removed: [Range<Int>] = []) -> [Snippet] {
-        let (scalars, matches) = locate(text: text, parts: parts, zones: zones, removed: removed)
-        return windows(scalars: scalars, matches: matches, removed: scalarRanges(removed, in: text))
+        let (scalars, matches, bodyStart) = locate(text: text, parts: parts, zones: zones, removed: removed)
+        return windows(scalars: scalars, matches: matches.filter { $0.start >= bodyStart }, removed: scalarRanges(removed, in: text),
+                       from: bodyStart)
     }
 
     /// UTF-16 ranges of `text` as Unicode scalar ranges.
@@ -88,8 +91,10 @@ public struct Highlighter: Sendable {
         return result
     }
 
-    /// The original text's scalars and every match in it, in text order.
-    func locate(text: String, parts: [QueryPart], zones: ZoneMap, removed: [Range<Int>]) -> (scalars: [Unicode.Scalar], matches: [Match]) {
+    /// The original text's scalars, every match in it in text order, and the scalar offset where the
+    /// text after a front matter block starts (0 without one).
+    func locate(text: String, parts: [QueryPart], zones: ZoneMap, removed: [Range<Int>])
+        -> (scalars: [Unicode.Scalar], matches: [Match], bodyStart: Int) {
         // One decoding pass: the scalars, the UTF-16 units the normalizer reads, and for every unit
         // the scalar it belongs to.
         var scalars: [Unicode.Scalar] = [], source: [UInt16] = [], scalarAt: [Int32] = []
@@ -123,7 +128,7 @@ public struct Highlighter: Sendable {
             }
         }
         matches.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-        return (scalars, matches)
+        return (scalars, matches, Zones.frontMatterEnd(source).map { Int(scalarAt[$0]) } ?? 0)
     }
 
     /// Normalized ranges where `part` occurs (its runs and marks at their relative offsets).
@@ -166,11 +171,13 @@ public struct Highlighter: Sendable {
         return true
     }
 
-    func windows(scalars: [Unicode.Scalar], matches: [Match], removed: [Range<Int>] = []) -> [Snippet] {
+    /// Windows of `scalars` from `from` on.
+    func windows(scalars: [Unicode.Scalar], matches: [Match], removed: [Range<Int>] = [], from: Int = 0) -> [Snippet] {
         let n = scalars.count
         let length = max(10, options.length)
+        let from = min(max(0, from), n)
         if matches.isEmpty {
-            return n == 0 ? [] : [render(scalars, 0, min(n, length), [], removed)]
+            return n == from ? [] : [render(scalars, from, min(n, from + length), [], removed)]
         }
         // One candidate window per match, starting a little before it.
         struct Candidate { var start: Int; var end: Int; var inBody: Int; var parts: Int; var hits: Int }
@@ -178,9 +185,9 @@ public struct Highlighter: Sendable {
         var seenStarts = Set<Int>()
         for m in matches {
             let lead = max(0, min(length / 4, length - (m.end - m.start)))
-            var start = max(0, m.start - lead)
+            var start = max(from, m.start - lead)
             let end = min(n, start + length)
-            start = max(0, min(start, end - length))
+            start = max(from, min(start, end - length))
             if !seenStarts.insert(start).inserted { continue }
             var parts = Set<Int>(), hits = 0
             for x in matches where x.start >= start && x.end <= end {

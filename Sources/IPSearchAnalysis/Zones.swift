@@ -320,6 +320,16 @@ public enum Zones {
 
     // MARK: Front matter
 
+    /// Where the text after a leading front matter block starts (UTF-16 offset after its closing
+    /// `---` line), or nil without one: what snippets never show (the title, date and source it
+    /// names are shown as fields).
+    public static func frontMatterEnd(_ text: [UInt16]) -> Int? {
+        guard text.count >= 3, text[0] == 0x2D, text[1] == 0x2D, text[2] == 0x2D else { return nil }
+        let lines = Line.split(text)
+        guard let fm = frontMatter(text, lines), fm.endLine > 0 else { return nil }
+        return lines[fm.endLine - 1].range.upperBound
+    }
+
     static func frontMatter(_ text: [UInt16], _ lines: [Line]) -> (endLine: Int, titleValue: Range<Int>?)? {
         guard let firstLine = lines.first, lines.count >= 2 else { return nil }
         func isRule(_ l: Line) -> Bool {

@@ -33,6 +33,28 @@ import IPSearchAnalysis
         #expect(snippets[0].highlights.count == 2)
     }
 
+    /// The archive's releases start with front matter whose `title:` repeats the headline: a
+    /// snippet shows the headline in the text, never `--- title: … date: … source: … ---`.
+    @Test func frontMatterIsNeverShown() throws {
+        let text = "---\ntitle: 在知識產權保護方面,一是持續加強知識產權法治保障。\ndate: 2016-10-01\nsource: 杭州网\n---\n"
+            + "当前位置：首页 » 要闻\n在知識產權保護方面,一是持續加強知識產權法治保障。居闲始自遣，临感忽难收。\n"
+        for count in [1, 2] {
+            let snippets = Highlighter(options: SnippetOptions(length: 40, count: count))
+                .snippets(text: text, parts: try parts("知识产权"))
+            #expect(!snippets.isEmpty)
+            for s in snippets {
+                #expect(!s.text.contains("title:") && !s.text.contains("---") && !s.text.contains("source:"), "\(s.text)")
+                #expect(!s.highlights.isEmpty)
+            }
+        }
+        // Without a match, the text after the front matter.
+        let none = Highlighter(options: SnippetOptions(length: 10, count: 1)).snippets(text: text, parts: try parts("商标"))
+        #expect(none.first?.text.hasPrefix("…当前位置") == true, "\(none)")
+        // A line of dashes later in a text is not front matter.
+        let plain = "专利\n---\n专利"
+        #expect(Highlighter().snippets(text: plain, parts: try parts("专利")).first?.highlights.count == 2)
+    }
+
     @Test func supplementaryCharactersAreCountedAsOneScalar() throws {
         let text = "𠀀𠀁专利"
         let snippets = Highlighter().snippets(text: text, parts: try parts("专利"))
