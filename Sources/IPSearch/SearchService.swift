@@ -1,3 +1,4 @@
+import Dispatch
 import IPSearchAnalysis
 import IPSearchIndex
 #if canImport(Glibc)
@@ -35,15 +36,21 @@ public final class SearchService: @unchecked Sendable {
     private var analyzers: [Analyzer] = []
 
     private let cache: ResultCache?
+    /// Whether a newly opened snapshot builds its id map and group lists at once, on a background
+    /// thread (the server: no request pays for them), rather than on first use (the command line).
+    private let preparesSnapshots: Bool
 
     /// `resultCacheSize`: how many recent results to keep (0: none). The server keeps some, so a
     /// popular query is answered without searching again; entries are per generation, so a new
     /// commit never serves stale results.
     /// `corpusDirectory`: where `synonyms.txt` is looked for (nil: built-in synonyms only).
-    public init(indexDirectory: String, corpusDirectory: String? = nil, resultCacheSize: Int = 0) {
+    /// `preparesSnapshots`: see the property (the server sets it).
+    public init(indexDirectory: String, corpusDirectory: String? = nil, resultCacheSize: Int = 0,
+                preparesSnapshots: Bool = false) {
         self.indexDirectory = indexDirectory
         synonymsFile = corpusDirectory.map { SynonymsFile(path: $0 + "/" + Synonyms.fileName) }
         cache = resultCacheSize > 0 ? ResultCache(capacity: resultCacheSize) : nil
+        self.preparesSnapshots = preparesSnapshots
     }
 
     /// The searcher of the newest committed generation.
@@ -52,11 +59,16 @@ public final class SearchService: @unchecked Sendable {
         if let s = lock.withLock({ stamp != nil && stamp == manifestStamp ? searcher : nil }) { return s }
         let reader = try IndexReader(directory: indexDirectory)
         let fresh = SnapshotSearcher(reader: reader)
-        lock.withLock {
+        let installed = lock.withLock { () -> Bool in
             // Keep the newer one if another thread reloaded concurrently.
-            if let existing = searcher, existing.reader.generation > reader.generation { return }
+            if let existing = searcher, existing.reader.generation > reader.generation { return false }
             searcher = fresh
             manifestStamp = stamp
+            return true
+        }
+        if installed && preparesSnapshots {
+            // A request that needs them meanwhile waits on the reader's lock instead of building twice.
+            DispatchQueue.global(qos: .utility).async { reader.prepareLookups() }
         }
         return lock.withLock { searcher! }
     }

@@ -105,6 +105,15 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
+    /// Builds the id map and the group lists now (`SearchService` does it off the request path).
+    public func prepareLookups() {
+        _ = try? locate(id: "")
+        _ = groupMembers
+    }
+
+    /// Whether both are built.
+    public var lookupsPrepared: Bool { idLock.withLock { idMap != nil && _groupMembers != nil } }
+
     private let idLock = Lock()
     private var idMap: [String: (segment: Int, doc: Int)]?
 

@@ -15,7 +15,7 @@ public func buildApplication(
     output: ServerOutput = .standard
 ) -> some ApplicationProtocol {
     let service = service ?? SearchService(indexDirectory: configuration.indexDirectory, corpusDirectory: configuration.corpusDirectory,
-                                resultCacheSize: configuration.resultCacheSize)
+                                resultCacheSize: configuration.resultCacheSize, preparesSnapshots: true)
     let requestLogger = Logger(label: "ipsearch.serve") { _ in
         LineLogHandler(sink: output.log, level: configuration.quiet ? .warning : .info)
     }

@@ -17,7 +17,7 @@ public func runServer(_ configuration: ServerConfiguration) async throws {
     let standard = ServerOutput.standard
     let bound = Flag()
     let service = SearchService(indexDirectory: configuration.indexDirectory, corpusDirectory: configuration.corpusDirectory,
-                                resultCacheSize: configuration.resultCacheSize)
+                                resultCacheSize: configuration.resultCacheSize, preparesSnapshots: true)
     // What the server will serve is said only once the socket is bound: a port in use is reported
     // alone, not after a line claiming to serve.
     var state: [String] = []

@@ -61,6 +61,27 @@ import Testing
         }
     }
 
+    /// The server's service builds each new snapshot's id map and group lists on a background
+    /// thread; the command line's builds them only when asked.
+    @Test func serverSnapshotsPrepareTheirLookupsOffTheRequestPath() throws {
+        let fixture = try Fixture.pressReleases()
+        let server = SearchService(indexDirectory: fixture.index.path, preparesSnapshots: true)
+        let first = try server.current().reader
+        #expect(waitUntil { first.lookupsPrepared })
+        // A commit: the next snapshot is prepared too.
+        try writeText("新闻稿：犀鸟琉璃盏。\n", to: fixture.corpus.path + "/new.txt")
+        #expect(try Indexer.run(IndexOptions(corpus: fixture.corpus.path, index: fixture.index.path)).committed)
+        let second = try server.current().reader
+        #expect(second.generation == first.generation + 1)
+        #expect(waitUntil { second.lookupsPrepared })
+        #expect(try second.locate(id: "new.txt") != nil)
+
+        let command = SearchService(indexDirectory: fixture.index.path)
+        let reader = try command.current().reader
+        _ = try command.search("知识产权")
+        #expect(!reader.lookupsPrepared)
+    }
+
     /// Many threads call `current()` and search while an indexer commits over and over: every
     /// answer comes whole from one committed generation (its document count and its hits are that
     /// generation's), and no thread ever sees the generation go backwards.
