@@ -21,11 +21,7 @@ enum SegmentMerger {
 
     /// Writes segment `name` holding the live documents of `inputs`; nil when none is live.
     static func merge(_ inputs: [Input], directory: String, name: String) throws(IndexError) -> SegmentMeta? {
-        for input in inputs {
-            try input.reader.verify()
-            input.reader.dropDocumentPages()
-            input.reader.dropPostingsPages()
-        }
+        for input in inputs { try input.reader.verify(dropping: true) }
         // New numbers: input by input, live documents in order (−1: deleted).
         var maps: [[Int32]] = []
         var next: Int32 = 0
@@ -62,14 +58,25 @@ enum SegmentMerger {
         for (i, input) in inputs.enumerated() {
             let reader = input.reader
             let columns = reader.columns
-            let signatures = try reader.signatures()
-            for doc in 0..<reader.documentCount where maps[i][doc] >= 0 {
-                let parts = try reader.copyParts(doc)
-                let date = columns.dates[doc]
-                try writer.add(PreparedDocument(
-                    copying: parts.record, id: parts.meta.id, text: parts.text, metaRecord: parts.metaRecord,
-                    date: date == DayNumber.none ? nil : date, source: parts.meta.source,
-                    titleLength: Int(columns.titleLengths[doc]), zones: columns.zones(doc), signature: signatures[doc]))
+            // Signature rows in place (`K` values each, none when the table is unsigned).
+            let (table, rows) = try reader.signatureRows()
+            try withExtendedLifetime(table) { () throws(IndexError) in
+                for doc in 0..<reader.documentCount where maps[i][doc] >= 0 {
+                    let parts = try reader.copyParts(doc)
+                    let date = columns.dates[doc]
+                    var signature: [UInt32] = []
+                    if let row = rows[doc], NearDuplicates.isSigned(row) {
+                        signature = (0..<NearDuplicates.hashCount).map {
+                            UInt32(littleEndian: row.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))
+                        }
+                    }
+                    try writer.add(PreparedDocument(
+                        copying: parts.record, id: parts.meta.id, text: parts.text, metaRecord: parts.metaRecord,
+                        date: date == DayNumber.none ? nil : date, source: parts.meta.source,
+                        titleLength: Int(columns.titleLengths[doc]), zones: columns.zones(doc), signature: signature))
+                    // What is behind need not stay resident.
+                    if doc & 4095 == 4095 { reader.dropDocumentPages() }
+                }
             }
             reader.dropDocumentPages()
         }

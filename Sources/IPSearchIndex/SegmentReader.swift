@@ -207,7 +207,8 @@ public final class SegmentReader: @unchecked Sendable {
         return id
     }
 
-    /// Every document's near-duplicate signature (a merge copies them).
+    /// Every document's near-duplicate signature, decoded whole (rows of zeros for documents
+    /// without one); the indexer reads rows in place instead (`signatureRows`).
     func signatures() throws(IndexError) -> [[UInt32]] {
         guard let s = SignatureTable.decode(
             UnsafeRawBufferPointer(rebasing: signaturesFile.bytes[signaturesFile.bodyRange]), documents: meta.documents) else {
@@ -221,7 +222,7 @@ public final class SegmentReader: @unchecked Sendable {
     /// `NearDuplicates.hashCount` (a segment of documents too short to sign has width 0). The rows
     /// stay valid while the returned file is alive.
     func signatureRows() throws(IndexError) -> (file: MappedFile, rows: [UnsafeRawPointer?]) {
-        try signaturesFile.verifyChecksum()
+        try signaturesFile.verifyChecksum(dropping: true)
         let body = UnsafeRawBufferPointer(rebasing: signaturesFile.bytes[signaturesFile.bodyRange])
         guard let width = SignatureTable.width(body, documents: meta.documents) else {
             throw IndexError.corrupt(path: signaturesFile.path, reason: "signatures do not match the segment")
@@ -248,16 +249,17 @@ public final class SegmentReader: @unchecked Sendable {
         positionsFile.dropResidentPages()
     }
 
-    /// Checks every file's full checksum.
-    public func verify() throws(IndexError) {
+    /// Checks every file's full checksum; with `dropping`, without leaving the files resident (a
+    /// merge checks its inputs first).
+    public func verify(dropping: Bool = false) throws(IndexError) {
         // (Spelled out: a loop over an array of files with typed throws crashes the 6.3 optimizer.)
-        try termsFile.verifyChecksum()
-        try postingsFile.verifyChecksum()
-        try positionsFile.verifyChecksum()
-        try documentsFile.verifyChecksum()
-        try storeFile.verifyChecksum()
-        try metaFile.verifyChecksum()
-        try signaturesFile.verifyChecksum()
+        try termsFile.verifyChecksum(dropping: dropping)
+        try postingsFile.verifyChecksum(dropping: dropping)
+        try positionsFile.verifyChecksum(dropping: dropping)
+        try documentsFile.verifyChecksum(dropping: dropping)
+        try storeFile.verifyChecksum(dropping: dropping)
+        try metaFile.verifyChecksum(dropping: dropping)
+        try signaturesFile.verifyChecksum(dropping: dropping)
     }
 
     /// Bytes of the segment's files.
