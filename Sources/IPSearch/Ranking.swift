@@ -334,13 +334,7 @@ extension SnapshotSearcher {
             } else if best.count == k, !(try order.precedes(c, best[k - 1], ids: &ids)) {
                 return
             }
-            var lo = 0, hi = best.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if try order.precedes(c, best[mid], ids: &ids) { hi = mid } else { lo = mid + 1 }
-            }
-            best.insert(c, at: lo)
-            if best.count > k { best.removeLast() }
+            try order.insert(c, into: &best, keeping: k, ids: &ids)
         }
     }
 }

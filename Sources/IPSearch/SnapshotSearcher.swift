@@ -469,6 +469,17 @@ public final class SnapshotSearcher: Sendable {
             if a.score != b.score { return a.score > b.score }
             return try ids.id(a) < ids.id(b)
         }
+
+        /// Inserts `c` into `best` (in this order) at its place, then keeps the first `k`.
+        func insert(_ c: Candidate, into best: inout [Candidate], keeping k: Int, ids: inout IDCache) throws(IndexError) {
+            var lo = 0, hi = best.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if try precedes(c, best[mid], ids: &ids) { hi = mid } else { lo = mid + 1 }
+            }
+            best.insert(c, at: lo)
+            if best.count > k { best.removeLast() }
+        }
     }
 
     /// The first `k` candidates in `order`.
@@ -484,13 +495,7 @@ public final class SnapshotSearcher: Sendable {
         best.reserveCapacity(k + 1)
         for c in candidates {
             if best.count == k, !(try order.precedes(c, best[k - 1], ids: &ids)) { continue }
-            var lo = 0, hi = best.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if try order.precedes(c, best[mid], ids: &ids) { hi = mid } else { lo = mid + 1 }
-            }
-            best.insert(c, at: lo)
-            if best.count > k { best.removeLast() }
+            try order.insert(c, into: &best, keeping: k, ids: &ids)
         }
         return best
     }
