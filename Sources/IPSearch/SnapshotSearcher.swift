@@ -241,14 +241,7 @@ public final class SnapshotSearcher: Sendable {
                 _ = score(plan, segment: segment, doc: c.doc, matches: perSegment[Int(c.segment)], slots: slotsHere,
                           explain: true, explanation: &explanation)
             }
-            var copies: [DocumentCopy] = []
-            if options.collapse, c.group != GroupTable.alone, let members = reader.groupMembers[c.group] {
-                for m in members where !(m.segment == Int(c.segment) && m.doc == Int(c.doc)) {
-                    let other = try reader.segments[m.segment].meta(m.doc)
-                    copies.append(DocumentCopy(id: other.id, title: other.title, date: other.date, source: other.source))
-                }
-                copies.sort { ($0.date ?? "", $0.id) < ($1.date ?? "", $1.id) }
-            }
+            let copies = options.collapse ? try copies(segment: Int(c.segment), doc: Int(c.doc)) : []
             hits.append(SearchHit(id: meta.id, title: meta.title, date: meta.date, source: meta.source, url: meta.url,
                                   score: c.score, snippets: snippets, copies: copies, explanation: explanation))
         }
@@ -266,18 +259,23 @@ public final class SnapshotSearcher: Sendable {
         guard let (s, doc) = try reader.locate(id: id) else { return nil }
         let segment = reader.segments[s]
         let stored = try segment.storedDocument(doc)
-        var copies: [DocumentCopy] = []
-        if let g = reader.group(segment: s, doc: doc), let members = reader.groupMembers[g] {
-            for m in members where !(m.segment == s && m.doc == doc) {
-                let other = try reader.segments[m.segment].meta(m.doc)
-                copies.append(DocumentCopy(id: other.id, title: other.title, date: other.date, source: other.source))
-            }
-            copies.sort { ($0.date ?? "", $0.id) < ($1.date ?? "", $1.id) }
-        }
+        let copies = try copies(segment: s, doc: doc)
         let highlights = query.map {
             Highlighter().highlights(text: stored.text, parts: $0.positiveParts, removed: stored.meta.spamSpans)
         }
         return DocumentView(document: stored, copies: copies, highlights: highlights)
+    }
+
+    /// The other documents of `doc`'s near-duplicate group, oldest first (then by id).
+    func copies(segment s: Int, doc: Int) throws(IndexError) -> [DocumentCopy] {
+        guard let g = reader.group(segment: s, doc: doc), let members = reader.groupMembers[g] else { return [] }
+        var copies: [DocumentCopy] = []
+        for m in members where !(m.segment == s && m.doc == doc) {
+            let other = try reader.segments[m.segment].meta(m.doc)
+            copies.append(DocumentCopy(id: other.id, title: other.title, date: other.date, source: other.source))
+        }
+        copies.sort { ($0.date ?? "", $0.id) < ($1.date ?? "", $1.id) }
+        return copies
     }
 
     // MARK: Scoring
