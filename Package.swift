@@ -57,7 +57,10 @@ let package = Package(
                 "IPSearch", "IPSearchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            // The release binary carries the Swift runtime and FoundationEssentials statically, so a
+            // process starts without resolving them from shared libraries (README, "Cold start").
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-l_FoundationCShims"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "ipsearch-bench",

@@ -61,25 +61,40 @@ public struct Synonyms: Sendable, Hashable {
     /// These rules, then `other`'s (duplicates dropped).
     public func merging(_ other: Synonyms) -> Synonyms {
         var merged = self
+        var normalizer = MemoizedNormalizer()
         for (term, list) in other.alternatives {
-            for t in list { merged.add(term, t) }
+            for t in list { merged.add(term, t, &normalizer) }
         }
         return merged
     }
 
-    private mutating func add(_ key: String, _ alternative: String) {
-        guard Synonyms.normalize(alternative) != key else { return }
+    private mutating func add(_ key: String, _ alternative: String, _ normalizer: inout MemoizedNormalizer) {
+        let normalized = normalizer.normalize(alternative)
+        guard normalized != key else { return }
         var list = alternatives[key] ?? []
-        if !list.contains(where: { Synonyms.normalize($0) == Synonyms.normalize(alternative) }) {
+        if !list.contains(where: { normalizer.normalize($0) == normalized }) {
             list.append(alternative)
         }
         alternatives[key] = list
+    }
+
+    /// `normalize`, each distinct term once: rules name the same terms many times, and every
+    /// process parses the built-in rules before its first query.
+    private struct MemoizedNormalizer {
+        private var known: [String: String] = [:]
+        mutating func normalize(_ term: String) -> String {
+            if let n = known[term] { return n }
+            let n = Synonyms.normalize(term)
+            known[term] = n
+            return n
+        }
     }
 
     /// Parses rules; every bad line is reported as `source:line: reason` and skipped.
     public static func parse(_ text: String, source: String = "synonyms.txt") -> (Synonyms, problems: [String]) {
         var synonyms = Synonyms()
         var problems: [String] = []
+        var normalizer = MemoizedNormalizer()
         var number = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
@@ -94,13 +109,13 @@ public struct Synonyms: Sendable, Hashable {
             if arrows.count == 2 {
                 let from = terms(arrows[0]), to = terms(arrows[1])
                 if from.isEmpty || to.isEmpty { problem("=> needs terms on both sides"); continue }
-                if let bad = (from + to).first(where: { normalize($0).isEmpty }) { problem("\"\(bad)\" has nothing searchable"); continue }
-                for f in from { for t in to { synonyms.add(normalize(f), t) } }
+                if let bad = (from + to).first(where: { normalizer.normalize($0).isEmpty }) { problem("\"\(bad)\" has nothing searchable"); continue }
+                for f in from { for t in to { synonyms.add(normalizer.normalize(f), t, &normalizer) } }
             } else {
                 let group = terms(trimmed)
                 if group.count < 2 { problem("a rule needs at least two terms separated by commas (or a => b)"); continue }
-                if let bad = group.first(where: { normalize($0).isEmpty }) { problem("\"\(bad)\" has nothing searchable"); continue }
-                for a in group { for b in group { synonyms.add(normalize(a), b) } }
+                if let bad = group.first(where: { normalizer.normalize($0).isEmpty }) { problem("\"\(bad)\" has nothing searchable"); continue }
+                for a in group { for b in group { synonyms.add(normalizer.normalize(a), b, &normalizer) } }
             }
         }
         return (synonyms, problems)
