@@ -325,10 +325,19 @@ public enum Zones {
     /// names are shown as fields).
     public static func frontMatterEnd(_ text: [UInt16]) -> Int? {
         guard text.count >= 3, text[0] == 0x2D, text[1] == 0x2D, text[2] == 0x2D else { return nil }
-        let lines = Line.split(text)
+        // `frontMatter` reads at most its first `frontMatterLines` lines: split no further.
+        var cut = 0, breaks = 0
+        while cut < text.count && breaks <= frontMatterLines {
+            if text[cut] == 0x0A { breaks += 1 }
+            cut += 1
+        }
+        let lines = Line.split(cut == text.count ? text : Array(text[..<cut]))
         guard let fm = frontMatter(text, lines), fm.endLine > 0 else { return nil }
         return lines[fm.endLine - 1].range.upperBound
     }
+
+    /// A front matter block closes within this many lines, or is not one.
+    static let frontMatterLines = 80
 
     static func frontMatter(_ text: [UInt16], _ lines: [Line]) -> (endLine: Int, titleValue: Range<Int>?)? {
         guard let firstLine = lines.first, lines.count >= 2 else { return nil }
@@ -338,7 +347,7 @@ public enum Zones {
         }
         guard isRule(firstLine) else { return nil }
         var titleValue: Range<Int>?
-        for k in 1..<min(lines.count, 80) {
+        for k in 1..<min(lines.count, frontMatterLines) {
             let l = lines[k]
             if isRule(l) { return (k + 1, titleValue) }
             let s = l.content
