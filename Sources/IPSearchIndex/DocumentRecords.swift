@@ -458,14 +458,27 @@ struct SignatureTable {
     }
 
     static func encode(_ signatures: [[UInt32]], width: Int) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = header(documents: signatures.count, width: width)
         out.reserveCapacity(8 + signatures.count * width * 4)
-        out.appendLE(UInt32(signatures.count))
-        out.appendLE(UInt32(width))
-        for s in signatures {
-            for i in 0..<width { out.appendLE(i < s.count ? s[i] : 0) }
-        }
+        for s in signatures { appendRow(s[...], width: width, to: &out) }
         return out
+    }
+
+    /// `documents u32 | K u32`: a table is its header, then `documents` rows (`appendRow`).
+    static func header(documents: Int, width: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.appendLE(UInt32(documents))
+        out.appendLE(UInt32(width))
+        return out
+    }
+
+    /// One document's row: its values, zeros after them up to `width` (a row of zeros: unsigned).
+    static func appendRow(_ values: ArraySlice<UInt32>, width: Int, to out: inout [UInt8]) {
+        var i = values.startIndex
+        for _ in 0..<width {
+            out.appendLE(i < values.endIndex ? values[i] : 0)
+            i += 1
+        }
     }
 
     /// The signatures of all documents; nil when the body does not match `documents`.

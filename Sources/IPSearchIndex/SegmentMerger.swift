@@ -34,7 +34,18 @@ enum SegmentMerger {
             maps.append(map)
         }
         guard next > 0 else { return nil }
-        let writer = try SegmentWriter(directory: directory, name: name)
+        // K of the merged table, as a build of the live documents would have it: `hashCount` when
+        // one of them is signed, else 0. Known up front, `.sig` is written as documents are copied.
+        var width = 0
+        for (i, input) in inputs.enumerated() where width == 0 {
+            let (table, rows) = try input.reader.signatureRows()
+            withExtendedLifetime(table) {
+                for doc in 0..<input.reader.documentCount where maps[i][doc] >= 0 {
+                    if let row = rows[doc], NearDuplicates.isSigned(row) { width = NearDuplicates.hashCount; break }
+                }
+            }
+        }
+        let writer = try SegmentWriter(directory: directory, name: name, signatures: (Int(next), width))
         do {
             // Two independent halves on two threads: documents (records, columns, signatures and
             // stored text, deflated again) and postings.

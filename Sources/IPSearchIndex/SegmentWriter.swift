@@ -141,11 +141,17 @@ final class SegmentWriter {
     private var slotTail: [UInt32] = []
     private var slotDocFreq: [UInt32] = []
     private var pool: [UInt32] = []
-    private var documentTable: [UInt8] = []
     private let store: FileWriter
     private let metaFile: FileWriter
+    /// The document table, a fixed-size record per document, written as documents arrive.
+    private let documentsFile: FileWriter
+    private var recordBytes: [UInt8] = []
     private let columns = DocumentColumns.Builder()
-    private var signatures: [[UInt32]] = []
+    /// Signature rows, `hashCount` values each (zeros: unsigned), until `finish` writes `.sig`;
+    /// or, for a merge that knows the segment's size and K up front, written as documents arrive.
+    private var signatureValues: [UInt32] = []
+    private let streamedSignatures: (file: FileWriter, documents: Int, width: Int)?
+    private var rowBytes: [UInt8] = []
     /// Stored texts are deflated without a dictionary until the first 32 KB of them make one
     /// (`StoreDictionary`), then with it; the dictionary is saved in `.cols`.
     private var deflater = Deflater()
@@ -160,11 +166,26 @@ final class SegmentWriter {
     /// `flushBytes`: the postings memory at which the indexer will finish this writer. The entry
     /// pool is reserved for it up front (address space only: pages are touched as entries arrive),
     /// so it never grows by doubling, which would hold the old and the new buffer at once.
-    init(directory: String, name: String, flushBytes: Int = 1 << 22) throws(IndexError) {
+    ///
+    /// `signatures`: the segment's document count and signature width K when known up front (a
+    /// merge): `.sig` is then written as documents are added, so a large merge holds no table.
+    init(directory: String, name: String, flushBytes: Int = 1 << 22,
+         signatures: (documents: Int, width: Int)? = nil) throws(IndexError) {
         self.directory = directory
         self.name = name
-        store = try FileWriter(path: directory + "/" + SegmentComponent.store.fileName(segment: name), component: .store)
-        metaFile = try FileWriter(path: directory + "/" + SegmentComponent.meta.fileName(segment: name), component: .meta)
+        func file(_ c: SegmentComponent) throws(IndexError) -> FileWriter {
+            try FileWriter(path: directory + "/" + c.fileName(segment: name), component: c)
+        }
+        store = try file(.store)
+        metaFile = try file(.meta)
+        documentsFile = try file(.documents)
+        if let signatures {
+            let sig = try file(.signatures)
+            try sig.append(SignatureTable.header(documents: signatures.documents, width: signatures.width))
+            streamedSignatures = (sig, signatures.documents, signatures.width)
+        } else {
+            streamedSignatures = nil
+        }
         pool.reserveCapacity(max(1 << 20, flushBytes / 4 + (1 << 18)))
     }
 
@@ -206,8 +227,19 @@ final class SegmentWriter {
         try metaFile.append(doc.metaRecord)
         columns.add(date: doc.date, sourceKey: doc.sourceKey, sourceDisplay: doc.sourceDisplay,
                     titleLength: doc.titleLength, zones: doc.zones)
-        signatures.append(doc.signature)
-        signatureWidth = max(signatureWidth, doc.signature.count)
+        if let streamed = streamedSignatures {
+            guard doc.signature.count <= streamed.width, documentCount < streamed.documents else {
+                throw IndexError.io(path: streamed.file.path, operation: "add \(doc.id) (not the signature table announced)", errno: EINVAL)
+            }
+            rowBytes.removeAll(keepingCapacity: true)
+            SignatureTable.appendRow(doc.signature[...], width: streamed.width, to: &rowBytes)
+            try streamed.file.append(rowBytes)
+        } else {
+            signatureWidth = max(signatureWidth, doc.signature.count)
+            let start = signatureValues.count
+            signatureValues.append(contentsOf: doc.signature.prefix(NearDuplicates.hashCount))
+            signatureValues.append(contentsOf: repeatElement(0, count: start + NearDuplicates.hashCount - signatureValues.count))
+        }
 
         if (slotKeys.count + doc.keys.count) * 2 > table.count {
             while (slotKeys.count + doc.keys.count) * 2 > table.count { grow() }
@@ -258,7 +290,9 @@ final class SegmentWriter {
             storeOffset: Int(storeOffset), storeLength: storedRecord.count, storeCRC: storeCRC,
             contentHash: doc.contentHash, fileSize: doc.fileSize, mtimeNanoseconds: doc.mtimeNanoseconds,
             wordCount: Int(doc.wordCount), metaOffset: metaOffset, metaLength: doc.metaRecord.count, metaCRC: metaCRC)
-        record.append(to: &documentTable)
+        recordBytes.removeAll(keepingCapacity: true)
+        record.append(to: &recordBytes)
+        try documentsFile.append(recordBytes)
         documentCount += 1
         totalWords += Int(doc.wordCount)
     }
@@ -280,8 +314,23 @@ final class SegmentWriter {
         columns.columns.storeDictionary = storeDictionary
         try cols.append(columns.columns.encoded())
         try cols.finish()
-        let sig = try FileWriter(path: path(.signatures), component: .signatures)
-        try sig.append(SignatureTable.encode(signatures, width: signatureWidth))
+        let sig: FileWriter
+        if let streamed = streamedSignatures {
+            guard documentCount == streamed.documents else {
+                throw IndexError.io(path: streamed.file.path, operation: "finish (\(documentCount) of \(streamed.documents) documents added)", errno: EINVAL)
+            }
+            sig = streamed.file
+        } else {
+            sig = try FileWriter(path: path(.signatures), component: .signatures)
+            let width = min(signatureWidth, NearDuplicates.hashCount)
+            var table = SignatureTable.header(documents: documentCount, width: width)
+            table.reserveCapacity(8 + documentCount * width * 4)
+            for d in 0..<documentCount {
+                let row = d * NearDuplicates.hashCount
+                SignatureTable.appendRow(signatureValues[row..<(row + width)], width: width, to: &table)
+            }
+            try sig.append(table)
+        }
         try sig.finish()
         let out: PostingsOutput
         if let writtenPostings {
@@ -291,8 +340,7 @@ final class SegmentWriter {
             try writePooledPostings(to: out)
         }
         try out.finish()
-        let docs = try FileWriter(path: path(.documents), component: .documents)
-        try docs.append(documentTable)
+        let docs = documentsFile
         try docs.finish()
         let sizes = [store.offset, out.postings.file.offset, out.positions.file.offset, out.terms.file.offset, docs.offset,
                      metaFile.offset, cols.offset, sig.offset].reduce(0, +) + 8 * FileFormat.footerSize
