@@ -14,61 +14,103 @@
 public enum BlockPostings {
     static let skipEntrySize = 12
 
-    /// Encodes one term's list: `docs` ascending, `freqs[i]` positions of `docs[i]` in `positions`.
-    static func encode(docs: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>,
-                       positions: UnsafeBufferPointer<UInt32>, post: inout [UInt8], pos: inout [UInt8]) {
-        let n = docs.count
-        let full = n / BitPacking.blockSize
-        let skipStart = post.count
-        post.append(contentsOf: repeatElement(0, count: full * skipEntrySize))
-        var p = 0
-        var previous: UInt32 = 0
-        var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
-        let listStart = post.count - full * skipEntrySize
-        let posStart = pos.count
-        func positionsOf(_ i: Int) {
+    /// Encodes one term's list a document at a time, so a list of any length takes bounded memory:
+    /// positions go to `.pos` as documents arrive (a megabyte at a time), documents and frequencies
+    /// are packed 128 at a time, and `finish` returns the skip table, the full blocks and the tail.
+    struct ListEncoder {
+        let positionsOut: PageChecksums.Writer
+        /// Bytes of this list's positions so far.
+        private(set) var positionsLength = 0
+        private(set) var documentCount = 0
+        private var positions: [UInt8] = []
+        private var blocks: [UInt8] = []
+        /// Per full block: its last document, the end of its bytes in `blocks`, the end of its positions.
+        private var skips: [(last: UInt32, end: Int, positionsEnd: Int)] = []
+        private var docs = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        private var freqs = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        private var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        private var buffered = 0
+        /// The last document of the last full block (deltas start from it).
+        private var previous: UInt32 = 0
+
+        init(positions: PageChecksums.Writer) {
+            positionsOut = positions
+        }
+
+        /// Starts a new list (buffers keep their capacity).
+        mutating func reset() {
+            positions.removeAll(keepingCapacity: true)
+            positionsLength = 0
+            documentCount = 0
+            blocks.removeAll(keepingCapacity: true)
+            skips.removeAll(keepingCapacity: true)
+            buffered = 0
+            previous = 0
+        }
+
+        /// Adds the next document (above the previous one) with its positions, ascending (tf ≥ 1).
+        mutating func add(doc: UInt32, positions offsets: UnsafeBufferPointer<UInt32>) throws(IndexError) {
+            let before = positions.count
             var last: UInt32 = 0
-            for _ in 0..<Int(freqs[i]) {
-                VarInt.append(positions[p] &- last, to: &pos)
-                last = positions[p]
-                p += 1
+            for p in offsets {
+                VarInt.append(p &- last, to: &positions)
+                last = p
             }
+            positionsLength += positions.count - before
+            docs[buffered] = doc
+            freqs[buffered] = UInt32(truncatingIfNeeded: offsets.count)
+            buffered += 1
+            documentCount += 1
+            if buffered == BitPacking.blockSize { packBlock() }
+            if positions.count >= 1 << 20 { try flushPositions() }
         }
-        scratch.withUnsafeMutableBufferPointer { scratch in
-            for b in 0..<full {
-                let from = b * BitPacking.blockSize
-                for k in 0..<BitPacking.blockSize {
-                    scratch[k] = docs[from + k] &- previous
-                    previous = docs[from + k]
+
+        private mutating func flushPositions() throws(IndexError) {
+            guard !positions.isEmpty else { return }
+            try positionsOut.append(positions)
+            positions.removeAll(keepingCapacity: true)
+        }
+
+        private mutating func packBlock() {
+            for k in 0..<BitPacking.blockSize {
+                scratch[k] = docs[k] &- previous
+                previous = docs[k]
+            }
+            let docBits = scratch.withUnsafeBufferPointer { BitPacking.width($0) }
+            blocks.append(UInt8(docBits))
+            let freqBitsAt = blocks.count
+            blocks.append(0)
+            scratch.withUnsafeBufferPointer { BitPacking.pack($0, width: docBits, to: &blocks) }
+            for k in 0..<BitPacking.blockSize { scratch[k] = freqs[k] &- 1 }
+            let freqBits = scratch.withUnsafeBufferPointer { BitPacking.width($0) }
+            blocks[freqBitsAt] = UInt8(freqBits)
+            scratch.withUnsafeBufferPointer { BitPacking.pack($0, width: freqBits, to: &blocks) }
+            skips.append((previous, blocks.count, positionsLength))
+            buffered = 0
+        }
+
+        /// Writes the rest of the positions and appends the list's `.post` bytes (skip table, full
+        /// blocks, tail) to `post`.
+        mutating func finish(into post: inout [UInt8]) throws(IndexError) {
+            try flushPositions()
+            let skipBytes = skips.count * BlockPostings.skipEntrySize
+            for e in skips {
+                post.appendLE(e.last)
+                post.appendLE(UInt32(truncatingIfNeeded: skipBytes + e.end))
+                post.appendLE(UInt32(truncatingIfNeeded: e.positionsEnd))
+            }
+            post.append(contentsOf: blocks)
+            var last = previous
+            for k in 0..<buffered {
+                let delta = UInt64(docs[k] &- last) << 1
+                last = docs[k]
+                if freqs[k] == 1 {
+                    VarInt.append(delta | 1, to: &post)
+                } else {
+                    VarInt.append(delta, to: &post)
+                    VarInt.append(freqs[k], to: &post)
                 }
-                let docBits = BitPacking.width(UnsafeBufferPointer(scratch))
-                post.append(UInt8(docBits))
-                let freqBitsAt = post.count
-                post.append(0)
-                BitPacking.pack(UnsafeBufferPointer(scratch), width: docBits, to: &post)
-                for k in 0..<BitPacking.blockSize { scratch[k] = freqs[from + k] &- 1 }
-                let freqBits = BitPacking.width(UnsafeBufferPointer(scratch))
-                post[freqBitsAt] = UInt8(freqBits)
-                BitPacking.pack(UnsafeBufferPointer(scratch), width: freqBits, to: &post)
-                for k in 0..<BitPacking.blockSize { positionsOf(from + k) }
-                var entry: [UInt8] = []
-                entry.appendLE(previous)
-                entry.appendLE(UInt32(truncatingIfNeeded: post.count - listStart))
-                entry.appendLE(UInt32(truncatingIfNeeded: pos.count - posStart))
-                let at = skipStart + b * skipEntrySize
-                post.replaceSubrange(at..<(at + skipEntrySize), with: entry)
             }
-        }
-        for i in (full * BitPacking.blockSize)..<n {
-            let delta = UInt64(docs[i] &- previous) << 1
-            previous = docs[i]
-            if freqs[i] == 1 {
-                VarInt.append(delta | 1, to: &post)
-            } else {
-                VarInt.append(delta, to: &post)
-                VarInt.append(freqs[i], to: &post)
-            }
-            positionsOf(i)
         }
     }
 }

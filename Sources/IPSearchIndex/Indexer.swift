@@ -324,7 +324,7 @@ public enum Indexer {
         // document whatever the corpus size.
         var tables: [MappedFile] = []
         var tableEnd: [Int] = []  // input index after the segment's last document
-        var keys: [String] = []
+        var keys = NearDuplicates.Keys()
         var rows: [UnsafeRawPointer?] = []
         var places: [(segment: Int32, doc: Int32)] = []
         var sizes: [Int] = []

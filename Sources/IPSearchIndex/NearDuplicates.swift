@@ -1,4 +1,7 @@
 import IPSearchAnalysis
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Near-duplicate detection: a MinHash signature of each document's body text, and grouping of the
 /// documents whose bodies share most of their text.
@@ -289,8 +292,10 @@ public enum NearDuplicates {
         for (i, d) in docs.enumerated() where d.signature.values.count == hashCount {
             for j in 0..<hashCount { flat[i * hashCount + j] = d.signature.values[j] }
         }
+        var keys = Keys()
+        for d in docs { keys.append(d.key) }
         return flat.withUnsafeBytes { rows in
-            group(keys: docs.map(\.key), signatures: (0..<docs.count).map { i in
+            group(keys: keys, signatures: (0..<docs.count).map { i in
                 docs[i].signature.values.count == hashCount ? rows.baseAddress! + i * hashCount * 4 : nil
             }, threshold: threshold)
         }
@@ -308,14 +313,14 @@ public enum NearDuplicates {
     /// a few words per document whatever the corpus size. Each band's pass reads the rows in input
     /// order and calls `passed(i)` as it goes (0 when a pass starts, then the input index every row
     /// before which it has read, last `n`): the caller may drop what lies before from memory.
-    static func group(keys: [String], signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
+    static func group(keys: Keys, signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
                       passed: (Int) -> Void = { _ in }) -> [Int] {
         let n = keys.count
         guard n > 0 else { return [] }
         // Canonical order: by key. Ranks stand for documents from here on.
-        let order = keys.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : a < b }
-        var rankOf = [Int](repeating: 0, count: n)
-        for (r, i) in order.enumerated() { rankOf[i] = r }
+        let order = keys.order()
+        var rankOf = [Int32](repeating: 0, count: n)
+        for (r, i) in order.enumerated() { rankOf[Int(i)] = Int32(truncatingIfNeeded: r) }
         var uf = UnionFind(count: n)
         let k = hashCount
         let t = threshold.isNaN ? NearDuplicates.threshold : min(max(threshold, 0), 1)
@@ -335,7 +340,7 @@ public enum NearDuplicates {
             @inline(__always) func equalCount(_ a: Int, _ b: Int, atLeast: Int) -> Bool {
                 var equal = 0
                 var mismatchesLeft = k - atLeast
-                let pa = sig[order[a]].unsafelyUnwrapped, pb = sig[order[b]].unsafelyUnwrapped
+                let pa = sig[Int(order[a])].unsafelyUnwrapped, pb = sig[Int(order[b])].unsafelyUnwrapped
                 for j in 0..<k {
                     if pa.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) == pb.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) {
                         equal += 1
@@ -390,28 +395,62 @@ public enum NearDuplicates {
             }
         }
         var result = [Int](repeating: 0, count: n)
-        for (r, i) in order.enumerated() { result[i] = order[uf.find(r)] }
+        for (r, i) in order.enumerated() { result[Int(i)] = Int(order[uf.find(r)]) }
         return result
+    }
+
+    /// Document keys (ids) in one UTF-8 buffer: the bytes of the key and one offset a document,
+    /// instead of a `String` each (a heap object for any id over 15 bytes), so regrouping a million
+    /// documents holds tens of megabytes, not hundreds.
+    struct Keys {
+        private var bytes: [UInt8] = []
+        private var ends: [Int] = []
+
+        var count: Int { ends.count }
+
+        mutating func append(_ key: String) {
+            bytes.append(contentsOf: key.utf8)
+            ends.append(bytes.count)
+        }
+
+        /// Input indices sorted by key, byte by byte (for UTF-8: by Unicode scalar values), equal keys
+        /// by input index.
+        func order() -> [Int32] {
+            var order = (0..<ends.count).map { Int32(truncatingIfNeeded: $0) }
+            bytes.withUnsafeBufferPointer { b in
+                ends.withUnsafeBufferPointer { e in
+                    order.sort { x, y in
+                        let i = Int(x), j = Int(y)
+                        let si = i == 0 ? 0 : e[i - 1], sj = j == 0 ? 0 : e[j - 1]
+                        let li = e[i] - si, lj = e[j] - sj
+                        let c = memcmp(b.baseAddress! + si, b.baseAddress! + sj, min(li, lj))
+                        if c != 0 { return c < 0 }
+                        return li != lj ? li < lj : i < j
+                    }
+                }
+            }
+            return order
+        }
     }
 
     /// Union-find over 0..<count whose roots are always the smallest member (the group leader).
     struct UnionFind {
-        var parent: [Int]
+        var parent: [Int32]
 
-        init(count: Int) { parent = Array(0..<count) }
+        init(count: Int) { parent = (0..<count).map { Int32(truncatingIfNeeded: $0) } }
 
         mutating func find(_ x: Int) -> Int {
             var x = x
-            while parent[x] != x {
-                parent[x] = parent[parent[x]]
-                x = parent[x]
+            while Int(parent[x]) != x {
+                parent[x] = parent[Int(parent[x])]
+                x = Int(parent[x])
             }
             return x
         }
 
         mutating func union(_ a: Int, _ b: Int) {
             let ra = find(a), rb = find(b)
-            if ra < rb { parent[rb] = ra } else if rb < ra { parent[ra] = rb }
+            if ra < rb { parent[rb] = Int32(truncatingIfNeeded: ra) } else if rb < ra { parent[ra] = Int32(truncatingIfNeeded: rb) }
         }
     }
 }

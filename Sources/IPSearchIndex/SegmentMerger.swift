@@ -97,7 +97,7 @@ enum SegmentMerger {
     /// (positions are per document, so they carry over as they are).
     static func mergePostings(_ inputs: [Input], maps: [[Int32]], into out: PostingsOutput) throws(IndexError) {
         var streams = inputs.map { TermStream(reader: $0.reader) }
-        var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = []
+        var positions: [UInt32] = []
         var terms = 0
         while true {
             // The inputs are read in file order: what lies behind need not stay resident (a page
@@ -109,23 +109,26 @@ enum SegmentMerger {
                 if let info = try streams[s].current(), info.key <= key { key = info.key; any = true }
             }
             guard any else { return }
-            docs.removeAll(keepingCapacity: true)
-            freqs.removeAll(keepingCapacity: true)
-            positions.removeAll(keepingCapacity: true)
-            for s in streams.indices {
-                guard let info = try streams[s].current(), info.key == key else { continue }
-                var cursor = try inputs[s].reader.cursor(info)
-                let map = maps[s]
-                while try cursor.next() != PostingCursor.end {
-                    let renumbered = map[Int(cursor.doc)]
-                    if renumbered < 0 { continue }
-                    docs.append(UInt32(renumbered))
-                    freqs.append(UInt32(cursor.freq))
-                    try cursor.forEachPosition { positions.append(UInt32(bitPattern: $0)) }
+            // One document at a time into the encoder: a term of any length takes bounded memory.
+            try out.add(key: key) { (list) throws(IndexError) in
+                for s in streams.indices {
+                    guard let info = try streams[s].current(), info.key == key else { continue }
+                    var cursor = try inputs[s].reader.cursor(info)
+                    let map = maps[s]
+                    while try cursor.next() != PostingCursor.end {
+                        let renumbered = map[Int(cursor.doc)]
+                        if renumbered < 0 { continue }
+                        positions.removeAll(keepingCapacity: true)
+                        try cursor.forEachPosition { positions.append(UInt32(bitPattern: $0)) }
+                        try positions.withUnsafeBufferPointer { (p) throws(IndexError) in
+                            try list.add(doc: UInt32(renumbered), positions: p)
+                        }
+                    }
+                    // A long list's pages need not stay resident once merged.
+                    if info.positionsLength > 1 << 24 { inputs[s].reader.dropPostingsPages() }
+                    streams[s].advance()
                 }
-                streams[s].advance()
             }
-            if !docs.isEmpty { try out.add(key: key, docs: docs, freqs: freqs, positions: positions) }
         }
     }
 

@@ -348,25 +348,22 @@ final class SegmentWriter {
                            bytes: sizes, storedBytes: store.offset + FileFormat.footerSize)
     }
 
-    /// The in-memory postings (`add`), term by term in key order.
+    /// The in-memory postings (`add`), term by term in key order, each gram's chain walked straight
+    /// into the encoder.
     private func writePooledPostings(to out: PostingsOutput) throws(IndexError) {
         let order = slotKeys.indices.sorted { slotKeys[$0] < slotKeys[$1] }
-        var listDocs: [UInt32] = [], freqs: [UInt32] = [], offsets: [UInt32] = []
-        for slot in order {
-            // Walk the gram's chain into flat arrays, then encode the blocks.
-            listDocs.removeAll(keepingCapacity: true)
-            freqs.removeAll(keepingCapacity: true)
-            offsets.removeAll(keepingCapacity: true)
-            var e = slotHead[slot]
-            while e != SegmentWriter.none {
-                let i = Int(e)
-                let tf = pool[i + 2]
-                listDocs.append(pool[i + 1])
-                freqs.append(tf)
-                offsets.append(contentsOf: pool[(i + 3)..<(i + 3 + Int(tf))])
-                e = pool[i]
+        try pool.withUnsafeBufferPointer { (pool) throws(IndexError) in
+            for slot in order {
+                try out.add(key: slotKeys[slot]) { (list) throws(IndexError) in
+                    var e = slotHead[slot]
+                    while e != SegmentWriter.none {
+                        let i = Int(e)
+                        let tf = Int(pool[i + 2])
+                        try list.add(doc: pool[i + 1], positions: UnsafeBufferPointer(rebasing: pool[(i + 3)..<(i + 3 + tf)]))
+                        e = pool[i]
+                    }
+                }
             }
-            try out.add(key: slotKeys[slot], docs: listDocs, freqs: freqs, positions: offsets)
         }
     }
 
@@ -386,32 +383,34 @@ final class PostingsOutput {
     let positions: PageChecksums.Writer
     let terms: TermDictionary.Writer
     private var postBytes: [UInt8] = []
-    private var posBytes: [UInt8] = []
+    private var encoder: BlockPostings.ListEncoder
 
     init(postings: PageChecksums.Writer, positions: PageChecksums.Writer, terms: TermDictionary.Writer) {
         self.postings = postings
         self.positions = positions
         self.terms = terms
+        encoder = BlockPostings.ListEncoder(positions: positions)
     }
 
-    /// One term's list: `docs` ascending, `freqs[i]` positions of `docs[i]` in `positions`.
-    func add(key: UInt64, docs: [UInt32], freqs: [UInt32], positions offsets: [UInt32]) throws(IndexError) {
+    /// Term `key`'s list (keys ascending): `fill` adds its documents in order, with their positions.
+    /// A term given no document is left out.
+    func add(key: UInt64, _ fill: (inout BlockPostings.ListEncoder) throws(IndexError) -> Void) throws(IndexError) {
+        // The encoder is moved out for the call, so adding a document costs no exclusivity check.
+        var list = BlockPostings.ListEncoder(positions: positions)
+        swap(&list, &encoder)
+        defer { swap(&list, &encoder) }
+        list.reset()
+        let positionsOffset = positions.dataLength
+        try fill(&list)
+        guard list.documentCount > 0 else { return }
         postBytes.removeAll(keepingCapacity: true)
-        posBytes.removeAll(keepingCapacity: true)
-        docs.withUnsafeBufferPointer { d in
-            freqs.withUnsafeBufferPointer { f in
-                offsets.withUnsafeBufferPointer { o in
-                    BlockPostings.encode(docs: d, freqs: f, positions: o, post: &postBytes, pos: &posBytes)
-                }
-            }
-        }
-        guard postBytes.count < Int(UInt32.max), posBytes.count < Int(UInt32.max) else {
+        try list.finish(into: &postBytes)
+        guard postBytes.count < Int(UInt32.max), list.positionsLength < Int(UInt32.max) else {
             throw IndexError.io(path: postings.file.path, operation: "write a postings list too large for the index format", errno: EFBIG)
         }
-        try terms.add(key: key, docFreq: docs.count, postingsOffset: postings.dataLength, postingsLength: postBytes.count,
-                      positionsOffset: positions.dataLength, positionsLength: posBytes.count)
+        try terms.add(key: key, docFreq: list.documentCount, postingsOffset: postings.dataLength, postingsLength: postBytes.count,
+                      positionsOffset: positionsOffset, positionsLength: list.positionsLength)
         try postings.append(postBytes)
-        try positions.append(posBytes)
     }
 
     func finish() throws(IndexError) {
