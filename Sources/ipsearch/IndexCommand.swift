@@ -23,6 +23,10 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but errors and skipped files.")
     var quiet = false
 
+    @Flag(name: .customLong("merge-all"),
+          help: "End with every document in one segment: fastest queries for an archive that no longer changes.")
+    var mergeAll = false
+
     @Option(help: "Analysis threads (default: one per core).")
     var threads: Int?
 
@@ -64,6 +68,7 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         var options = IndexOptions(corpus: location.corpus, index: location.index)
         options.full = full
+        options.mergeAll = mergeAll
         if let threads { options.threads = threads }
         options.lockTimeout = lockTimeout
         options.maxFileSize = Self.parseSize(maxFileSize) ?? options.maxFileSize

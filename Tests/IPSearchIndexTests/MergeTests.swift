@@ -99,6 +99,56 @@ import IPSearchTestSupport
         #expect(try (0..<merged.documentCount).map { try merged.storedID($0) } == expectedOrder)
     }
 
+    /// `mergeAll` (`ipsearch index --merge-all`) ends a run with one segment holding exactly the
+    /// live documents the many segments held, deleted ones dropped, and groups unchanged.
+    @Test func mergeAllEndsInOneSegmentWithTheSameDocuments() throws {
+        let box = try Sandbox("merge-all")
+        try box.addBulk(copies: 6)
+        try box.run { o in
+            o.threads = 2
+            o.flushBytes = 1 << 19
+            o.maxSegments = 1000
+        }
+        try box.remove("bulk/bulk0/copy 2_1.txt")
+        try box.run { o in o.maxSegments = 1000 }
+        let before = try IndexReader(directory: box.index)
+        #expect(before.segments.count >= 3, "\(before.segments.count) segments: too few to merge")
+        let expected = try Self.contents(before.segments)
+        var groupsBefore: [String: Int] = [:]
+        for (s, segment) in before.segments.enumerated() {
+            for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                groupsBefore[try segment.storedID(doc)] = before.group(segment: s, doc: doc).map(Int.init) ?? -1
+            }
+        }
+
+        try box.run { o in o.mergeAll = true }
+        let after = try IndexReader(directory: box.index)
+        #expect(after.segments.count == 1)
+        #expect(after.segments[0].meta.deleted == 0)
+        #expect(after.documentCount == before.documentCount)
+        try after.segments[0].verify()
+        let merged = try Self.contents(after.segments)
+        #expect(merged.docs == expected.docs)
+        #expect(merged.terms == expected.terms)
+        // The same partition into groups (numbers are document numbers, so compare who is with whom).
+        var groupsAfter: [String: Int] = [:]
+        for doc in 0..<after.segments[0].documentCount {
+            groupsAfter[try after.segments[0].storedID(doc)] = after.group(segment: 0, doc: doc).map(Int.init) ?? -1
+        }
+        func partition(_ g: [String: Int]) -> Set<Set<String>> {
+            var members: [Int: Set<String>] = [:]
+            for (id, n) in g where n >= 0 { members[n, default: []].insert(id) }
+            return Set(members.values)
+        }
+        #expect(partition(groupsAfter) == partition(groupsBefore))
+        #expect(!partition(groupsBefore).isEmpty, "the bulk corpus has copies")
+
+        // Nothing left to merge: a second run commits nothing.
+        let generation = after.generation
+        try box.run { o in o.mergeAll = true }
+        #expect(try IndexReader(directory: box.index).generation == generation)
+    }
+
     @Test func aMergeRefusesADamagedInput() throws {
         let box = try Sandbox("merge-damage")
         try box.addBulk(copies: 2)
