@@ -111,39 +111,50 @@ public enum Indexer {
         }
         var deletions = readers.map { $0.deleted.isEmpty ? [UInt64](repeating: 0, count: ($0.documentCount + 63) / 64) : $0.deleted }
         var changedSegments = Set<Int>()
-        var existing: [String: (segment: Int, doc: Int, record: DocumentRecord)] = [:]
-        for (s, reader) in readers.enumerated() {
-            for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
-                existing[try reader.storedID(doc)] = (s, doc, try reader.record(doc))
-            }
-        }
         func delete(_ segment: Int, _ doc: Int) {
             deletions[segment][doc >> 6] |= 1 << UInt64(doc & 63)
             changedSegments.insert(segment)
         }
 
+        // The corpus and the committed documents, both sorted by id, walked side by side: nothing
+        // per document but its id's bytes and a few integers (`CommittedIDs`), whatever the size.
         var work: [WorkItem] = []
-        var seen = Set<String>()
-        for file in corpus {
-            seen.insert(file.id)
+        let committed = try CommittedIDs(readers)
+        var c = 0
+        func removeCommitted(before file: CorpusFile?) {
+            while c < committed.count, file.map({ committed.compare(c, $0.id) < 0 }) ?? true {
+                let (segment, doc) = committed.place(c)
+                if !Corpus.covers(unreadable, committed.id(c)) {
+                    delete(segment, doc)
+                    summary.removed += 1
+                }
+                c += 1
+            }
+        }
+        for i in corpus.indices {
+            let file = corpus[i]
+            removeCommitted(before: file)
+            var previous: (segment: Int, doc: Int, record: DocumentRecord)?
+            if c < committed.count, committed.compare(c, file.id) == 0 {
+                let (segment, doc) = committed.place(c)
+                previous = (segment, doc, try readers[segment].record(doc))
+                c += 1
+            }
             if file.size > options.maxFileSize {
                 summary.skipped.append(.init(id: file.id, reason: Corpus.tooLarge(file.size, limit: options.maxFileSize)))
                 continue
             }
-            if let e = existing[file.id] {
+            if let e = previous {
                 if e.record.fileSize == file.size && e.record.mtimeNanoseconds == file.mtimeNanoseconds {
                     summary.unchanged += 1
                 } else {
-                    work.append(.file(file, previousHash: e.record.contentHash))
+                    work.append(WorkItem(file: i, previous: (e.segment, e.doc, e.record.contentHash)))
                 }
             } else {
-                work.append(.file(file, previousHash: nil))
+                work.append(WorkItem(file: i, previous: nil))
             }
         }
-        for (id, e) in existing where !seen.contains(id) && !Corpus.covers(unreadable, id) {
-            delete(e.segment, e.doc)
-            summary.removed += 1
-        }
+        removeCommitted(before: nil)
 
         // Every worker thread analyses documents and inverts them into its own segment (Lucene's
         // "documents writer per thread"): no single thread serializes the work. The lock guards
@@ -156,12 +167,11 @@ public enum Indexer {
         let total = work.count
         var done = 0
         let flushBytes = max(1, options.flushBytes / threads)
-        try processOnWorkers(work, threads: threads, spamFilter: spamFilter) { (t, item, result) throws(IndexError) in
-            guard case .file(let file, let previousHash) = item else { return }
+        try processOnWorkers(work, corpus: corpus, threads: threads, spamFilter: spamFilter) { (t, file, item, result) throws(IndexError) in
             switch result {
             case .document(let doc, let bytes):
                 let name: String? = shared.withLock {
-                    if previousHash != nil, let e = existing[file.id] {
+                    if let e = item.previous {
                         delete(e.segment, e.doc)
                         summary.updated += 1
                     } else {
@@ -372,8 +382,68 @@ public enum Indexer {
 
     // MARK: Work
 
-    enum WorkItem {
-        case file(CorpusFile, previousHash: UInt64?)
+    /// A file to (re)index: its index in the corpus list and, for a changed file, where its committed
+    /// version lies and the content hash it was indexed with.
+    struct WorkItem {
+        var file: Int
+        var previous: (segment: Int, doc: Int, contentHash: UInt64)?
+    }
+
+    /// The ids of the live committed documents, sorted as `CorpusFiles` sorts ids (byte by byte),
+    /// each with its segment and document number: one UTF-8 buffer and three integers a document.
+    struct CommittedIDs {
+        private var bytes: [UInt8] = []
+        private var ends: [Int] = []
+        private var places: [(segment: Int32, doc: Int32)] = []
+        private var order: [Int32] = []
+
+        init(_ readers: [SegmentReader]) throws(IndexError) {
+            for (s, reader) in readers.enumerated() {
+                for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
+                    bytes.append(contentsOf: try reader.storedID(doc).utf8)
+                    ends.append(bytes.count)
+                    places.append((Int32(s), Int32(doc)))
+                }
+            }
+            order = (0..<ends.count).map { Int32(truncatingIfNeeded: $0) }
+            bytes.withUnsafeBufferPointer { b in
+                ends.withUnsafeBufferPointer { e in
+                    order.sort { x, y in
+                        let i = Int(x), j = Int(y)
+                        let si = i == 0 ? 0 : e[i - 1], sj = j == 0 ? 0 : e[j - 1]
+                        let c = memcmp(b.baseAddress! + si, b.baseAddress! + sj, min(e[i] - si, e[j] - sj))
+                        return c != 0 ? c < 0 : e[i] - si < e[j] - sj
+                    }
+                }
+            }
+        }
+
+        var count: Int { order.count }
+
+        /// The `k`-th id in sorted order.
+        func id(_ k: Int) -> String {
+            let i = Int(order[k])
+            return String(decoding: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]], as: UTF8.self)
+        }
+
+        func place(_ k: Int) -> (segment: Int, doc: Int) {
+            let p = places[Int(order[k])]
+            return (Int(p.segment), Int(p.doc))
+        }
+
+        /// The `k`-th id against `id`, byte by byte: negative, zero or positive.
+        func compare(_ k: Int, _ id: String) -> Int {
+            let i = Int(order[k])
+            let start = i == 0 ? 0 : ends[i - 1]
+            var other = id
+            return other.withUTF8 { o in
+                bytes.withUnsafeBufferPointer { b in
+                    let n = ends[i] - start
+                    let c = memcmp(b.baseAddress! + start, o.baseAddress!, min(n, o.count))
+                    return c != 0 ? Int(c) : n - o.count
+                }
+            }
+        }
     }
 
     enum WorkResult {
@@ -386,13 +456,15 @@ public enum Indexer {
     /// order: `body` runs on the worker that prepared the item (with its worker number) and must
     /// synchronize whatever it shares. The first error stops the other workers and is rethrown.
     static func processOnWorkers(
-        _ items: [WorkItem], threads: Int, spamFilter: SpamFilter,
-        body: (Int, WorkItem, WorkResult) throws(IndexError) -> Void
+        _ items: [WorkItem], corpus: CorpusFiles, threads: Int, spamFilter: SpamFilter,
+        body: (Int, CorpusFile, WorkItem, WorkResult) throws(IndexError) -> Void
     ) throws(IndexError) {
         guard !items.isEmpty else { return }
         let analyzers = (0..<max(1, threads)).map { _ in Analyzer() }  // one per worker: not shareable
         try WorkerPool.forEach(jobs: items.count, threads: analyzers.count) { (worker, i) throws(IndexError) in
-            try body(worker, items[i], prepare(items[i], analyzer: analyzers[worker], spamFilter: spamFilter))
+            let file = corpus[items[i].file]
+            try body(worker, file, items[i], prepare(file, previousHash: items[i].previous?.contentHash,
+                                                     analyzer: analyzers[worker], spamFilter: spamFilter))
         }
     }
 
@@ -401,21 +473,18 @@ public enum Indexer {
         var writer: SegmentWriter?
     }
 
-    static func prepare(_ item: WorkItem, analyzer: Analyzer, spamFilter: SpamFilter) -> WorkResult {
-        switch item {
-        case .file(let file, let previousHash):
-            let bytes: [UInt8]
-            do { bytes = try Corpus.read(file) } catch {
-                // (IndexError's texts speak of index files; this is a corpus file.)
-                if case .io(_, _, let code) = error { return .failed("cannot be read: \(String(cString: strerror(code)))") }
-                return .failed("cannot be read: it disappeared while indexing")
-            }
-            let hash = ContentHash.of(bytes)
-            if let previousHash, previousHash == hash { return .unchanged }
-            switch DocumentPipeline(analyzer: analyzer, spamFilter: spamFilter).prepare(file: file, bytes: bytes, contentHash: hash) {
-            case .success(let doc): return .document(doc, bytes: bytes.count)
-            case .failure(let failure): return .failed(failure.reason)
-            }
+    static func prepare(_ file: CorpusFile, previousHash: UInt64?, analyzer: Analyzer, spamFilter: SpamFilter) -> WorkResult {
+        let bytes: [UInt8]
+        do { bytes = try Corpus.read(file) } catch {
+            // (IndexError's texts speak of index files; this is a corpus file.)
+            if case .io(_, _, let code) = error { return .failed("cannot be read: \(String(cString: strerror(code)))") }
+            return .failed("cannot be read: it disappeared while indexing")
+        }
+        let hash = ContentHash.of(bytes)
+        if let previousHash, previousHash == hash { return .unchanged }
+        switch DocumentPipeline(analyzer: analyzer, spamFilter: spamFilter).prepare(file: file, bytes: bytes, contentHash: hash) {
+        case .success(let doc): return .document(doc, bytes: bytes.count)
+        case .failure(let failure): return .failed(failure.reason)
         }
     }
 
