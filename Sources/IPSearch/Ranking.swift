@@ -109,7 +109,7 @@ extension SnapshotSearcher {
                 if !filters.accepts(columns, doc, allowed: allowed) { continue }
                 let coord = matchedGroups(plan, walk.slots)
                 if coord >= plan.minimumGroups || full.isEmpty {
-                    let score = self.score(plan, segment: segment, doc: doc, matches: matches, slots: walk.slots,
+                    let score = try self.score(plan, segment: segment, doc: doc, matches: matches, slots: walk.slots,
                                            explain: false, explanation: &noExplanation)
                     let c = Candidate(segment: Int32(s), doc: doc, coord: Int32(coord),
                                       literal: Int32(matchedGroups(plan, walk.slots, literalOnly: true)), score: score,
@@ -208,7 +208,7 @@ extension SnapshotSearcher {
                 let titleCeiling = titleBonusBound(covered: covered, idfs: coveredIDF, titleLength: titleLength)
                 // Rounding of sums taken in another grouping than `score`'s: a margin far above it.
                 if !tops[t].admits(coord: coord, literal: literal, bound: margin(ceiling + proximity + titleCeiling)) { continue }
-                let dl = segment.wordCount(Int(doc))
+                let dl = try segment.wordCount(Int(doc))
                 var bound = 0.0
                 for p in 0..<partCount where walk.slots[p] >= 0 {
                     let tf = Double(matches[p].counts[walk.slots[p]])
@@ -268,7 +268,7 @@ extension SnapshotSearcher {
                     one[p].close(doc: doc, from: 0)
                     oneSlots[p] = one[p].count - 1
                 }
-                let score = self.score(plan, segment: segment, doc: doc, matches: one, slots: oneSlots, explain: false,
+                let score = try self.score(plan, segment: segment, doc: doc, matches: one, slots: oneSlots, explain: false,
                                        explanation: &noExplanation)
                 try tops[t].insert(Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), literal: Int32(literal),
                                          score: score, date: columns.dates[Int(doc)], group: group),

@@ -238,7 +238,7 @@ public final class SnapshotSearcher: Sendable {
             }
             var explanation: Explanation?
             if options.explain {
-                _ = score(plan, segment: segment, doc: c.doc, matches: perSegment[Int(c.segment)], slots: slotsHere,
+                _ = try score(plan, segment: segment, doc: c.doc, matches: perSegment[Int(c.segment)], slots: slotsHere,
                           explain: true, explanation: &explanation)
             }
             let copies = options.collapse ? try copies(segment: Int(c.segment), doc: Int(c.doc)) : []
@@ -314,10 +314,10 @@ public final class SnapshotSearcher: Sendable {
     /// `explanation` is filled only when `explain` (an out parameter, so the hot path returns one
     /// `Double` rather than a large optional for every candidate).
     func score(_ plan: Plan, segment: SegmentReader, doc: Int32, matches: [PartMatcher.Matches], slots: [Int],
-               explain: Bool, explanation: inout Explanation?) -> Double {
+               explain: Bool, explanation: inout Explanation?) throws(IndexError) -> Double {
         // Called for every candidate: no allocation and no array copies unless explaining (the
         // columns are read in place from the segment, the matches by index).
-        let dl = segment.wordCount(Int(doc))
+        let dl = try segment.wordCount(Int(doc))
         let bm25 = relevance.bm25
         var total = 0.0
         var partFactors: [Explanation.PartFactors] = []

@@ -161,6 +161,11 @@ public struct DocumentRecord: Sendable, Equatable {
     }
 
     /// Decodes the record at `base`; nil when its checksum fails.
+    /// Whether the record at `base` matches its checksum.
+    static func isIntact(_ base: UnsafeRawPointer) -> Bool {
+        cicu_crc32(0, base, size - 4) == UInt32(littleEndian: base.loadUnaligned(fromByteOffset: size - 4, as: UInt32.self))
+    }
+
     static func decode(_ base: UnsafeRawPointer) -> DocumentRecord? {
         var r = ByteReader(base: base, range: 0..<size)
         let so = r.u64()!, sl = r.u32()!, scrc = r.u32()!, hash = r.u64()!, fsize = r.u64()!, mtime = r.u64()!
@@ -173,7 +178,7 @@ public struct DocumentRecord: Sendable, Equatable {
                               metaOffset: Int(mo), metaLength: Int(ml), metaCRC: mcrc)
     }
 
-    /// Byte offset of the word count inside a record (read for every document at open).
+    /// Byte offset of the word count inside a record (ranking reads it in place).
     static let wordCountOffset = 40
 }
 

@@ -222,4 +222,12 @@ final class MappedFile: @unchecked Sendable {
     func dropResidentPages() {
         if let base { _ = madvise(base, length, MADV_DONTNEED) }
     }
+
+    /// Drops the whole pages of the map that lie before `pointer` (a pass that has read that far).
+    func dropResidentPages(before pointer: UnsafeRawPointer) {
+        guard let base, pointer >= UnsafeRawPointer(base) else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let behind = min(pointer - UnsafeRawPointer(base), length) / page * page
+        if behind > 0 { _ = madvise(base, behind, MADV_DONTNEED) }
+    }
 }

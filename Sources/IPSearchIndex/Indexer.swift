@@ -118,7 +118,7 @@ public enum Indexer {
 
         // The corpus and the committed documents, both sorted by id, walked side by side: nothing
         // per document but its id's bytes and a few integers (`CommittedIDs`), whatever the size.
-        var work: [WorkItem] = []
+        var work = WorkList()
         let committed = try CommittedIDs(readers)
         var c = 0
         func removeCommitted(before file: CorpusFile?) {
@@ -148,10 +148,10 @@ public enum Indexer {
                 if e.record.fileSize == file.size && e.record.mtimeNanoseconds == file.mtimeNanoseconds {
                     summary.unchanged += 1
                 } else {
-                    work.append(WorkItem(file: i, previous: (e.segment, e.doc, e.record.contentHash)))
+                    work.append(i, previous: (e.segment, e.doc, e.record.contentHash))
                 }
             } else {
-                work.append(WorkItem(file: i, previous: nil))
+                work.append(i)
             }
         }
         removeCommitted(before: nil)
@@ -279,7 +279,7 @@ public enum Indexer {
                 if meta.deleted == meta.documents { continue }  // nothing left: drop the segment
                 var words = 0
                 for doc in 0..<meta.documents where bits[doc >> 6] & (1 << UInt64(doc & 63)) != 0 {
-                    words += reader.wordCount(doc)
+                    words += try reader.wordCount(doc)
                 }
                 meta.deletedWords = words
                 meta.deletionGeneration = generation
@@ -355,7 +355,9 @@ public enum Indexer {
                 keys.append(try reader.storedID(doc))
                 rows.append(signatures[doc])
                 places.append((Int32(s), Int32(doc)))
+                if doc & 4095 == 4095 { reader.dropDocumentPages() }  // the ids' meta records
             }
+            reader.dropDocumentPages()
             file.dropResidentPages()
             tables.append(file)
             tableEnd.append(keys.count)
@@ -369,6 +371,8 @@ public enum Indexer {
                     tables[released].dropResidentPages()
                     released += 1
                 }
+                // Within a segment too: a merged one's table is a quarter of a kilobyte a document.
+                if released < tables.count, upTo > 0, let row = rows[upTo - 1] { tables[released].dropResidentPages(before: row) }
             }
         }
         var table = GroupTable(groups: sizes.map { [UInt32](repeating: GroupTable.alone, count: $0) })
@@ -382,11 +386,26 @@ public enum Indexer {
 
     // MARK: Work
 
-    /// A file to (re)index: its index in the corpus list and, for a changed file, where its committed
-    /// version lies and the content hash it was indexed with.
+    /// The files to (re)index: their indices in the corpus list (four bytes a file) and, for a
+    /// changed file, where its committed version lies and the content hash it was indexed with.
+    struct WorkList {
+        private(set) var files: [Int32] = []
+        private var previous: [Int32: WorkItem.Previous] = [:]
+
+        var count: Int { files.count }
+
+        mutating func append(_ file: Int, previous version: WorkItem.Previous? = nil) {
+            files.append(Int32(truncatingIfNeeded: file))
+            if let version { previous[Int32(truncatingIfNeeded: file)] = version }
+        }
+
+        subscript(i: Int) -> WorkItem { WorkItem(file: Int(files[i]), previous: previous[files[i]]) }
+    }
+
     struct WorkItem {
+        typealias Previous = (segment: Int, doc: Int, contentHash: UInt64)
         var file: Int
-        var previous: (segment: Int, doc: Int, contentHash: UInt64)?
+        var previous: Previous?
     }
 
     /// The ids of the live committed documents, sorted as `CorpusFiles` sorts ids (byte by byte),
@@ -403,7 +422,9 @@ public enum Indexer {
                     bytes.append(contentsOf: try reader.storedID(doc).utf8)
                     ends.append(bytes.count)
                     places.append((Int32(s), Int32(doc)))
+                    if doc & 4095 == 4095 { reader.dropDocumentPages() }  // the ids' meta records
                 }
+                reader.dropDocumentPages()
             }
             order = (0..<ends.count).map { Int32(truncatingIfNeeded: $0) }
             bytes.withUnsafeBufferPointer { b in
@@ -456,15 +477,16 @@ public enum Indexer {
     /// order: `body` runs on the worker that prepared the item (with its worker number) and must
     /// synchronize whatever it shares. The first error stops the other workers and is rethrown.
     static func processOnWorkers(
-        _ items: [WorkItem], corpus: CorpusFiles, threads: Int, spamFilter: SpamFilter,
+        _ items: WorkList, corpus: CorpusFiles, threads: Int, spamFilter: SpamFilter,
         body: (Int, CorpusFile, WorkItem, WorkResult) throws(IndexError) -> Void
     ) throws(IndexError) {
-        guard !items.isEmpty else { return }
+        guard items.count > 0 else { return }
         let analyzers = (0..<max(1, threads)).map { _ in Analyzer() }  // one per worker: not shareable
         try WorkerPool.forEach(jobs: items.count, threads: analyzers.count) { (worker, i) throws(IndexError) in
-            let file = corpus[items[i].file]
-            try body(worker, file, items[i], prepare(file, previousHash: items[i].previous?.contentHash,
-                                                     analyzer: analyzers[worker], spamFilter: spamFilter))
+            let item = items[i]
+            let file = corpus[item.file]
+            try body(worker, file, item, prepare(file, previousHash: item.previous?.contentHash,
+                                                 analyzer: analyzers[worker], spamFilter: spamFilter))
         }
     }
 

@@ -18,7 +18,9 @@ public final class SegmentReader: @unchecked Sendable {
     let deleted: [UInt64]
     public let termCount: Int
     /// Word count of every document (BM25 lengths), read once at open.
-    public let wordCounts: [UInt32]
+    /// The document table in the map, and which of its records were found intact (one bit each).
+    private let records: UnsafeRawPointer
+    private let checkedRecords: PageChecksums.VerifiedPages
     /// Dates, sources and zones of every document, read once at open.
     public let columns: DocumentColumns
 
@@ -33,9 +35,9 @@ public final class SegmentReader: @unchecked Sendable {
         dictionary = try TermDictionary.Reader(termsFile)
         postingsData = try PageChecksums.Reader(postingsFile)
         positionsData = try PageChecksums.Reader(positionsFile)
-        // The document table is small (48 bytes a document) and every query reads lengths from it:
-        // check it whole once and keep the lengths.
-        documentsFile = try MappedFile(path: path(.documents), component: .documents, verifyChecksum: true)
+        // The document table is not checked whole on open (a cold query must not read it all):
+        // every record has its checksum, checked the first time the record is read.
+        documentsFile = try MappedFile(path: path(.documents), component: .documents, verifyChecksum: false)
         storeFile = try MappedFile(path: path(.store), component: .store, verifyChecksum: false)
         metaFile = try MappedFile(path: path(.meta), component: .meta, verifyChecksum: false)
         signaturesFile = try MappedFile(path: path(.signatures), component: .signatures, verifyChecksum: false)
@@ -49,12 +51,8 @@ public final class SegmentReader: @unchecked Sendable {
         if documentsFile.bodyRange.count != meta.documents * SegmentReader.documentRecordSize {
             throw IndexError.corrupt(path: documentsFile.path, reason: "holds \(documentsFile.bodyRange.count / SegmentReader.documentRecordSize) documents, the manifest says \(meta.documents)")
         }
-        var lengths = [UInt32](repeating: 0, count: meta.documents)
-        let table = documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound
-        for doc in 0..<meta.documents {
-            lengths[doc] = UInt32(littleEndian: table.loadUnaligned(fromByteOffset: doc * SegmentReader.documentRecordSize + DocumentRecord.wordCountOffset, as: UInt32.self))
-        }
-        wordCounts = lengths
+        records = UnsafeRawPointer(documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound)
+        checkedRecords = PageChecksums.VerifiedPages(count: meta.documents)
         if termCount != meta.terms {
             throw IndexError.corrupt(path: termsFile.path, reason: "holds \(termCount) terms, the manifest says \(meta.terms)")
         }
@@ -131,8 +129,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard doc >= 0 && doc < meta.documents else {
             throw IndexError.corrupt(path: documentsFile.path, reason: "document number \(doc) out of range")
         }
-        let base = documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound + doc * DocumentRecord.size
-        guard let record = DocumentRecord.decode(base) else {
+        guard let record = DocumentRecord.decode(records + doc * DocumentRecord.size) else {
             throw IndexError.corrupt(path: documentsFile.path, reason: "document record \(doc) fails its checksum")
         }
         return record
@@ -140,8 +137,25 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// Word count (BM25 document length) of `doc`.
     @inline(__always)
-    public func wordCount(_ doc: Int) -> Int {
-        Int(wordCounts[doc])
+    public func wordCount(_ doc: Int) throws(IndexError) -> Int {
+        let record = try checkedRecord(doc)
+        return Int(UInt32(littleEndian: record.loadUnaligned(fromByteOffset: DocumentRecord.wordCountOffset, as: UInt32.self)))
+    }
+
+    /// Document `doc`'s record in the map, its checksum checked on first use.
+    @inline(__always)
+    private func checkedRecord(_ doc: Int) throws(IndexError) -> UnsafeRawPointer {
+        guard doc >= 0 && doc < meta.documents else {
+            throw IndexError.corrupt(path: documentsFile.path, reason: "document number \(doc) out of range")
+        }
+        let record = records + doc * DocumentRecord.size
+        if !checkedRecords.contains(doc) {
+            guard DocumentRecord.isIntact(record) else {
+                throw IndexError.corrupt(path: documentsFile.path, reason: "document record \(doc) fails its checksum")
+            }
+            checkedRecords.insert(doc)
+        }
+        return record
     }
 
     private func storedBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {

@@ -165,6 +165,8 @@ import IPSearchAnalysis
                     let d = try segment.storedDocument(doc)
                     if let e = stored[doc], d != e { silent.append("\(name): stored document \(doc) differs") }
                     _ = try segment.record(doc)
+                    let words = try segment.wordCount(doc)  // what ranking reads, in place
+                    if let w = before.wordCounts[name]?[doc], w != words { silent.append("\(name): word count of \(doc) differs") }
                 } catch {
                     errors += 1
                     expectNames(error, file, "stored document \(doc)")

@@ -35,7 +35,7 @@ import IPSearchTestSupport
                 docs[stored.meta.id] = Document(
                     text: stored.text, meta: stored.meta, date: segment.columns.dates[doc], source: segment.columns.source(doc),
                     titleLength: segment.columns.titleLengths[doc], zones: segment.columns.zones(doc),
-                    words: segment.wordCount(doc), contentHash: record.contentHash, signature: signatures[doc])
+                    words: try segment.wordCount(doc), contentHash: record.contentHash, signature: signatures[doc])
             }
             for info in try segment.terms(in: 0...UInt64.max) {
                 let list = try segment.postings(info)

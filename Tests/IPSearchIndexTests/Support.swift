@@ -107,6 +107,8 @@ struct IndexSnapshot: Equatable {
     var postings: [String: [UInt64: Posting]] = [:]
     /// Per segment name: live document number → stored document.
     var stored: [String: [Int: StoredDocument]] = [:]
+    /// Per segment name: document number → word count (BM25 length, read in place by ranking).
+    var wordCounts: [String: [Int: Int]] = [:]
 }
 
 enum IndexProbe {
@@ -121,10 +123,13 @@ enum IndexProbe {
             }
             s.postings[segment.meta.name] = terms
             var docs: [Int: StoredDocument] = [:]
+            var words: [Int: Int] = [:]
             for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
                 docs[doc] = try segment.storedDocument(doc)
+                words[doc] = try segment.wordCount(doc)
             }
             s.stored[segment.meta.name] = docs
+            s.wordCounts[segment.meta.name] = words
         }
         return s
     }
