@@ -249,14 +249,6 @@ int32_t cicu_convert_from_utf16(const char *charset, const uint16_t *src, int32_
 
 // MARK: zlib
 
-int cicu_bit_test(const uint64_t *words, size_t bit) {
-    return (__atomic_load_n(&words[bit >> 6], __ATOMIC_ACQUIRE) >> (bit & 63)) & 1;
-}
-
-void cicu_bit_set(uint64_t *words, size_t bit) {
-    __atomic_fetch_or(&words[bit >> 6], (uint64_t)1 << (bit & 63), __ATOMIC_RELEASE);
-}
-
 uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length) {
     const unsigned char *p = bytes;
     uLong c = crc;

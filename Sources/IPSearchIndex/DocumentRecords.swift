@@ -278,13 +278,10 @@ public struct DocumentColumns: Sendable {
     /// Letters and Han characters of each document's clean title (how much of it a query covers).
     public internal(set) var titleLengths: [UInt16] = []
     public internal(set) var sourceNames: [String] = []
+    /// Document `d`'s zones are `zoneBytes[zoneOffsets[d] ..< zoneOffsets[d + 1]]`, decoded where
+    /// they are read (a few bytes a document), so opening a segment decodes no document's zones.
     var zoneOffsets: [UInt32] = [0]
     var zoneBytes: [UInt8] = []
-    /// The zones decoded once: document `d`'s zones are `zoneStarts/zoneKinds[zoneIndex[d] ..<
-    /// zoneIndex[d + 1]]`, so ranking looks a position up without decoding or allocating.
-    var zoneIndex: [UInt32] = [0]
-    var zoneStarts: [UInt32] = []
-    var zoneKinds: [ZoneKind] = []
     /// The preset dictionary of the segment's stored texts (`StoreDictionary`; empty: none).
     var storeDictionary: [UInt8] = [] {
         didSet { storeDictionaryID = StoredText.dictionaryID(of: storeDictionary) }
@@ -296,23 +293,59 @@ public struct DocumentColumns: Sendable {
 
     public var count: Int { dates.count }
 
+    /// Calls `body(start, kind)` for `doc`'s zones in order, while it returns true. The zones are
+    /// decoded from their bytes in place; malformed bytes (the file's checksum held, so only a
+    /// writer's bug could make them) end the walk, never trap.
+    @inline(__always)
+    func forEachZone(_ doc: Int, _ body: (UInt32, ZoneKind) -> Bool) {
+        guard doc >= 0, doc + 1 < zoneOffsets.count else { return }
+        let from = Int(zoneOffsets[doc]), to = Int(zoneOffsets[doc + 1])
+        guard from < to, to <= zoneBytes.count else { return }
+        zoneBytes.withUnsafeBufferPointer { b in
+            var i = from
+            @inline(__always) func varint() -> UInt64? {
+                var v: UInt64 = 0, shift: UInt64 = 0
+                while i < to && shift < 64 {
+                    let byte = b[i]
+                    i += 1
+                    v |= UInt64(byte & 0x7F) << shift
+                    if byte < 0x80 { return v }
+                    shift += 7
+                }
+                return nil
+            }
+            guard var n = varint() else { return }
+            var start: UInt64 = 0
+            while n > 0 {
+                guard let d = varint(), i < to, let kind = ZoneKind(rawValue: b[i]) else { return }
+                i += 1
+                start += d
+                guard start <= UInt64(UInt32.max), body(UInt32(start), kind) else { return }
+                n -= 1
+            }
+        }
+    }
+
     public func zones(_ doc: Int) -> ZoneMap {
-        guard doc >= 0, doc + 1 < zoneIndex.count else { return ZoneMap() }
-        let r = Int(zoneIndex[doc])..<Int(zoneIndex[doc + 1])
-        return ZoneMap(starts: Array(zoneStarts[r]), kinds: Array(zoneKinds[r]))
+        var map = ZoneMap()
+        forEachZone(doc) { start, kind in
+            map.starts.append(start)
+            map.kinds.append(kind)
+            return true
+        }
+        return map
     }
 
     /// The zone of normalized offset `position` in `doc`.
     @inline(__always)
     public func zone(_ doc: Int, at position: Int32) -> ZoneKind {
-        let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
-        guard a < b else { return .body }
-        var lo = a, hi = b
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if Int64(zoneStarts[mid]) <= Int64(position) { lo = mid + 1 } else { hi = mid }
+        var kind = ZoneKind.body
+        forEachZone(doc) { start, k in
+            guard Int64(start) <= Int64(position) else { return false }
+            kind = k
+            return true
         }
-        return lo == a ? .body : zoneKinds[lo - 1]
+        return kind
     }
 
     /// How many of `doc`'s occurrences at `positions` (normalized offsets, ascending) lie in its
@@ -321,41 +354,54 @@ public struct DocumentColumns: Sendable {
     @inline(__always)
     public func zoneCounts(_ doc: Int, positions: ArraySlice<Int32>) -> (title: Int, body: Int, boilerplate: Int) {
         var counts = (title: 0, body: 0, boilerplate: 0)
-        var k = Int(zoneIndex[doc])
-        let end = Int(zoneIndex[doc + 1])
         var kind = ZoneKind.body
-        for p in positions {
-            while k < end && Int64(zoneStarts[k]) <= Int64(p) {
-                kind = zoneKinds[k]
-                k += 1
-            }
-            switch kind {
-            case .title: counts.title += 1
-            case .body: counts.body += 1
-            case .boilerplate: counts.boilerplate += 1
+        var p = positions.startIndex
+        @inline(__always) func count(upTo limit: Int64) {
+            while p < positions.endIndex && Int64(positions[p]) < limit {
+                switch kind {
+                case .title: counts.title += 1
+                case .body: counts.body += 1
+                case .boilerplate: counts.boilerplate += 1
+                }
+                p += 1
             }
         }
+        forEachZone(doc) { start, k in
+            count(upTo: Int64(start))
+            kind = k
+            return p < positions.endIndex
+        }
+        count(upTo: Int64.max)
         return counts
     }
 
     /// The normalized range of `doc`'s title zone (nil when it has none, or it ends the text).
     public func titleZone(_ doc: Int) -> Range<Int32>? {
-        let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
-        for k in a..<b where zoneKinds[k] == .title {
-            guard k + 1 < b else { return nil }
-            return Int32(clamping: zoneStarts[k])..<Int32(clamping: zoneStarts[k + 1])
+        var lower: Int32?, range: Range<Int32>?
+        forEachZone(doc) { start, kind in
+            if let l = lower {
+                range = l..<Int32(clamping: start)
+                return false
+            }
+            if kind == .title { lower = Int32(clamping: start) }
+            return true
         }
-        return nil
+        guard let range, range.lowerBound <= range.upperBound else { return nil }
+        return range
     }
 
     /// From the start of `doc`'s first title zone to the end of its last (nil when it has none):
     /// every occurrence in a title zone lies in it.
     public func titleSpan(_ doc: Int) -> Range<Int32>? {
-        let a = Int(zoneIndex[doc]), b = Int(zoneIndex[doc + 1])
-        var lower: Int32?, upper: Int32 = 0
-        for k in a..<b where zoneKinds[k] == .title {
-            if lower == nil { lower = Int32(clamping: zoneStarts[k]) }
-            upper = k + 1 < b ? Int32(clamping: zoneStarts[k + 1]) : Int32.max
+        var lower: Int32?, upper: Int32 = 0, inTitle = false
+        forEachZone(doc) { start, kind in
+            if inTitle { upper = Int32(clamping: start) }
+            inTitle = kind == .title
+            if inTitle {
+                if lower == nil { lower = Int32(clamping: start) }
+                upper = Int32.max
+            }
+            return true
         }
         guard let lower, lower < upper else { return nil }
         return lower..<upper
@@ -429,19 +475,7 @@ public struct DocumentColumns: Sendable {
         c.storeDictionary = Array(dictionary)
         for s in c.sources where Int(s) > c.sourceNames.count { return nil }
         for i in 0..<documents where c.zoneOffsets[i] > c.zoneOffsets[i + 1] { return nil }
-        c.zoneIndex.reserveCapacity(documents + 1)
-        c.zoneStarts.reserveCapacity(c.zoneBytes.count / 2)
-        c.zoneKinds.reserveCapacity(c.zoneBytes.count / 2)
-        let ok = c.zoneBytes.withUnsafeBytes { raw -> Bool in
-            for i in 0..<documents {
-                var r = ByteReader(base: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
-                                   range: Int(c.zoneOffsets[i])..<Int(c.zoneOffsets[i + 1]))
-                guard ZoneMap.decode(&r, appendingTo: &c.zoneStarts, &c.zoneKinds) else { return false }
-                c.zoneIndex.append(UInt32(c.zoneStarts.count))
-            }
-            return true
-        }
-        return ok ? c : nil
+        return c
     }
 }
 

@@ -1,4 +1,7 @@
 import CICU
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Read access to one committed segment through memory maps: nothing is loaded up front beyond the
 /// deletion bitset; a query touches the term entries it searches, the postings it decodes and the
@@ -18,9 +21,12 @@ public final class SegmentReader: @unchecked Sendable {
     let deleted: [UInt64]
     public let termCount: Int
     /// Word count of every document (BM25 lengths), read once at open.
-    /// The document table in the map, and which of its records were found intact (one bit each).
+    /// The document table in the map.
     private let records: UnsafeRawPointer
-    private let checkedRecords: PageChecksums.VerifiedPages
+    /// Word counts read so far, plus one (0: not read yet). Ranking reads them for candidates in
+    /// any order: four bytes a document, not a 64-byte record. Zeroed pages cost nothing until
+    /// written, so opening reads nothing; a record's checksum is checked when its count is first read.
+    private let wordCounts: UnsafeMutablePointer<UInt32>
     /// Dates, sources and zones of every document, read once at open.
     public let columns: DocumentColumns
 
@@ -52,7 +58,10 @@ public final class SegmentReader: @unchecked Sendable {
             throw IndexError.corrupt(path: documentsFile.path, reason: "holds \(documentsFile.bodyRange.count / SegmentReader.documentRecordSize) documents, the manifest says \(meta.documents)")
         }
         records = UnsafeRawPointer(documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound)
-        checkedRecords = PageChecksums.VerifiedPages(count: meta.documents)
+        guard let counts = calloc(max(1, meta.documents), MemoryLayout<UInt32>.stride) else {
+            throw IndexError.io(path: documentsFile.path, operation: "allocate the word counts", errno: ENOMEM)
+        }
+        wordCounts = counts.bindMemory(to: UInt32.self, capacity: max(1, meta.documents))
         if termCount != meta.terms {
             throw IndexError.corrupt(path: termsFile.path, reason: "holds \(termCount) terms, the manifest says \(meta.terms)")
         }
@@ -64,6 +73,8 @@ public final class SegmentReader: @unchecked Sendable {
             deleted = []
         }
     }
+
+    deinit { free(wordCounts) }
 
     public var documentCount: Int { meta.documents }
 
@@ -138,24 +149,18 @@ public final class SegmentReader: @unchecked Sendable {
     /// Word count (BM25 document length) of `doc`.
     @inline(__always)
     public func wordCount(_ doc: Int) throws(IndexError) -> Int {
-        let record = try checkedRecord(doc)
-        return Int(UInt32(littleEndian: record.loadUnaligned(fromByteOffset: DocumentRecord.wordCountOffset, as: UInt32.self)))
-    }
-
-    /// Document `doc`'s record in the map, its checksum checked on first use.
-    @inline(__always)
-    private func checkedRecord(_ doc: Int) throws(IndexError) -> UnsafeRawPointer {
         guard doc >= 0 && doc < meta.documents else {
             throw IndexError.corrupt(path: documentsFile.path, reason: "document number \(doc) out of range")
         }
+        let known = cicu_u32_load(wordCounts + doc)
+        if known != 0 { return Int(known - 1) }
         let record = records + doc * DocumentRecord.size
-        if !checkedRecords.contains(doc) {
-            guard DocumentRecord.isIntact(record) else {
-                throw IndexError.corrupt(path: documentsFile.path, reason: "document record \(doc) fails its checksum")
-            }
-            checkedRecords.insert(doc)
+        guard DocumentRecord.isIntact(record) else {
+            throw IndexError.corrupt(path: documentsFile.path, reason: "document record \(doc) fails its checksum")
         }
-        return record
+        let count = UInt32(littleEndian: record.loadUnaligned(fromByteOffset: DocumentRecord.wordCountOffset, as: UInt32.self))
+        if count < UInt32.max { cicu_u32_store(wordCounts + doc, count + 1) }
+        return Int(count)
     }
 
     private func storedBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {

@@ -82,9 +82,19 @@ int32_t cicu_convert_from_utf16(const char *charset, const uint16_t *src, int32_
 /// CRC-32 (zlib's polynomial) of `length` bytes, continuing from `crc` (start with 0).
 uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length);
 
-/* Atomic bit set shared by threads: whether bit `bit` of `words` is set (acquire), and set it (release). */
-int cicu_bit_test(const uint64_t *words, size_t bit);
-void cicu_bit_set(uint64_t *words, size_t bit);
+/* Atomic bit set shared by threads: whether bit `bit` of `words` is set (acquire), and set it (release).
+   Inline, so that Swift's optimizer sees through them on hot paths. */
+static inline int cicu_bit_test(const uint64_t *words, size_t bit) {
+    return (__atomic_load_n(&words[bit >> 6], __ATOMIC_ACQUIRE) >> (bit & 63)) & 1;
+}
+static inline void cicu_bit_set(uint64_t *words, size_t bit) {
+    __atomic_fetch_or(&words[bit >> 6], (uint64_t)1 << (bit & 63), __ATOMIC_RELEASE);
+}
+
+/* A 32-bit cell shared by threads that all store the same value into it (a cache of what an
+   immutable file says): relaxed atomic load and store, so a reader sees 0 or the whole value. */
+static inline uint32_t cicu_u32_load(const uint32_t *cell) { return __atomic_load_n(cell, __ATOMIC_RELAXED); }
+static inline void cicu_u32_store(uint32_t *cell, uint32_t value) { __atomic_store_n(cell, value, __ATOMIC_RELAXED); }
 
 /// Deflates `length` bytes into `dst`; returns bytes written or -1 when `capacity` is too small.
 int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity);

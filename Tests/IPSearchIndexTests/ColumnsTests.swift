@@ -1,0 +1,79 @@
+import Testing
+import IPSearchAnalysis
+import IPSearchTestSupport
+@testable import IPSearchIndex
+
+/// `.cols` read back: a segment's columns decode no document's zones when it opens; each accessor
+/// decodes the document's zone bytes where it reads them. Every accessor must answer as the zone
+/// map the writer was given does.
+@Suite struct ColumnsTests {
+    /// Random zone maps (starts ascending, runs of one kind allowed, empty maps too), written and
+    /// read back through the `.cols` encoding.
+    static func roundTrip(seed: UInt64, documents: Int) -> (maps: [ZoneMap], columns: DocumentColumns) {
+        var rng = SplitMix64(seed: seed)
+        let kinds: [ZoneKind] = [.title, .body, .boilerplate]
+        var maps: [ZoneMap] = []
+        let builder = DocumentColumns.Builder()
+        for _ in 0..<documents {
+            var map = ZoneMap()
+            var start: UInt32 = UInt32.random(in: 0...3, using: &rng)
+            for _ in 0..<Int.random(in: 0...7, using: &rng) {
+                map.starts.append(start)
+                map.kinds.append(kinds.randomElement(using: &rng)!)
+                start += UInt32.random(in: 0...40, using: &rng)
+            }
+            maps.append(map)
+            builder.add(date: nil, sourceKey: nil, sourceDisplay: nil, titleLength: 0, zones: map)
+        }
+        let bytes = builder.columns.encoded()
+        let columns = bytes.withUnsafeBytes { DocumentColumns.decode($0, documents: documents) }
+        return (maps, columns!)
+    }
+
+    @Test func zonesDecodedWhereTheyAreReadAnswerAsTheWrittenMap() {
+        let (maps, columns) = Self.roundTrip(seed: 41, documents: 400)
+        for (doc, map) in maps.enumerated() {
+            #expect(columns.zones(doc) == map, "document \(doc)")
+            let positions = (0..<200).map { Int32($0) }
+            var expected = (title: 0, body: 0, boilerplate: 0)
+            for p in positions {
+                let kind = map.kind(at: p)
+                #expect(columns.zone(doc, at: p) == kind, "document \(doc), position \(p)")
+                switch kind {
+                case .title: expected.title += 1
+                case .body: expected.body += 1
+                case .boilerplate: expected.boilerplate += 1
+                }
+            }
+            let counts = columns.zoneCounts(doc, positions: positions[...])
+            #expect(counts == expected, "document \(doc)")
+
+            // The first title zone, when another zone follows it.
+            var titleZone: Range<Int32>?
+            if let k = map.kinds.firstIndex(of: .title), k + 1 < map.starts.count {
+                titleZone = Int32(map.starts[k])..<Int32(map.starts[k + 1])
+            }
+            #expect(columns.titleZone(doc) == titleZone, "document \(doc)")
+
+            // From the first title zone's start to the last one's end.
+            var span: Range<Int32>?
+            if let first = map.kinds.firstIndex(of: .title), let last = map.kinds.lastIndex(of: .title) {
+                let upper = last + 1 < map.starts.count ? Int32(map.starts[last + 1]) : Int32.max
+                if Int32(map.starts[first]) < upper { span = Int32(map.starts[first])..<upper }
+            }
+            #expect(columns.titleSpan(doc) == span, "document \(doc)")
+        }
+    }
+
+    /// A writer's bug could leave zone bytes that do not parse (the file's checksum holds): reading
+    /// them answers "body", never traps.
+    @Test func malformedZoneBytesEndTheWalk() {
+        var (_, columns) = Self.roundTrip(seed: 7, documents: 3)
+        columns.zoneBytes = [0x05, 0x81]  // five zones announced, then a truncated varint
+        columns.zoneOffsets = [0, 2, 2, 2]
+        #expect(columns.zones(0) == ZoneMap())
+        #expect(columns.zone(0, at: 10) == .body)
+        #expect(columns.titleSpan(0) == nil)
+        #expect(columns.zoneCounts(0, positions: [1, 2, 3][...]) == (title: 0, body: 3, boilerplate: 0))
+    }
+}
