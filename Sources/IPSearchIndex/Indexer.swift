@@ -367,6 +367,11 @@ public enum Indexer {
         let leaders = withExtendedLifetime(tables) {
             NearDuplicates.group(keys: keys, signatures: rows) { upTo in
                 if upTo == 0 { released = 0 }
+                if upTo >= rows.count {  // every row read (a pass ended, or it confirms pairs)
+                    for t in tables { t.dropResidentPages() }
+                    released = tables.count
+                    return
+                }
                 while released < tables.count && tableEnd[released] <= upTo {
                     tables[released].dropResidentPages()
                     released += 1
