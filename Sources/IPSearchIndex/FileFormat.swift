@@ -223,11 +223,13 @@ final class MappedFile: @unchecked Sendable {
         if let base { _ = madvise(base, length, MADV_DONTNEED) }
     }
 
-    /// Drops the whole pages of the map that lie before `pointer` (a pass that has read that far).
-    func dropResidentPages(before pointer: UnsafeRawPointer) {
+    /// Drops the whole pages of the map between `start` (nil: the map's start) and `pointer`: a pass
+    /// that has read that far, and dropped what lay before `start` already.
+    func dropResidentPages(from start: UnsafeRawPointer?, before pointer: UnsafeRawPointer) {
         guard let base, pointer >= UnsafeRawPointer(base) else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let behind = min(pointer - UnsafeRawPointer(base), length) / page * page
-        if behind > 0 { _ = madvise(base, behind, MADV_DONTNEED) }
+        let from = start.map { max(0, min($0 - UnsafeRawPointer(base), length)) / page * page } ?? 0
+        let to = min(pointer - UnsafeRawPointer(base), length) / page * page
+        if to > from { _ = madvise(base + from, to - from, MADV_DONTNEED) }
     }
 }

@@ -364,20 +364,21 @@ public enum Indexer {
             sizes.append(reader.documentCount)
         }
         var released = 0
+        var droppedBefore: UnsafeRawPointer?  // in table `released`
         let leaders = withExtendedLifetime(tables) {
             NearDuplicates.group(keys: keys, signatures: rows) { upTo in
                 if upTo == 0 { released = 0 }
-                if upTo >= rows.count {  // every row read (a pass ended, or it confirms pairs)
-                    for t in tables { t.dropResidentPages() }
-                    released = tables.count
-                    return
-                }
                 while released < tables.count && tableEnd[released] <= upTo {
                     tables[released].dropResidentPages()
                     released += 1
+                    droppedBefore = nil
                 }
-                // Within a segment too: a merged one's table is a quarter of a kilobyte a document.
-                if released < tables.count, upTo > 0, let row = rows[upTo - 1] { tables[released].dropResidentPages(before: row) }
+                // Within a segment too (a merged one's table is a quarter of a kilobyte a document),
+                // from where the last drop ended.
+                if released < tables.count, upTo > 0, let row = rows[upTo - 1] {
+                    tables[released].dropResidentPages(from: droppedBefore, before: row)
+                    droppedBefore = row
+                }
             }
         }
         var table = GroupTable(groups: sizes.map { [UInt32](repeating: GroupTable.alone, count: $0) })

@@ -312,8 +312,7 @@ public enum NearDuplicates {
     /// or all zero: no signature): the indexer passes rows of the mapped `.sig` files, so memory is
     /// a few words per document whatever the corpus size. Each band's pass reads the rows in input
     /// order and calls `passed(i)` as it goes (0 when a pass starts, then the input index every row
-    /// before which it has read, last `n`, and `n` again now and then while it confirms candidate
-    /// pairs, which reads rows in any order): the caller may drop what lies before from memory.
+    /// before which it has read, last `n`): the caller may drop what lies before from memory.
     static func group(keys: Keys, signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
                       passed: (Int) -> Void = { _ in }) -> [Int] {
         let n = keys.count
@@ -369,20 +368,11 @@ public enum NearDuplicates {
                 passed(n)
                 entries.sort()
                 var start = 0
-                var confirmed = 0
                 while start < entries.count {
                     let key = entries[start] & ~rankMask
                     var end = start + 1
                     while end < entries.count, entries[end] & ~rankMask == key { end += 1 }
                     if end - start > 1 {
-                        // Confirmations read rows in rank order, all over the tables, and the kernel
-                        // maps 16 neighbouring pages with each one it faults in: let the caller drop
-                        // them from memory every few hundred rows (`passed(n)`: every row was read).
-                        confirmed += end - start
-                        if confirmed >= 512 {
-                            confirmed = 0
-                            passed(n)
-                        }
                         reps.removeAll(keepingCapacity: true)
                         for e in start..<end {
                             let m = Int(truncatingIfNeeded: entries[e] & rankMask)
