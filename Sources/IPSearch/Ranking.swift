@@ -155,7 +155,6 @@ extension SnapshotSearcher {
         let bm25 = relevance.bm25
         let titleWeight = relevance.weight(.title)
         let otherWeight = max(relevance.weight(.body), relevance.weight(.boilerplate))
-        let anyWeight = max(titleWeight, otherWeight)
         let partCount = plan.parts.count
         // One document's matches, for exact scoring (scratch reused across candidates).
         var one = [PartMatcher.Matches](repeating: PartMatcher.Matches(), count: partCount)
@@ -191,35 +190,10 @@ extension SnapshotSearcher {
                 let literal = matchedGroups(plan, walk.slots, literalOnly: true)
                 if !tops[t].admits(coord: coord, literal: literal) { continue }
 
-                // Upper bounds, cheapest first. (1) and (2) read no position: every occurrence is
-                // counted at the larger zone weight and as if it were in the title. (1) is a part's
-                // BM25 at its ceiling, idf × (k1 + 1); (2) uses the document's length. (3) reads the
-                // positions of single-gram parts up to the end of the title span.
-                var ceiling = 0.0, covered = 0, coveredIDF = 0.0
-                for p in 0..<partCount where walk.slots[p] >= 0 {
-                    ceiling += partCeiling[p]
-                    if plan.literal[p] {
-                        covered += plan.letters[p] * Int(matches[p].counts[walk.slots[p]])
-                        coveredIDF += plan.idf[p]
-                    }
-                }
-                let proximity = proximityBound(plan, walk.slots)
-                let titleLength = Int(columns.titleLengths[Int(doc)])
-                let titleCeiling = titleBonusBound(covered: covered, idfs: coveredIDF, titleLength: titleLength)
-                // Rounding of sums taken in another grouping than `score`'s: a margin far above it.
-                if !tops[t].admits(coord: coord, literal: literal, bound: margin(ceiling + proximity + titleCeiling)) { continue }
-                let dl = try segment.wordCount(Int(doc))
-                var bound = 0.0
-                for p in 0..<partCount where walk.slots[p] >= 0 {
-                    let tf = Double(matches[p].counts[walk.slots[p]])
-                    bound += plan.factor[p] * bm25.score(tf: tf * anyWeight, documentLength: dl,
-                                                         averageLength: plan.averageLength, idf: plan.idf[p])
-                }
-                if !tops[t].admits(coord: coord, literal: literal, bound: margin(bound + proximity + titleCeiling)) { continue }
-
-                let span = columns.titleSpan(Int(doc))
-                covered = 0
-                coveredIDF = 0
+                // Upper bound: first what needs no arithmetic on the document's length (a part's
+                // BM25 at its ceiling, idf × (k1 + 1)), then, if that passes, with it.
+                let span = segment.titleSpan(Int(doc))
+                var ceiling = 0.0
                 for p in 0..<partCount where walk.slots[p] >= 0 {
                     var tt = 0
                     if let span {
@@ -233,20 +207,44 @@ extension SnapshotSearcher {
                         }
                     }
                     inTitle[p] = tt
-                    if plan.literal[p] && tt > 0 {
-                        covered += plan.letters[p] * tt
-                        coveredIDF += plan.idf[p]
+                    ceiling += partCeiling[p]
+                }
+                var rest = 0.0
+                if plan.groups.count >= 2 {
+                    var all = true, idfs = 0.0
+                    for i in 0..<(plan.groups.count - 1) {
+                        let a = representative(plan, i, walk.slots), b = representative(plan, i + 1, walk.slots)
+                        guard a >= 0, b >= 0 else { all = false; continue }
+                        rest += relevance.proximityWeight * min(plan.idf[a], plan.idf[b])
+                    }
+                    if all {
+                        for g in plan.groups.indices { idfs += plan.idf[representative(plan, g, walk.slots)] }
+                        rest += relevance.sequenceWeight * idfs / Double(plan.groups.count)
                     }
                 }
-                bound = 0
+                let titleLength = Int(columns.titleLengths[Int(doc)])
+                if titleLength > 0, span != nil {
+                    var covered = 0, idfs = 0.0
+                    for p in 0..<partCount where walk.slots[p] >= 0 && plan.literal[p] && inTitle[p] > 0 {
+                        covered += plan.letters[p] * inTitle[p]
+                        idfs += plan.idf[p]
+                    }
+                    if covered > 0 {
+                        let coverage = min(1, Double(covered) / Double(titleLength))
+                        rest += relevance.titleCoverageWeight * coverage * coverage * idfs
+                    }
+                }
+                // Rounding of sums taken in another grouping than `score`'s: a margin far above it.
+                if !tops[t].admits(coord: coord, literal: literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12) { continue }
+                let dl = try segment.wordCount(Int(doc))
+                var bound = 0.0
                 for p in 0..<partCount where walk.slots[p] >= 0 {
                     let tf = Int(matches[p].counts[walk.slots[p]]), tt = inTitle[p]
                     let weighted = Double(tt) * titleWeight + Double(tf - tt) * otherWeight
                     bound += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
                                                          idf: plan.idf[p])
                 }
-                let titleBound = span == nil ? 0 : titleBonusBound(covered: covered, idfs: coveredIDF, titleLength: titleLength)
-                if !tops[t].admits(coord: coord, literal: literal, bound: margin(bound + proximity + titleBound)) { continue }
+                if !tops[t].admits(coord: coord, literal: literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12) { continue }
 
                 // Exact score from this document's positions alone.
                 for p in 0..<partCount {
@@ -279,35 +277,6 @@ extension SnapshotSearcher {
         let top = tops[partial ? 1 : 0]
         return Ranked(page: top.best, total: top.total, totalDocuments: top.documents, partial: partial)
     }
-
-    /// Proximity and whole-sequence bonus at their most (closeness 1), given which parts matched.
-    @inline(__always)
-    func proximityBound(_ plan: Plan, _ slots: [Int]) -> Double {
-        guard plan.groups.count >= 2 else { return 0 }
-        var rest = 0.0, all = true, idfs = 0.0
-        for i in 0..<(plan.groups.count - 1) {
-            let a = representative(plan, i, slots), b = representative(plan, i + 1, slots)
-            guard a >= 0, b >= 0 else { all = false; continue }
-            rest += relevance.proximityWeight * min(plan.idf[a], plan.idf[b])
-        }
-        if all {
-            for g in plan.groups.indices { idfs += plan.idf[representative(plan, g, slots)] }
-            rest += relevance.sequenceWeight * idfs / Double(plan.groups.count)
-        }
-        return rest
-    }
-
-    /// The title bonus when `covered` letters of the title at most are covered by parts of these idfs.
-    @inline(__always)
-    func titleBonusBound(covered: Int, idfs: Double, titleLength: Int) -> Double {
-        guard titleLength > 0, covered > 0 else { return 0 }
-        let coverage = min(1, Double(covered) / Double(titleLength))
-        return relevance.titleCoverageWeight * coverage * coverage * idfs
-    }
-
-    /// A bound raised far above the rounding of sums taken in another grouping than `score`'s.
-    @inline(__always)
-    func margin(_ bound: Double) -> Double { bound * (1 + 1e-9) + 1e-12 }
 
     /// The first matched part of group `g`, or −1 (the part that stands for the group in proximity).
     @inline(__always)

@@ -27,6 +27,10 @@ public final class SegmentReader: @unchecked Sendable {
     /// any order: four bytes a document, not a 64-byte record. Zeroed pages cost nothing until
     /// written, so opening reads nothing; a record's checksum is checked when its count is first read.
     private let wordCounts: UnsafeMutablePointer<UInt32>
+    /// Title spans decoded so far (`DocumentColumns.titleSpan`; 0: not yet; see `titleSpan`), eight
+    /// bytes a document: ranking asks for every candidate's, and decoding its zones each time costs
+    /// more than the lookup.
+    private let titleSpans: UnsafeMutablePointer<UInt64>
     /// Dates, sources and zones of every document, read once at open.
     public let columns: DocumentColumns
 
@@ -62,6 +66,11 @@ public final class SegmentReader: @unchecked Sendable {
             throw IndexError.io(path: documentsFile.path, operation: "allocate the word counts", errno: ENOMEM)
         }
         wordCounts = counts.bindMemory(to: UInt32.self, capacity: max(1, meta.documents))
+        guard let spans = calloc(max(1, meta.documents), MemoryLayout<UInt64>.stride) else {
+            free(counts)
+            throw IndexError.io(path: documentsFile.path, operation: "allocate the title spans", errno: ENOMEM)
+        }
+        titleSpans = spans.bindMemory(to: UInt64.self, capacity: max(1, meta.documents))
         if termCount != meta.terms {
             throw IndexError.corrupt(path: termsFile.path, reason: "holds \(termCount) terms, the manifest says \(meta.terms)")
         }
@@ -74,7 +83,30 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    deinit { free(wordCounts) }
+    deinit {
+        free(wordCounts)
+        free(titleSpans)
+    }
+
+    /// `columns.titleSpan(doc)`, decoded once. A cell holds bit 63 (known), bit 62 (no span), the
+    /// span's upper bound in bits 31–61 and its lower bound in bits 0–30 (positions are below 2³¹).
+    public func titleSpan(_ doc: Int) -> Range<Int32>? {
+        guard doc >= 0 && doc < meta.documents else { return nil }
+        let cell = cicu_u64_load(titleSpans + doc)
+        if cell != 0 {
+            if cell & (1 << 62) != 0 { return nil }
+            return Int32(truncatingIfNeeded: cell & 0x7FFF_FFFF)..<Int32(truncatingIfNeeded: (cell >> 31) & 0x7FFF_FFFF)
+        }
+        let span = columns.titleSpan(doc)
+        var value: UInt64 = 1 << 63
+        if let span, span.lowerBound >= 0 {
+            value |= UInt64(span.upperBound) << 31 | UInt64(span.lowerBound)
+        } else {
+            value |= 1 << 62
+        }
+        cicu_u64_store(titleSpans + doc, value)
+        return span.flatMap { $0.lowerBound >= 0 ? $0 : nil }
+    }
 
     public var documentCount: Int { meta.documents }
 

@@ -65,6 +65,26 @@ import IPSearchTestSupport
         }
     }
 
+    /// A segment keeps each title span once decoded (ranking asks for every candidate's): the kept
+    /// answer is the columns' answer, the first time and every time after, for every document.
+    @Test func keptTitleSpansAreTheColumnsTitleSpans() throws {
+        let box = try Sandbox("title-spans")
+        try box.addBulk(copies: 2)
+        try box.run()
+        let reader = try IndexReader(directory: box.index)
+        var titled = 0
+        for segment in reader.segments {
+            for doc in 0..<segment.documentCount {
+                let expected = segment.columns.titleSpan(doc)
+                if expected != nil { titled += 1 }
+                #expect(segment.titleSpan(doc) == expected, "\(segment.meta.name) document \(doc)")
+                #expect(segment.titleSpan(doc) == expected, "\(segment.meta.name) document \(doc), kept")
+            }
+            #expect(segment.titleSpan(-1) == nil && segment.titleSpan(segment.documentCount) == nil)
+        }
+        #expect(titled > 0, "the press releases have titles")
+    }
+
     /// A writer's bug could leave zone bytes that do not parse (the file's checksum holds): reading
     /// them answers "body", never traps.
     @Test func malformedZoneBytesEndTheWalk() {

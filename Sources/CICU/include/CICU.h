@@ -95,6 +95,8 @@ static inline void cicu_bit_set(uint64_t *words, size_t bit) {
    immutable file says): relaxed atomic load and store, so a reader sees 0 or the whole value. */
 static inline uint32_t cicu_u32_load(const uint32_t *cell) { return __atomic_load_n(cell, __ATOMIC_RELAXED); }
 static inline void cicu_u32_store(uint32_t *cell, uint32_t value) { __atomic_store_n(cell, value, __ATOMIC_RELAXED); }
+static inline uint64_t cicu_u64_load(const uint64_t *cell) { return __atomic_load_n(cell, __ATOMIC_RELAXED); }
+static inline void cicu_u64_store(uint64_t *cell, uint64_t value) { __atomic_store_n(cell, value, __ATOMIC_RELAXED); }
 
 /// Deflates `length` bytes into `dst`; returns bytes written or -1 when `capacity` is too small.
 int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity);
