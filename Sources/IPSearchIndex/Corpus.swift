@@ -17,8 +17,7 @@ public struct CorpusFile: Equatable, Sendable {
 /// so listing a million files stays in tens of megabytes. A `CorpusFile` is made on access.
 public struct CorpusFiles: RandomAccessCollection, Sendable {
     public let root: String
-    private var bytes: [UInt8] = []
-    private var ends: [Int] = []
+    private var ids = IDBuffer()
     private var sizes: [UInt64] = []
     private var mtimes: [Int64] = []
     /// Paths of files that are not at `root/id`, by index.
@@ -27,45 +26,27 @@ public struct CorpusFiles: RandomAccessCollection, Sendable {
     public init(root: String) { self.root = root }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { ends.count }
+    public var endIndex: Int { ids.count }
 
     public subscript(i: Int) -> CorpusFile {
-        let id = self.id(at: i)
+        let id = ids[i]
         return CorpusFile(id: id, path: otherPaths[i] ?? root + "/" + id, size: sizes[i], mtimeNanoseconds: mtimes[i])
     }
 
-    public func id(at i: Int) -> String {
-        let start = i == 0 ? 0 : ends[i - 1]
-        return String(decoding: bytes[start..<ends[i]], as: UTF8.self)
-    }
-
     mutating func append(_ file: CorpusFile) {
-        bytes.append(contentsOf: file.id.utf8)
-        ends.append(bytes.count)
+        ids.append(file.id)
         sizes.append(file.size)
         mtimes.append(file.mtimeNanoseconds)
-        if file.path != root + "/" + file.id { otherPaths[ends.count - 1] = file.path }
+        if file.path != root + "/" + file.id { otherPaths[ids.count - 1] = file.path }
     }
 
-    /// These files without the ids in `excluded`, sorted by id: byte by byte (for UTF-8, by Unicode
-    /// scalar values), so a corpus is processed in the same order on every run.
+    /// These files without the ids in `excluded`, sorted by id (`IDBuffer`'s order), so a corpus is
+    /// processed in the same order on every run.
     func sortedByID(excluding excluded: Set<String>) -> CorpusFiles {
-        var order = Array(0..<ends.count)
-        bytes.withUnsafeBufferPointer { b in
-            ends.withUnsafeBufferPointer { e in
-                order.sort { i, j in
-                    let si = i == 0 ? 0 : e[i - 1], sj = j == 0 ? 0 : e[j - 1]
-                    let li = e[i] - si, lj = e[j] - sj
-                    let c = memcmp(b.baseAddress! + si, b.baseAddress! + sj, Swift.min(li, lj))
-                    return c != 0 ? c < 0 : li < lj
-                }
-            }
-        }
         var sorted = CorpusFiles(root: root)
-        sorted.bytes.reserveCapacity(bytes.count)
-        sorted.ends.reserveCapacity(ends.count)
-        for i in order {
-            let file = self[i]
+        sorted.ids.reserveCapacity(ids: ids.count, bytes: ids.byteCount)
+        for i in ids.order() {
+            let file = self[Int(i)]
             if !excluded.isEmpty && excluded.contains(file.id) { continue }
             sorted.append(file)
         }

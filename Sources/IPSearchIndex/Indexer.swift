@@ -344,7 +344,7 @@ public enum Indexer {
         // document whatever the corpus size.
         var tables: [MappedFile] = []
         var tableEnd: [Int] = []  // input index after the segment's last document
-        var keys = NearDuplicates.Keys()
+        var keys = IDBuffer()
         var rows: [UnsafeRawPointer?] = []
         var places: [(segment: Int32, doc: Int32)] = []
         var sizes: [Int] = []
@@ -414,63 +414,37 @@ public enum Indexer {
         var previous: Previous?
     }
 
-    /// The ids of the live committed documents, sorted as `CorpusFiles` sorts ids (byte by byte),
-    /// each with its segment and document number: one UTF-8 buffer and three integers a document.
+    /// The ids of the live committed documents in `IDBuffer`'s order (the corpus list's), each
+    /// with its segment and document number.
     struct CommittedIDs {
-        private var bytes: [UInt8] = []
-        private var ends: [Int] = []
+        private var ids = IDBuffer()
         private var places: [(segment: Int32, doc: Int32)] = []
         private var order: [Int32] = []
 
         init(_ readers: [SegmentReader]) throws(IndexError) {
             for (s, reader) in readers.enumerated() {
                 for doc in 0..<reader.documentCount where !reader.isDeleted(doc) {
-                    bytes.append(contentsOf: try reader.storedID(doc).utf8)
-                    ends.append(bytes.count)
+                    ids.append(try reader.storedID(doc))
                     places.append((Int32(s), Int32(doc)))
                     if doc & 4095 == 4095 { reader.dropDocumentPages() }  // the ids' meta records
                 }
                 reader.dropDocumentPages()
             }
-            order = (0..<ends.count).map { Int32(truncatingIfNeeded: $0) }
-            bytes.withUnsafeBufferPointer { b in
-                ends.withUnsafeBufferPointer { e in
-                    order.sort { x, y in
-                        let i = Int(x), j = Int(y)
-                        let si = i == 0 ? 0 : e[i - 1], sj = j == 0 ? 0 : e[j - 1]
-                        let c = memcmp(b.baseAddress! + si, b.baseAddress! + sj, min(e[i] - si, e[j] - sj))
-                        return c != 0 ? c < 0 : e[i] - si < e[j] - sj
-                    }
-                }
-            }
+            order = ids.order()
         }
 
         var count: Int { order.count }
 
-        /// The `k`-th id in sorted order.
-        func id(_ k: Int) -> String {
-            let i = Int(order[k])
-            return String(decoding: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]], as: UTF8.self)
-        }
+        /// The `k`-th id in order.
+        func id(_ k: Int) -> String { ids[Int(order[k])] }
 
         func place(_ k: Int) -> (segment: Int, doc: Int) {
             let p = places[Int(order[k])]
             return (Int(p.segment), Int(p.doc))
         }
 
-        /// The `k`-th id against `id`, byte by byte: negative, zero or positive.
-        func compare(_ k: Int, _ id: String) -> Int {
-            let i = Int(order[k])
-            let start = i == 0 ? 0 : ends[i - 1]
-            var other = id
-            return other.withUTF8 { o in
-                bytes.withUnsafeBufferPointer { b in
-                    let n = ends[i] - start
-                    let c = memcmp(b.baseAddress! + start, o.baseAddress!, min(n, o.count))
-                    return c != 0 ? Int(c) : n - o.count
-                }
-            }
-        }
+        /// The `k`-th id against `id`: negative, zero or positive.
+        func compare(_ k: Int, _ id: String) -> Int { ids.compare(Int(order[k]), id) }
     }
 
     enum WorkResult {

@@ -1,7 +1,4 @@
 import IPSearchAnalysis
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Near-duplicate detection: a MinHash signature of each document's body text, and grouping of the
 /// documents whose bodies share most of their text.
@@ -292,7 +289,7 @@ public enum NearDuplicates {
         for (i, d) in docs.enumerated() where d.signature.values.count == hashCount {
             for j in 0..<hashCount { flat[i * hashCount + j] = d.signature.values[j] }
         }
-        var keys = Keys()
+        var keys = IDBuffer()
         for d in docs { keys.append(d.key) }
         return flat.withUnsafeBytes { rows in
             group(keys: keys, signatures: (0..<docs.count).map { i in
@@ -313,7 +310,7 @@ public enum NearDuplicates {
     /// a few words per document whatever the corpus size. Each band's pass reads the rows in input
     /// order and calls `passed(i)` as it goes (0 when a pass starts, then the input index every row
     /// before which it has read, last `n`): the caller may drop what lies before from memory.
-    static func group(keys: Keys, signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
+    static func group(keys: IDBuffer, signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
                       passed: (Int) -> Void = { _ in }) -> [Int] {
         let n = keys.count
         guard n > 0 else { return [] }
@@ -397,40 +394,6 @@ public enum NearDuplicates {
         var result = [Int](repeating: 0, count: n)
         for (r, i) in order.enumerated() { result[Int(i)] = Int(order[uf.find(r)]) }
         return result
-    }
-
-    /// Document keys (ids) in one UTF-8 buffer: the bytes of the key and one offset a document,
-    /// instead of a `String` each (a heap object for any id over 15 bytes), so regrouping a million
-    /// documents holds tens of megabytes, not hundreds.
-    struct Keys {
-        private var bytes: [UInt8] = []
-        private var ends: [Int] = []
-
-        var count: Int { ends.count }
-
-        mutating func append(_ key: String) {
-            bytes.append(contentsOf: key.utf8)
-            ends.append(bytes.count)
-        }
-
-        /// Input indices sorted by key, byte by byte (for UTF-8: by Unicode scalar values), equal keys
-        /// by input index.
-        func order() -> [Int32] {
-            var order = (0..<ends.count).map { Int32(truncatingIfNeeded: $0) }
-            bytes.withUnsafeBufferPointer { b in
-                ends.withUnsafeBufferPointer { e in
-                    order.sort { x, y in
-                        let i = Int(x), j = Int(y)
-                        let si = i == 0 ? 0 : e[i - 1], sj = j == 0 ? 0 : e[j - 1]
-                        let li = e[i] - si, lj = e[j] - sj
-                        let c = memcmp(b.baseAddress! + si, b.baseAddress! + sj, min(li, lj))
-                        if c != 0 { return c < 0 }
-                        return li != lj ? li < lj : i < j
-                    }
-                }
-            }
-            return order
-        }
     }
 
     /// Union-find over 0..<count whose roots are always the smallest member (the group leader).
