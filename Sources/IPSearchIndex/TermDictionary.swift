@@ -86,6 +86,9 @@ enum TermDictionary {
         let blockOffsets: [Int]
         let termCount: Int
         let path: String
+        /// Blocks found intact, one bit each (the file is immutable while mapped): a warm lookup
+        /// checks no block twice, as `PageChecksums` does for postings pages.
+        let checked: PageChecksums.VerifiedPages
 
         init(_ file: MappedFile) throws(IndexError) {
             path = file.path
@@ -121,6 +124,7 @@ enum TermDictionary {
             firstKeys = keys
             blockOffsets = offsets
             termCount = Int(terms)
+            checked = PageChecksums.VerifiedPages(count: n)
         }
 
         /// The block that would hold `key` (the last whose first key is ≤ `key`), or nil.
@@ -140,9 +144,12 @@ enum TermDictionary {
             let from = start + blockOffsets[b]
             let to = start + (b + 1 < blockOffsets.count ? blockOffsets[b + 1] : blocksEnd)
             guard to - from >= 4 + 3 else { throw IndexError.corrupt(path: path, reason: "term block \(b) is too short") }
-            let stored = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: to - 4, as: UInt32.self))
-            if cicu_crc32(0, base + from, to - 4 - from) != stored {
-                throw IndexError.corrupt(path: path, reason: "term block \(b) fails its checksum")
+            if !checked.contains(b) {
+                let stored = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: to - 4, as: UInt32.self))
+                if cicu_crc32(0, base + from, to - 4 - from) != stored {
+                    throw IndexError.corrupt(path: path, reason: "term block \(b) fails its checksum")
+                }
+                checked.insert(b)
             }
             var r = ByteReader(base: base, range: from..<(to - 4))
             guard let n = r.varint(), n >= 1, n <= UInt64(blockSize), let po = r.varint(), let pp = r.varint(),
