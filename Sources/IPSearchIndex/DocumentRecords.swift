@@ -160,19 +160,18 @@ public struct DocumentRecord: Sendable, Equatable {
         out.appendLE(crc)
     }
 
-    /// Decodes the record at `base`; nil when its checksum fails.
     /// Whether the record at `base` matches its checksum.
     static func isIntact(_ base: UnsafeRawPointer) -> Bool {
         cicu_crc32(0, base, size - 4) == UInt32(littleEndian: base.loadUnaligned(fromByteOffset: size - 4, as: UInt32.self))
     }
 
+    /// Decodes the record at `base`; nil when its checksum fails.
     static func decode(_ base: UnsafeRawPointer) -> DocumentRecord? {
+        guard isIntact(base) else { return nil }
         var r = ByteReader(base: base, range: 0..<size)
         let so = r.u64()!, sl = r.u32()!, scrc = r.u32()!, hash = r.u64()!, fsize = r.u64()!, mtime = r.u64()!
         let words = r.u32()!, mo = r.u32()!, ml = r.u32()!, mcrc = r.u32()!
-        _ = r.u32()!
-        let crc = r.u32()!
-        guard cicu_crc32(0, base, size - 4) == crc, so <= UInt64(Int.max) else { return nil }
+        guard so <= UInt64(Int.max) else { return nil }
         return DocumentRecord(storeOffset: Int(so), storeLength: Int(sl), storeCRC: scrc, contentHash: hash,
                               fileSize: fsize, mtimeNanoseconds: Int64(bitPattern: mtime), wordCount: Int(words),
                               metaOffset: Int(mo), metaLength: Int(ml), metaCRC: mcrc)
@@ -494,13 +493,6 @@ struct SignatureTable {
         guard let n = r.u32(), Int(n) == documents, let k = r.u32(), k <= 1024,
               r.remaining == documents * Int(k) * 4 else { return nil }
         return Int(k)
-    }
-
-    static func encode(_ signatures: [[UInt32]], width: Int) -> [UInt8] {
-        var out = header(documents: signatures.count, width: width)
-        out.reserveCapacity(8 + signatures.count * width * 4)
-        for s in signatures { appendRow(s[...], width: width, to: &out) }
-        return out
     }
 
     /// `documents u32 | K u32`: a table is its header, then `documents` rows (`appendRow`).

@@ -395,21 +395,19 @@ final class PostingsOutput {
     /// Term `key`'s list (keys ascending): `fill` adds its documents in order, with their positions.
     /// A term given no document is left out.
     func add(key: UInt64, _ fill: (inout BlockPostings.ListEncoder) throws(IndexError) -> Void) throws(IndexError) {
-        // The encoder is moved out for the call, so adding a document costs no exclusivity check.
-        var list = BlockPostings.ListEncoder(positions: positions)
-        swap(&list, &encoder)
-        defer { swap(&list, &encoder) }
-        list.reset()
+        // One access to the encoder for the whole list (`fill` gets it inout): adding a document
+        // costs no exclusivity check.
+        encoder.reset()
         let positionsOffset = positions.dataLength
-        try fill(&list)
-        guard list.documentCount > 0 else { return }
+        try fill(&encoder)
+        guard encoder.documentCount > 0 else { return }
         postBytes.removeAll(keepingCapacity: true)
-        try list.finish(into: &postBytes)
-        guard postBytes.count < Int(UInt32.max), list.positionsLength < Int(UInt32.max) else {
+        try encoder.finish(into: &postBytes)
+        guard postBytes.count < Int(UInt32.max), encoder.positionsLength < Int(UInt32.max) else {
             throw IndexError.io(path: postings.file.path, operation: "write a postings list too large for the index format", errno: EFBIG)
         }
-        try terms.add(key: key, docFreq: list.documentCount, postingsOffset: postings.dataLength, postingsLength: postBytes.count,
-                      positionsOffset: positionsOffset, positionsLength: list.positionsLength)
+        try terms.add(key: key, docFreq: encoder.documentCount, postingsOffset: postings.dataLength, postingsLength: postBytes.count,
+                      positionsOffset: positionsOffset, positionsLength: encoder.positionsLength)
         try postings.append(postBytes)
     }
 
