@@ -48,14 +48,24 @@ public struct ZoneMap: Sendable, Equatable {
     /// Decodes one map onto the ends of `starts` and `kinds` (the columns keep every document's
     /// zones in two flat arrays); false when the bytes are malformed.
     static func decode(_ r: inout ByteReader, appendingTo starts: inout [UInt32], _ kinds: inout [ZoneKind]) -> Bool {
+        walk(&r) { start, kind in
+            starts.append(start)
+            kinds.append(kind)
+            return true
+        }
+    }
+
+    /// Reads one map, calling `body(start, kind)` for each zone in order while it returns true;
+    /// false when the bytes are malformed (the one reader of the format `append(to:)` writes).
+    @inline(__always)
+    static func walk(_ r: inout ByteReader, _ body: (UInt32, ZoneKind) -> Bool) -> Bool {
         guard let n = r.varint(), n <= UInt64(r.remaining) else { return false }
         var last: UInt64 = 0
         for _ in 0..<Int(n) {
             guard let d = r.varint(), let kb = r.bytes(1), let kind = ZoneKind(rawValue: kb[0]) else { return false }
             last += d
             guard last <= UInt64(UInt32.max) else { return false }
-            starts.append(UInt32(last))
-            kinds.append(kind)
+            if !body(UInt32(last), kind) { return true }
         }
         return true
     }
@@ -300,28 +310,9 @@ public struct DocumentColumns: Sendable {
         guard doc >= 0, doc + 1 < zoneOffsets.count else { return }
         let from = Int(zoneOffsets[doc]), to = Int(zoneOffsets[doc + 1])
         guard from < to, to <= zoneBytes.count else { return }
-        zoneBytes.withUnsafeBufferPointer { b in
-            var i = from
-            @inline(__always) func varint() -> UInt64? {
-                var v: UInt64 = 0, shift: UInt64 = 0
-                while i < to && shift < 64 {
-                    let byte = b[i]
-                    i += 1
-                    v |= UInt64(byte & 0x7F) << shift
-                    if byte < 0x80 { return v }
-                    shift += 7
-                }
-                return nil
-            }
-            guard var n = varint() else { return }
-            var start: UInt64 = 0
-            while n > 0 {
-                guard let d = varint(), i < to, let kind = ZoneKind(rawValue: b[i]) else { return }
-                i += 1
-                start += d
-                guard start <= UInt64(UInt32.max), body(UInt32(start), kind) else { return }
-                n -= 1
-            }
+        zoneBytes.withUnsafeBytes { b in
+            var r = ByteReader(base: b.baseAddress!, range: from..<to)
+            _ = ZoneMap.walk(&r, body)
         }
     }
 
