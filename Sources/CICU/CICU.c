@@ -74,8 +74,8 @@ static const UNormalizer2 *nfkc_cf;
 
 // Cache of single-code-point folds: 0 = not computed yet; 1 = "expands to several code points,
 // recompute"; otherwise (result + 2). Covers the BMP and the supplementary ideographic planes.
-#define FOLD_CACHE_SIZE 0x40000
-static _Atomic uint32_t fold_cache[FOLD_CACHE_SIZE];
+#define FOLD_CACHE_SIZE CICU_FOLD_CACHE_SIZE
+uint32_t cicu_fold_cache_cells[FOLD_CACHE_SIZE];
 
 static void fold_init(void) {
     UErrorCode status = U_ZERO_ERROR;
@@ -160,7 +160,7 @@ int32_t cicu_fold_chunk(const uint16_t *src, int32_t length, uint16_t *dst, int3
 int32_t cicu_fold_char(uint32_t c, uint32_t *out, int32_t capacity) {
     if (capacity < 1) return -1;
     if (c < FOLD_CACHE_SIZE) {
-        uint32_t cached = atomic_load_explicit(&fold_cache[c], memory_order_relaxed);
+        uint32_t cached = __atomic_load_n(&cicu_fold_cache_cells[c], __ATOMIC_RELAXED);
         if (cached >= 2) { out[0] = cached - 2; return 1; }
     }
     UChar src[2], dst[64];
@@ -176,7 +176,7 @@ int32_t cicu_fold_char(uint32_t c, uint32_t *out, int32_t capacity) {
     }
     if (c < FOLD_CACHE_SIZE) {
         uint32_t value = count == 1 ? out[0] + 2 : 1;
-        atomic_store_explicit(&fold_cache[c], value, memory_order_relaxed);
+        __atomic_store_n(&cicu_fold_cache_cells[c], value, __ATOMIC_RELAXED);
     }
     return count;
 }

@@ -97,26 +97,36 @@ public struct Highlighter: Sendable {
         -> (scalars: [Unicode.Scalar], matches: [Match], bodyStart: Int) {
         // One decoding pass: the scalars, the UTF-16 units the normalizer reads, and for every unit
         // the scalar it belongs to.
-        var scalars: [Unicode.Scalar] = [], source: [UInt16] = [], scalarAt: [Int32] = []
+        // Each of the three holds at most one element per UTF-8 byte (plus the end for `scalarAt`).
         let capacity = text.utf8.count
-        scalars.reserveCapacity(capacity)
-        source.reserveCapacity(capacity)
-        scalarAt.reserveCapacity(capacity + 1)
-        for scalar in text.unicodeScalars {
-            let s = Int32(scalars.count)
-            scalars.append(scalar)
-            if scalar.value >= 0x10000 {
-                let v = scalar.value - 0x10000
-                source.append(UInt16(0xD800 + (v >> 10)))
-                source.append(UInt16(0xDC00 + (v & 0x3FF)))
-                scalarAt.append(s)
-                scalarAt.append(s)
-            } else {
-                source.append(UInt16(scalar.value))
-                scalarAt.append(s)
+        var source: [UInt16] = [], scalarAt: [Int32] = []
+        let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: capacity) { scalarBuffer, scalarCount in
+            source = [UInt16](unsafeUninitializedCapacity: capacity) { sourceBuffer, sourceCount in
+                scalarAt = [Int32](unsafeUninitializedCapacity: capacity + 1) { atBuffer, atCount in
+                    var s = 0, u = 0
+                    for scalar in text.unicodeScalars {
+                        scalarBuffer.initializeElement(at: s, to: scalar)
+                        if scalar.value >= 0x10000 {
+                            let v = scalar.value - 0x10000
+                            sourceBuffer.initializeElement(at: u, to: UInt16(0xD800 + (v >> 10)))
+                            sourceBuffer.initializeElement(at: u + 1, to: UInt16(0xDC00 + (v & 0x3FF)))
+                            atBuffer.initializeElement(at: u, to: Int32(s))
+                            atBuffer.initializeElement(at: u + 1, to: Int32(s))
+                            u += 2
+                        } else {
+                            sourceBuffer.initializeElement(at: u, to: UInt16(scalar.value))
+                            atBuffer.initializeElement(at: u, to: Int32(s))
+                            u += 1
+                        }
+                        s += 1
+                    }
+                    atBuffer.initializeElement(at: u, to: Int32(s))
+                    scalarCount = s
+                    sourceCount = u
+                    atCount = u + 1
+                }
             }
         }
-        scalarAt.append(Int32(scalars.count))
         let norm = normalizer.normalize(source, removing: removed)
 
         var matches: [Match] = []
@@ -225,9 +235,11 @@ public struct Highlighter: Sendable {
         while s < e, s < firstMatch, scalars[s].properties.isWhitespace { s += 1 }
         let lastMatch = matches.map(\.end).max() ?? s
         while e > s, e > lastMatch, scalars[e - 1].properties.isWhitespace { e -= 1 }
-        var text = String.UnicodeScalarView()
+        var text: [UInt8] = []
+        text.reserveCapacity((e - s) * 3 + 6)
+        func put(_ c: Unicode.Scalar) { text.append(contentsOf: UTF8.encode(c)!) }
         let prefix = s > 0
-        if prefix { text.append("…") }
+        if prefix { put("…") }
         // Output offset of every scalar of the window (kept scalars count, removed ones do not).
         var out = [Int](repeating: 0, count: e - s + 1)
         var r = removed.firstIndex { $0.upperBound > s } ?? removed.count
@@ -237,11 +249,11 @@ public struct Highlighter: Sendable {
             while r < removed.count, removed[r].upperBound <= k { r += 1 }
             if r < removed.count, removed[r].contains(k) { continue }
             let c = scalars[k]
-            text.append(c == "\n" || c == "\r" || c == "\t" ? " " : c)
+            put(c == "\n" || c == "\r" || c == "\t" ? " " : c)
             j += 1
         }
         out[e - s] = j
-        if e < scalars.count { text.append("…") }
+        if e < scalars.count { put("…") }
         var highlights: [[Int]] = []
         for m in matches {
             let a = out[max(0, min(m.start, e) - s)], b = out[max(0, min(m.end, e) - s)]
@@ -252,6 +264,6 @@ public struct Highlighter: Sendable {
                 highlights.append([a, b])
             }
         }
-        return Snippet(text: String(text), highlights: highlights)
+        return Snippet(text: String(decoding: text, as: UTF8.self), highlights: highlights)
     }
 }

@@ -35,13 +35,16 @@ public struct Normalizer: Sendable {
     }
 
     public func normalize(_ src: UnsafeBufferPointer<UInt16>) -> NormalizedText {
-        var out = NormalizedText()
-        out.reserve(src.count)
+        // Each step below writes at most `perStep` units: one code point folds to at most 18, a chunk
+        // to at most `chunkCapacity`.
+        let perStep = Normalizer.chunkCapacity
+        var out = NormalizedText.Builder(capacity: src.count + perStep)
         var folded = [UInt32](repeating: 0, count: 18)
-        var chunk = [UInt16](repeating: 0, count: 256)
+        var chunk = [UInt16](repeating: 0, count: Normalizer.chunkCapacity)
         let n = src.count
         var i = 0
         while i < n {
+            out.reserve(perStep)
             let u = src[i]
             // ASCII: only letters change (lowercase). Never the start of a combining sequence that
             // matters for search, and never Han, so no annotation check.
@@ -51,7 +54,7 @@ public struct Normalizer: Sendable {
                     continue
                 }
                 let lower = (u >= 0x41 && u <= 0x5A) ? u + 0x20 : u
-                out.append(lower, from: i, to: i + 1)
+                out.put(lower, from: i, to: i + 1)
                 i += 1
                 continue
             }
@@ -65,16 +68,24 @@ public struct Normalizer: Sendable {
             if Script.isHan(c), let annotationEnd = PinyinAnnotation.end(in: src, at: end) {
                 end = annotationEnd
             }
-            let count = folded.withUnsafeMutableBufferPointer {
-                Int(cicu_fold_char(c, $0.baseAddress, 18))
-            }
-            for k in 0..<count {
-                out.append(scalar: folded[k], from: i, to: end)
+            let single = cicu_fold_cached(c)
+            if single != UInt32.max {
+                out.put(scalar: single, from: i, to: end)
+            } else {
+                let count = folded.withUnsafeMutableBufferPointer {
+                    Int(cicu_fold_char(c, $0.baseAddress, 18))
+                }
+                for k in 0..<count {
+                    out.put(scalar: folded[k], from: i, to: end)
+                }
             }
             i = end
         }
-        return out
+        return out.finish()
     }
+
+    /// Most units one folded chunk (a base character and its combining marks) can produce.
+    static let chunkCapacity = 256
 
     @inline(__always)
     private func boundaryBefore(_ src: UnsafeBufferPointer<UInt16>, _ j: Int) -> Bool {
@@ -89,7 +100,7 @@ public struct Normalizer: Sendable {
 
     /// Folds a base character and the combining marks after it as one unit.
     private func foldChunk(
-        _ src: UnsafeBufferPointer<UInt16>, from start: Int, into out: inout NormalizedText,
+        _ src: UnsafeBufferPointer<UInt16>, from start: Int, into out: inout NormalizedText.Builder,
         buffer: inout [UInt16]
     ) -> Int {
         var end = start + (UTF16.isLeadSurrogate(src[start]) && start + 1 < src.count ? 2 : 1)
@@ -97,12 +108,12 @@ public struct Normalizer: Sendable {
             end += UTF16.isLeadSurrogate(src[end]) && end + 1 < src.count ? 2 : 1
         }
         let written = buffer.withUnsafeMutableBufferPointer { dst in
-            Int(cicu_fold_chunk(src.baseAddress! + start, Int32(end - start), dst.baseAddress, 256))
+            Int(cicu_fold_chunk(src.baseAddress! + start, Int32(end - start), dst.baseAddress, Int32(Normalizer.chunkCapacity)))
         }
         if written < 0 {
-            for k in start..<end { out.append(src[k], from: start, to: end) }
+            for k in start..<end { out.put(src[k], from: start, to: end) }
         } else {
-            for k in 0..<written { out.append(buffer[k], from: start, to: end) }
+            for k in 0..<written { out.put(buffer[k], from: start, to: end) }
         }
         return end
     }

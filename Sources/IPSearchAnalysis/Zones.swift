@@ -325,13 +325,21 @@ public enum Zones {
     /// names are shown as fields).
     public static func frontMatterEnd(_ text: [UInt16]) -> Int? {
         guard text.count >= 3, text[0] == 0x2D, text[1] == 0x2D, text[2] == 0x2D else { return nil }
-        // `frontMatter` reads at most its first `frontMatterLines` lines: split no further.
-        var cut = 0, breaks = 0
-        while cut < text.count && breaks <= frontMatterLines {
-            if text[cut] == 0x0A { breaks += 1 }
-            cut += 1
+        // The block ends at its closing rule, within its first `frontMatterLines` lines: split only
+        // that far (a snippet asks this of every hit, and most of a document is after the block).
+        let n = text.count
+        var start = 0, cut = -1
+        for k in 0..<frontMatterLines where start < n {
+            var end = start
+            while end < n, text[end] != 0x0A { end += 1 }
+            var a = start, b = end
+            while a < b, Line.isSpace(text[a]) { a += 1 }
+            while b > a, Line.isSpace(text[b - 1]) { b -= 1 }
+            start = end < n ? end + 1 : end
+            if k > 0, b - a == 3, text[a] == 0x2D, text[a + 1] == 0x2D, text[a + 2] == 0x2D { cut = start; break }
         }
-        let lines = Line.split(cut == text.count ? text : Array(text[..<cut]))
+        guard cut > 0 else { return nil }
+        let lines = Line.split(Array(text[..<cut]), analyzing: false)
         guard let fm = frontMatter(text, lines), fm.endLine > 0 else { return nil }
         return lines[fm.endLine - 1].range.upperBound
     }
@@ -397,7 +405,8 @@ struct Line {
             || u == 0x3000 || u == 0xFEFF || (u >= 0x2000 && u <= 0x200B) || u == 0x202F || u == 0x205F
     }
 
-    static func split(_ text: [UInt16]) -> [Line] {
+    /// The lines of `text`; without `analyzing`, only their ranges (what `frontMatter` reads).
+    static func split(_ text: [UInt16], analyzing: Bool = true) -> [Line] {
         var lines: [Line] = []
         var start = 0
         let n = text.count
@@ -409,7 +418,7 @@ struct Line {
             while a < b, isSpace(text[a]) { a += 1 }
             while b > a, isSpace(text[b - 1]) { b -= 1 }
             var line = Line(range: start..<next, content: a..<b)
-            line.analyze(text)
+            if analyzing { line.analyze(text) }
             lines.append(line)
             start = next
         }

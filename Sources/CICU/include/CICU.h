@@ -43,6 +43,18 @@ int64_t cicu_breaker_count(cicu_breaker *breaker, const uint16_t *text, int32_t 
 /// thread-safe.
 int32_t cicu_fold_char(uint32_t c, uint32_t *out, int32_t capacity);
 
+/* cicu_fold_char's cache, one cell per code point below CICU_FOLD_CACHE_SIZE: 0 = not folded yet,
+   1 = folds to several code points, otherwise the single folded code point + 2. */
+#define CICU_FOLD_CACHE_SIZE 0x40000
+extern uint32_t cicu_fold_cache_cells[CICU_FOLD_CACHE_SIZE];
+/// The single code point `c` folds to, read from the cache without a call; or UINT32_MAX when that
+/// is not known yet or `c` folds to several (then call cicu_fold_char).
+static inline uint32_t cicu_fold_cached(uint32_t c) {
+    if (c >= CICU_FOLD_CACHE_SIZE) return UINT32_MAX;
+    uint32_t cell = __atomic_load_n(&cicu_fold_cache_cells[c], __ATOMIC_RELAXED);
+    return cell >= 2 ? cell - 2 : UINT32_MAX;
+}
+
 /// Traditional→Simplified of one code point from the built-in table generated from ICU's
 /// Traditional-Simplified transform (tools/make_t2s_table.c); `c` itself when unchanged.
 uint32_t cicu_t2s_table(uint32_t c);
