@@ -54,6 +54,22 @@ enum DurableIO {
         return result
     }
 
+    /// Reads exactly `count` bytes at `offset` of `fd` into `buffer` (`pread(2)`, retried after
+    /// `EINTR` and short reads); a file that ends first is `.corrupt`. The bytes go through the page
+    /// cache without being mapped into this process.
+    static func readExactly(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int, path: String) throws(IndexError) {
+        var done = 0
+        while done < count {
+            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw IndexError.io(path: path, operation: "read", errno: errno)
+            }
+            if n == 0 { throw IndexError.corrupt(path: path, reason: "ends before byte \(offset + count)") }
+            done += n
+        }
+    }
+
     /// Replaces `directory/name` with `bytes` so that a reader (or a crash) sees the old file or the
     /// new one, never a mix: writes and fsyncs `name.tmp`, renames it over `name`, fsyncs the directory.
     static func atomicWrite(_ bytes: [UInt8], directory: String, name: String) throws(IndexError) {

@@ -363,10 +363,21 @@ public enum Indexer {
             tableEnd.append(keys.count)
             sizes.append(reader.documentCount)
         }
+        // Confirmation reads two rows at random places: through descriptors, so that the tables'
+        // pages are never mapped in for it (only the passes in input order touch the maps).
+        var descriptors: [Int32] = []
+        defer { for fd in descriptors { close(fd) } }
+        for file in tables { descriptors.append(try DurableIO.openForReading(file.path)) }
+        let rowBytes = NearDuplicates.hashCount * 4
         var released = 0
         var droppedBefore: UnsafeRawPointer?  // in table `released`
-        let leaders = withExtendedLifetime(tables) {
-            NearDuplicates.group(keys: keys, signatures: rows) { upTo in
+        let leaders = try withExtendedLifetime(tables) { () throws(IndexError) -> [Int] in
+            try NearDuplicates.group(keys: keys, signatures: rows, exactRow: { (i, buffer) throws(IndexError) -> UnsafeRawPointer in
+                let s = Int(places[i].segment)
+                let offset = rows[i].unsafelyUnwrapped - UnsafeRawPointer(tables[s].bytes.baseAddress!)
+                try DurableIO.readExactly(descriptors[s], into: buffer, count: rowBytes, at: offset, path: tables[s].path)
+                return UnsafeRawPointer(buffer)
+            }) { upTo in
                 if upTo == 0 { released = 0 }
                 while released < tables.count && tableEnd[released] <= upTo {
                     tables[released].dropResidentPages()

@@ -294,7 +294,7 @@ public enum NearDuplicates {
         return flat.withUnsafeBytes { rows in
             group(keys: keys, signatures: (0..<docs.count).map { i in
                 docs[i].signature.values.count == hashCount ? rows.baseAddress! + i * hashCount * 4 : nil
-            }, threshold: threshold)
+            }, threshold: threshold, exactRow: nil as ((Int, UnsafeMutableRawPointer) throws(Never) -> UnsafeRawPointer)?)
         }
     }
 
@@ -307,11 +307,23 @@ public enum NearDuplicates {
 
     /// `group` over signature rows read in place (`hashCount` little-endian `UInt32` values each, nil
     /// or all zero: no signature): the indexer passes rows of the mapped `.sig` files, so memory is
-    /// a few words per document whatever the corpus size. Each band's pass reads the rows in input
-    /// order and calls `passed(i)` as it goes (0 when a pass starts, then the input index every row
-    /// before which it has read, last `n`): the caller may drop what lies before from memory.
-    static func group(keys: IDBuffer, signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
-                      passed: (Int) -> Void = { _ in }) -> [Int] {
+    /// a few words per document whatever the corpus size.
+    ///
+    /// The rows are read in input order only: once to keep a 4-bit fingerprint of every value and a
+    /// hash of the whole row (40 bytes a document), then once per band. Each pass calls `passed(i)`
+    /// as it goes (0 when a pass starts, then the input index every row before which it has read,
+    /// last `n`): the caller may drop what lies before from memory. A candidate pair is confirmed
+    /// on the fingerprints first: equal values have equal fingerprints, so fewer equal fingerprints
+    /// than needed rules a pair out exactly. A pair that passes, and is not grouped yet, is confirmed
+    /// on its two rows as `exactRow(i, buffer)` returns them (by default the rows in place; the
+    /// indexer reads them from the file into `buffer`, `hashCount × 4` bytes, so the random reads of
+    /// confirmation never make the mapped tables resident). Whether a member is an exact copy of a
+    /// representative (it then adds nothing to its bucket) is decided on the row hashes.
+    static func group<Failure: Error>(
+        keys: IDBuffer, signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
+        exactRow: ((Int, UnsafeMutableRawPointer) throws(Failure) -> UnsafeRawPointer)? = nil,
+        passed: (Int) -> Void = { _ in }
+    ) throws(Failure) -> [Int] {
         let n = keys.count
         guard n > 0 else { return [] }
         // Canonical order: by key. Ranks stand for documents from here on.
@@ -322,73 +334,109 @@ public enum NearDuplicates {
         let k = hashCount
         let t = threshold.isNaN ? NearDuplicates.threshold : min(max(threshold, 0), 1)
         let needed = max(1, Int((t * Double(k)).rounded(.up)))
-        // Signature rows (nil: never grouped), by input index.
-        let sig: [UnsafeRawPointer?] = rows.map { $0.flatMap { isSigned($0) ? $0 : nil } }
+        @inline(__always) func value(_ row: UnsafeRawPointer, _ j: Int) -> UInt32 {
+            UInt32(littleEndian: row.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self))
+        }
+
+        // First pass: which rows hold a signature, their fingerprints (one nibble a value, 16 in a
+        // word) and row hashes, by input index.
+        let words = k / 16
+        var signed = [Bool](repeating: false, count: n)
+        var fingerprints = [UInt64](repeating: 0, count: n * words)
+        var rowHash = [UInt64](repeating: 0, count: n)
+        passed(0)
+        for i in 0..<n {
+            if i & 4095 == 0 && i > 0 { passed(i) }
+            guard let row = rows[i], isSigned(row) else { continue }
+            signed[i] = true
+            var h: UInt64 = 0
+            for w in 0..<words {
+                var word: UInt64 = 0
+                for j in 0..<16 {
+                    let v = value(row, w * 16 + j)
+                    word |= UInt64(mix(UInt64(v)) >> 60) << UInt64(j * 4)
+                    h = mix(h ^ UInt64(v) &+ UInt64(w * 16 + j))
+                }
+                fingerprints[i * words + w] = word
+            }
+            rowHash[i] = h
+        }
+        passed(n)
+        /// Values on which the rows of inputs `a` and `b` may agree: at least as many as they do.
+        @inline(__always) func fingerprintAgreement(_ a: Int, _ b: Int) -> Int {
+            var differing = 0
+            for w in 0..<words {
+                let x = fingerprints[a * words + w] ^ fingerprints[b * words + w]
+                differing += ((x | x >> 1 | x >> 2 | x >> 3) & 0x1111_1111_1111_1111).nonzeroBitCount
+            }
+            return k - differing
+        }
+        let rowBytes = k * 4
+        let buffers = UnsafeMutableRawPointer.allocate(byteCount: 2 * rowBytes, alignment: 8)
+        defer { buffers.deallocate() }
+        /// Whether the rows of inputs `a` and `b` agree on at least `needed` values.
+        func confirmed(_ a: Int, _ b: Int) throws(Failure) -> Bool {
+            guard fingerprintAgreement(a, b) >= needed else { return false }
+            let pa = try exactRow.map { read throws(Failure) in try read(a, buffers) } ?? rows[a].unsafelyUnwrapped
+            let pb = try exactRow.map { read throws(Failure) in try read(b, buffers + rowBytes) } ?? rows[b].unsafelyUnwrapped
+            var mismatchesLeft = k - needed
+            for j in 0..<k where value(pa, j) != value(pb, j) {
+                mismatchesLeft -= 1
+                if mismatchesLeft < 0 { return false }
+            }
+            return true
+        }
+        @inline(__always) func sameRow(_ a: Int, _ b: Int) -> Bool {
+            rowHash[a] == rowHash[b] && fingerprintAgreement(a, b) == k
+        }
+
         let rankBits = UInt64(max(1, (n - 1).bitWidth - (n - 1).leadingZeroBitCount))
         let rankMask: UInt64 = (1 << rankBits) - 1
         var entries = [UInt64]()
         entries.reserveCapacity(n)
         var reps = [Int]()
-        do {
-            @inline(__always) func value(_ i: Int, _ j: Int) -> UInt32 {
-                UInt32(littleEndian: sig[i].unsafelyUnwrapped.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self))
+        for band in 0..<bands {
+            // (band hash with the rank in its low bits), sorted: equal hashes are adjacent, in rank order.
+            entries.removeAll(keepingCapacity: true)
+            passed(0)
+            for i in 0..<n {
+                if i & 4095 == 0 && i > 0 { passed(i) }
+                guard signed[i], let row = rows[i] else { continue }
+                // One mix of the band's 3 values (96 bits into 64: a collision only adds a
+                // candidate, which the confirmation rejects).
+                let base = band * rowsPerBand
+                let h = mix((UInt64(value(row, base)) << 32 | UInt64(value(row, base + 1)))
+                    &+ (UInt64(value(row, base + 2)) | UInt64(band) << 32) &* 0x9E37_79B9_7F4A_7C15)
+                entries.append((h & ~rankMask) | UInt64(rankOf[i]))
             }
-            /// Whether the documents of ranks `a` and `b` agree on at least `atLeast` values.
-            @inline(__always) func equalCount(_ a: Int, _ b: Int, atLeast: Int) -> Bool {
-                var equal = 0
-                var mismatchesLeft = k - atLeast
-                let pa = sig[Int(order[a])].unsafelyUnwrapped, pb = sig[Int(order[b])].unsafelyUnwrapped
-                for j in 0..<k {
-                    if pa.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) == pb.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) {
-                        equal += 1
-                    } else {
-                        mismatchesLeft -= 1
-                        if mismatchesLeft < 0 { return false }
-                    }
-                }
-                return equal >= atLeast
-            }
-            for band in 0..<bands {
-                // (band hash with the rank in its low bits), sorted: equal hashes are adjacent, in rank order.
-                entries.removeAll(keepingCapacity: true)
-                passed(0)
-                for i in 0..<n {
-                    if i & 4095 == 0 && i > 0 { passed(i) }
-                    guard sig[i] != nil else { continue }
-                    // One mix of the band's 3 values (96 bits into 64: a collision only adds a
-                    // candidate, which the confirmation rejects).
-                    let base = band * rowsPerBand
-                    let h = mix((UInt64(value(i, base)) << 32 | UInt64(value(i, base + 1)))
-                        &+ (UInt64(value(i, base + 2)) | UInt64(band) << 32) &* 0x9E37_79B9_7F4A_7C15)
-                    entries.append((h & ~rankMask) | UInt64(rankOf[i]))
-                }
-                passed(n)
-                entries.sort()
-                var start = 0
-                while start < entries.count {
-                    let key = entries[start] & ~rankMask
-                    var end = start + 1
-                    while end < entries.count, entries[end] & ~rankMask == key { end += 1 }
-                    if end - start > 1 {
-                        reps.removeAll(keepingCapacity: true)
-                        for e in start..<end {
-                            let m = Int(truncatingIfNeeded: entries[e] & rankMask)
-                            var isCopyOfRep = false
-                            for rep in reps {
-                                if uf.find(rep) == uf.find(m) {
-                                    if !isCopyOfRep, equalCount(m, rep, atLeast: k) { isCopyOfRep = true }
-                                    continue
-                                }
-                                if equalCount(m, rep, atLeast: needed) {
-                                    uf.union(m, rep)
-                                    if !isCopyOfRep, equalCount(m, rep, atLeast: k) { isCopyOfRep = true }
-                                }
+            passed(n)
+            entries.sort()
+            var start = 0
+            while start < entries.count {
+                let key = entries[start] & ~rankMask
+                var end = start + 1
+                while end < entries.count, entries[end] & ~rankMask == key { end += 1 }
+                if end - start > 1 {
+                    reps.removeAll(keepingCapacity: true)
+                    for e in start..<end {
+                        let m = Int(truncatingIfNeeded: entries[e] & rankMask)
+                        let mi = Int(order[m])
+                        var isCopyOfRep = false
+                        for rep in reps {
+                            let ri = Int(order[rep])
+                            if uf.find(rep) == uf.find(m) {
+                                if !isCopyOfRep, sameRow(mi, ri) { isCopyOfRep = true }
+                                continue
                             }
-                            if !isCopyOfRep, reps.count < maxRepresentativesPerBucket { reps.append(m) }
+                            if try confirmed(mi, ri) {
+                                uf.union(m, rep)
+                                if !isCopyOfRep, sameRow(mi, ri) { isCopyOfRep = true }
+                            }
                         }
+                        if !isCopyOfRep, reps.count < maxRepresentativesPerBucket { reps.append(m) }
                     }
-                    start = end
                 }
+                start = end
             }
         }
         var result = [Int](repeating: 0, count: n)

@@ -324,4 +324,38 @@ import IPSearchAnalysis
         for (r, i) in order.enumerated() { brute[i] = order[uf.find(r)] }
         #expect(ND.group(docs) == brute)
     }
+
+    /// The indexer confirms pairs on rows it reads from the `.sig` files (not through the maps):
+    /// grouping through such a reader gives the same groups, reads only the rows of pairs the
+    /// fingerprints let through, and reports a failed read instead of grouping without it.
+    @Test func confirmationThroughARowReaderGroupsTheSame() throws {
+        let archive = try Self.generatedArchive(originals: 200, copies: 80, seed: 17)
+        let docs = archive.docs
+        let width = ND.hashCount
+        var flat = [UInt32](repeating: 0, count: docs.count * width)
+        for (i, d) in docs.enumerated() where d.signature.values.count == width {
+            for j in 0..<width { flat[i * width + j] = d.signature.values[j].littleEndian }
+        }
+        var keys = IDBuffer()
+        for d in docs { keys.append(d.key) }
+        struct ReadFailed: Error {}
+        try flat.withUnsafeBytes { table in
+            let rows: [UnsafeRawPointer?] = docs.indices.map { table.baseAddress! + $0 * width * 4 }
+            var reads = 0
+            let viaReader = try ND.group(keys: keys, signatures: rows, exactRow: { (i, buffer) throws(ReadFailed) -> UnsafeRawPointer in
+                reads += 1
+                buffer.copyMemory(from: rows[i]!, byteCount: width * 4)
+                return UnsafeRawPointer(buffer)
+            })
+            #expect(viaReader == ND.group(docs))
+            #expect(Set(viaReader).count < docs.count, "copies grouped")
+            // Each confirmed pair reads two rows; far fewer than every pair sharing a band bucket.
+            #expect(reads > 0 && reads <= 2 * 4 * 80, "\(reads) rows read")
+            #expect(throws: ReadFailed.self) {
+                _ = try ND.group(keys: keys, signatures: rows, exactRow: { (_, _) throws(ReadFailed) -> UnsafeRawPointer in
+                    throw ReadFailed()
+                })
+            }
+        }
+    }
 }
