@@ -5,17 +5,20 @@ struct IPSearchCommand: ParsableCommand {
         commandName: "ipsearch",
         abstract: "Full-text search for Chinese press releases on intellectual property.",
         discussion: """
-        ipsearch <query> searches the documents of Corpus/ through the index in Index/ (built on first use).
+        ipsearch <query> searches the documents of Corpus/ through the index in \
+        Index/ (built on first use).
 
         QUERY LANGUAGE
-          地理标志           a contiguous string; matches wherever it occurs, in Simplified or
-                             Traditional script, whatever the word segmentation
+          地理标志           a contiguous string; matches wherever it occurs,
+                             in Simplified or Traditional script, whatever
+                             the word segmentation
           专利 浙江          all parts must match (AND)
           "deep seek"        an exact sequence, spaces and Latin included
           -北京              excludes documents containing 北京
           专利 OR 商标       either part
           Latin is case-insensitive; full-width forms fold (ＰＣＴ = pct).
-          When no document matches every part, documents matching some parts are shown, marked partial.
+          When no document matches every part, documents matching some parts
+          are shown, marked partial.
 
         EXIT STATUS
           0 hits found, 1 no hits, 2 error (bad query, damaged or missing index).

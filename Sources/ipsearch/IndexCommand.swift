@@ -6,11 +6,11 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Build or update the index from the corpus (incremental; --full rebuilds).",
         discussion: """
-        Adds new files, re-indexes changed ones (by content hash), removes deleted ones and commits
-        atomically: a crash or kill leaves the previous commit intact. Files that cannot be read or
-        decoded are listed and skipped, and so are files over --max-file-size, directories that cannot
-        be read (what was indexed from them before is kept, never removed) and symbolic links that are
-        not followed (only links to files inside the corpus are); exit status 1 when anything was
+        Adds new files, re-indexes changed ones (by content hash), removes deleted ones and commits \
+        atomically: a crash or kill leaves the previous commit intact. Files that cannot be read or \
+        decoded are listed and skipped, and so are files over --max-file-size, directories that cannot \
+        be read (what was indexed from them before is kept, never removed) and symbolic links that are \
+        not followed (only links to files inside the corpus are); exit status 1 when anything was \
         skipped, 2 on errors.
         """
     )
