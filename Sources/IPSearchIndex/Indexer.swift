@@ -132,6 +132,9 @@ public enum Indexer {
             }
         }
         for i in corpus.indices {
+            // The committed records read so far need not stay resident (a 1M-document index has
+            // 62 MB of them).
+            if i & 65535 == 65535 { for r in readers { r.dropDocumentPages() } }
             let file = corpus[i]
             removeCommitted(before: file)
             var previous: (segment: Int, doc: Int, record: DocumentRecord)?
@@ -155,6 +158,7 @@ public enum Indexer {
             }
         }
         removeCommitted(before: nil)
+        for r in readers { r.dropDocumentPages() }
 
         // Every worker thread analyses documents and inverts them into its own segment (Lucene's
         // "documents writer per thread"): no single thread serializes the work. The lock guards

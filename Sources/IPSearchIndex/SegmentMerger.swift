@@ -8,6 +8,10 @@
 /// mapped pages are dropped from resident memory as the merge leaves them behind, so its peak does
 /// not grow with the size of the inputs.
 enum SegmentMerger {
+    /// An input's postings and positions are dropped from resident memory after this many bytes of
+    /// its lists have been merged.
+    static let dropEvery = 8 << 20
+
     /// One segment to merge and its deletions (nil: the reader's own).
     struct Input {
         var reader: SegmentReader
@@ -99,6 +103,8 @@ enum SegmentMerger {
         var streams = inputs.map { TermStream(reader: $0.reader) }
         var positions: [UInt32] = []
         var terms = 0
+        // Bytes of each input's lists read since its pages were last dropped.
+        var readSinceDrop = [Int](repeating: 0, count: inputs.count)
         while true {
             // The inputs are read in file order: what lies behind need not stay resident (a page
             // still in use is read again from the page cache).
@@ -124,8 +130,13 @@ enum SegmentMerger {
                             try list.add(doc: UInt32(renumbered), positions: p)
                         }
                     }
-                    // A long list's pages need not stay resident once merged.
-                    if info.positionsLength > 1 << 24 { inputs[s].reader.dropPostingsPages() }
+                    // Lists read need not stay resident: drop them every few megabytes (many
+                    // long lists can come before the next 4,096th term).
+                    readSinceDrop[s] += info.postingsLength + info.positionsLength
+                    if readSinceDrop[s] >= SegmentMerger.dropEvery {
+                        inputs[s].reader.dropPostingsPages()
+                        readSinceDrop[s] = 0
+                    }
                     streams[s].advance()
                 }
             }
