@@ -34,6 +34,8 @@ public final class SearchService: @unchecked Sendable {
     private var searcher: SnapshotSearcher?
     private var manifestStamp: FileStamp?
     private var analyzers: [Analyzer] = []
+    /// Started by the first `searchOnSearchThreads` (the command line never starts them).
+    private var searchThreads: SearchThreads?
 
     private let cache: ResultCache?
     /// Whether a newly opened snapshot builds its id map and group lists at once, on a background
@@ -75,6 +77,46 @@ public final class SearchService: @unchecked Sendable {
 
     /// Parses `text` and runs it.
     public func search(_ text: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResult {
+        switch try prepare(text, options: options) {
+        case .cached(let result): return result
+        case .toRun(let prepared): return try run(prepared)
+        }
+    }
+
+    /// `search` for a server: a result in the cache is returned at once; otherwise the search runs on
+    /// one of the service's search threads (`SearchThreads`: first come, first served, one per
+    /// core, started on first use) while the calling task is suspended.
+    public func searchOnSearchThreads(_ text: String, options: SearchOptions = SearchOptions()) async throws(SearchError) -> SearchResult {
+        switch try prepare(text, options: options) {
+        case .cached(let result): return result
+        case .toRun(let prepared):
+            let threads = lock.withLock {
+                if let existing = searchThreads { return existing }
+                let started = SearchThreads(count: System.coreCount)
+                searchThreads = started
+                return started
+            }
+            return try await threads.run { () throws(SearchError) -> SearchResult in try self.run(prepared) }
+        }
+    }
+
+    /// A search parsed and checked against the cache: its result, or what running it needs.
+    private enum Prepared {
+        case cached(SearchResult)
+        case toRun(PendingSearch)
+    }
+
+    private struct PendingSearch: @unchecked Sendable {
+        let query: Query
+        let searcher: SnapshotSearcher
+        let synonyms: Synonyms
+        let warnings: [String]
+        let key: ResultCache.Key
+        let options: SearchOptions
+        let started: Double
+    }
+
+    private func prepare(_ text: String, options: SearchOptions) throws(SearchError) -> Prepared {
         let started = System.now()
         // The query first: its mistakes are the client's, whatever state the index is in.
         let query = try parse(text)
@@ -87,14 +129,20 @@ public final class SearchService: @unchecked Sendable {
                                   synonyms: options.expand ? synonyms : nil)
         if var hit = cache?.get(key) {
             hit.tookMilliseconds = (System.now() - started) * 1000
-            return hit
+            return .cached(hit)
         }
+        return .toRun(PendingSearch(query: query, searcher: searcher, synonyms: synonyms, warnings: warnings, key: key,
+                                    options: options, started: started))
+    }
+
+    private func run(_ p: PendingSearch) throws(SearchError) -> SearchResult {
+        let (query, searcher, options) = (p.query, p.searcher, p.options)
         let analyzer = borrowAnalyzer()
         defer { returnAnalyzer(analyzer) }
         var result: SearchResult
         do {
             if options.expand {
-                let assistant = QueryAssistant(reader: searcher.reader, synonyms: synonyms)
+                let assistant = QueryAssistant(reader: searcher.reader, synonyms: p.synonyms)
                 let expanded = query.expanded(with: assistant, analyzer: analyzer)
                 result = try searcher.search(expanded, options: options, analyzer: analyzer)
                 result.expansions = expanded.expansions
@@ -106,9 +154,9 @@ public final class SearchService: @unchecked Sendable {
                 result = try searcher.search(query, options: options, analyzer: analyzer)
             }
         } catch { throw .index(error) }
-        result.warnings = warnings
-        result.tookMilliseconds = (System.now() - started) * 1000
-        cache?.put(key, result)
+        result.warnings = p.warnings
+        result.tookMilliseconds = (System.now() - p.started) * 1000
+        cache?.put(p.key, result)
         return result
     }
 

@@ -63,7 +63,7 @@ struct SearchController<Context: RequestContext>: Sendable {
             throw APIError.invalidParameter(error.description)
         }
         let result: SearchResult
-        do { result = try service.search(q, options: options) } catch { throw APIError.from(error) }
+        do { result = try await service.searchOnSearchThreads(q, options: options) } catch { throw APIError.from(error) }
         return JSONResponse.make(data: try SearchResponse(result).jsonData())
     }
 

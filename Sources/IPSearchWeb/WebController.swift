@@ -38,11 +38,11 @@ public struct WebController<Context: RequestContext>: Sendable {
     /// `GET /?q=…&page=…`: the page, with the results of `q` when the server can compute them.
     @Sendable func searchPage(_ request: Request, context: Context) async throws -> Response {
         let state = PageState(query: request.uri.query)
-        let (outcome, status) = outcome(for: state)
+        let (outcome, status) = await outcome(for: state)
         return WebHeaders.html(PageRenderer.searchPage(state, outcome: outcome), status: status)
     }
 
-    func outcome(for state: PageState) -> (PageRenderer.Outcome, HTTPResponse.Status) {
+    func outcome(for state: PageState) async -> (PageRenderer.Outcome, HTTPResponse.Status) {
         if state.q.isEmpty { return (.home, .ok) }
         let options: SearchOptions
         do throws(SearchRequest.Invalid) { options = try state.searchOptions() } catch {
@@ -50,7 +50,7 @@ public struct WebController<Context: RequestContext>: Sendable {
         }
         let result: SearchResult
         do throws(SearchError) {
-            result = try service.search(state.q, options: options)
+            result = try await service.searchOnSearchThreads(state.q, options: options)
         } catch {
             switch error {
             case .query(let e): return (.failure(e.description), .ok)

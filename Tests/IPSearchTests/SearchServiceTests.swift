@@ -61,6 +61,25 @@ import Testing
         }
     }
 
+    /// The server's searches run on the service's search threads: the same answers and errors as
+    /// `search`, from many tasks at once, and cached answers without a hop to those threads.
+    @Test func searchesOnSearchThreadsAnswerLikeSearch() async throws {
+        let fixture = try Fixture.pressReleases()
+        let direct = SearchService(indexDirectory: fixture.index.path)
+        let server = SearchService(indexDirectory: fixture.index.path, resultCacheSize: 16)
+        try await withThrowingTaskGroup(of: (String, SearchResult).self) { group in
+            for round in 0..<4 {
+                for q in Self.queries { group.addTask { (q, try await server.searchOnSearchThreads(q + (round % 2 == 0 ? "" : " "))) } }
+            }
+            for try await (q, result) in group {
+                let expected = try direct.search(q)
+                #expect(result.hits == expected.hits, "\(q)")
+                #expect(result.total == expected.total, "\(q)")
+            }
+        }
+        await #expect(throws: SearchError.self) { _ = try await server.searchOnSearchThreads("\"") }
+    }
+
     /// The server's service builds each new snapshot's id map and group lists on a background
     /// thread; the command line's builds them only when asked.
     @Test func serverSnapshotsPrepareTheirLookupsOffTheRequestPath() throws {

@@ -1,0 +1,123 @@
+import IPSearchIndex
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fixed number of threads that run jobs first come, first served.
+///
+/// The server's request handlers run as tasks on Swift's cooperative pool, which has one thread per
+/// core; a search is synchronous CPU work, so a slow query held a pool thread for its whole length,
+/// and the tasks waiting behind it (other requests, responses to write) were picked in no order the
+/// server controls. `SearchService.searchOnSearchThreads` hands the search to these threads instead
+/// and suspends the task: the pool stays free for what Hummingbird schedules on it, and searches
+/// start in the order they arrived, so none waits behind more than the queue ahead of it.
+final class SearchThreads: @unchecked Sendable {
+    private let shared = Shared()
+    private var threads: [pthread_t] = []
+
+    /// Starts `count` threads (at least one). When the system refuses every thread, `submit` runs
+    /// jobs on the caller's thread.
+    init(count: Int) {
+        for _ in 0..<max(1, count) {
+            let shared = self.shared
+            let box = Unmanaged.passRetained(Start { shared.work() })
+            var thread = pthread_t()
+            let created = pthread_create(&thread, nil, { raw in
+                guard let raw else { return nil }
+                Unmanaged<Start>.fromOpaque(raw).takeRetainedValue().body()
+                return nil
+            }, box.toOpaque())
+            if created == 0 { threads.append(thread) } else { box.release() }
+        }
+        if threads.isEmpty { shared.stop() }
+    }
+
+    /// Lets the threads finish the jobs already submitted, then ends them.
+    deinit {
+        shared.stop()
+        for thread in threads { pthread_join(thread, nil) }
+    }
+
+    /// Queues `job` behind every job submitted before it.
+    func submit(_ job: @escaping () -> Void) {
+        if !shared.enqueue(job) { job() }
+    }
+
+    /// Runs `body` on one of the threads and returns what it returned, suspending the calling task
+    /// meanwhile.
+    func run<T: Sendable, Failure: Error>(_ body: @escaping @Sendable () throws(Failure) -> T) async throws(Failure) -> T {
+        let outcome: Result<T, Failure> = await withCheckedContinuation { continuation in
+            submit { continuation.resume(returning: Result { () throws(Failure) -> T in try body() }) }
+        }
+        return try outcome.get()
+    }
+
+    /// The queue the threads share (they hold it, not the `SearchThreads`).
+    private final class Shared: @unchecked Sendable {
+        // The mutex and condition variable live at fixed addresses (a pthread object must not move).
+        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        /// Jobs not started yet, oldest at `head`.
+        private var queue: [(() -> Void)?] = []
+        private var head = 0
+        private var stopping = false
+
+        init() {
+            pthread_mutex_init(mutex, nil)
+            pthread_cond_init(condition, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(condition)
+            pthread_mutex_destroy(mutex)
+            condition.deallocate()
+            mutex.deallocate()
+        }
+
+        /// False when stopping (the job is not queued).
+        func enqueue(_ job: @escaping () -> Void) -> Bool {
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
+            guard !stopping else { return false }
+            queue.append(job)
+            pthread_cond_signal(condition)
+            return true
+        }
+
+        func stop() {
+            pthread_mutex_lock(mutex)
+            stopping = true
+            pthread_cond_broadcast(condition)
+            pthread_mutex_unlock(mutex)
+        }
+
+        /// A thread's loop: the oldest job, until stopped with none left.
+        func work() {
+            while true {
+                pthread_mutex_lock(mutex)
+                while head == queue.count && !stopping { pthread_cond_wait(condition, mutex) }
+                if head == queue.count {
+                    pthread_mutex_unlock(mutex)
+                    return
+                }
+                let job = queue[head]
+                queue[head] = nil
+                head += 1
+                if head == queue.count || (head >= 1024 && head * 2 >= queue.count) {
+                    queue.removeFirst(head)
+                    head = 0
+                }
+                pthread_mutex_unlock(mutex)
+                job?()
+            }
+        }
+    }
+
+    /// The closure a new thread runs, passed through `pthread_create`'s context pointer.
+    private final class Start {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+}
