@@ -116,4 +116,46 @@ public struct Explanation: Sendable, Equatable, Codable {
         case matchedGroups = "matched_groups", groups, parts, proximity, sequenceBonus = "sequence_bonus",
              titleCoverage = "title_coverage", titleBonus = "title_bonus", score
     }
+
+    /// What the `Codable` form encodes to, written directly, keys sorted (`SearchResponse.write(to:)`).
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("groups"); w.int(groups)
+            w.key("matched_groups"); w.int(matchedGroups)
+            w.key("parts")
+            w.array(parts) { w, p in
+                w.object { w in
+                    w.key("avg_doc_len"); w.double(p.averageLength)
+                    w.key("df"); w.int(p.df)
+                    w.key("doc_len"); w.int(p.documentLength)
+                    w.key("factor"); w.double(p.factor)
+                    w.key("idf"); w.double(p.idf)
+                    w.key("n_docs"); w.int(p.documents)
+                    w.key("origin"); w.string(p.origin)
+                    w.key("part"); w.string(p.part)
+                    w.key("score"); w.double(p.score)
+                    w.key("tf"); w.int(p.tf)
+                    w.key("tf_body"); w.int(p.tfBody)
+                    w.key("tf_boilerplate"); w.int(p.tfBoilerplate)
+                    w.key("tf_title"); w.int(p.tfTitle)
+                    w.key("weighted_tf"); w.double(p.weightedTF)
+                }
+            }
+            w.key("proximity")
+            w.array(proximity) { w, p in
+                w.object { w in
+                    if let distance = p.distance { w.key("distance"); w.int(distance) }
+                    w.key("first"); w.string(p.first)
+                    w.key("gap"); w.int(p.gap)
+                    w.key("in_order"); w.bool(p.inOrder)
+                    w.key("score"); w.double(p.score)
+                    w.key("second"); w.string(p.second)
+                }
+            }
+            w.key("score"); w.double(score)
+            w.key("sequence_bonus"); w.double(sequenceBonus)
+            w.key("title_bonus"); w.double(titleBonus)
+            w.key("title_coverage"); w.double(titleCoverage)
+        }
+    }
 }

@@ -77,11 +77,58 @@ public struct SearchResponse: Codable, Sendable, Equatable {
         }
     }
 
-    /// Compact JSON (keys sorted), UTF-8.
-    public func jsonData(pretty: Bool = false) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+    /// Compact JSON (keys sorted), UTF-8, written directly (`write(to:)`): byte for byte what
+    /// `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes` makes of the `Codable` form,
+    /// which stays the reference (`JSONWriterTests`) and what clients decode.
+    public func jsonData() throws -> Data {
+        var w = JSONWriter()
+        write(to: &w)
+        return Data(w.bytes)
+    }
+
+    /// The compact JSON, keys in sorted order (as `.sortedKeys` orders them).
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("expansions")
+            w.array(expansions) { w, e in
+                w.object { w in
+                    w.key("kind"); w.string(e.kind)
+                    w.key("part"); w.string(e.part)
+                    w.key("with"); w.array(e.with) { w, s in w.string(s) }
+                }
+            }
+            if let facets {
+                w.key("facets")
+                w.object { w in
+                    for (name, counts) in [("month", facets.month), ("source", facets.source), ("year", facets.year)] {
+                        w.key(name)
+                        w.object { w in
+                            for (label, count) in counts.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                                w.key(label)
+                                w.int(count)
+                            }
+                        }
+                    }
+                }
+            }
+            w.key("hits"); w.array(hits) { w, hit in hit.write(to: &w) }
+            w.key("limit"); w.int(limit)
+            w.key("offset"); w.int(offset)
+            w.key("parsed"); parsed.write(to: &w)
+            w.key("partial"); w.bool(partial)
+            w.key("query"); w.string(query)
+            w.key("suggestions")
+            w.array(suggestions) { w, s in
+                w.object { w in
+                    w.key("documents"); w.int(s.documents)
+                    w.key("text"); w.string(s.text)
+                }
+            }
+            w.key("took_ms"); w.double(tookMs)
+            w.key("total"); w.int(total)
+            w.key("total_documents"); w.int(totalDocuments)
+            w.key("warnings"); w.array(warnings) { w, s in w.string(s) }
+        }
     }
 }
 
@@ -110,5 +157,21 @@ public struct QueryReading: Codable, Sendable, Equatable {
         excluded = query.excluded.map(part)
         minimumGroups = query.minimumGroups
         mode = query.minimumGroups == query.groups.count ? "all" : "most"
+    }
+
+    func write(to w: inout JSONWriter) {
+        func part(_ w: inout JSONWriter, _ p: Part) {
+            w.object { w in
+                w.key("quoted"); w.bool(p.quoted)
+                w.key("searched"); w.string(p.searched)
+                w.key("text"); w.string(p.text)
+            }
+        }
+        w.object { w in
+            w.key("excluded"); w.array(excluded, part)
+            w.key("groups"); w.array(groups) { w, g in w.array(g, part) }
+            w.key("minimum_groups"); w.int(minimumGroups)
+            w.key("mode"); w.string(mode)
+        }
     }
 }

@@ -56,6 +56,16 @@ public struct DocumentCopy: Sendable, Equatable, Codable {
         try c.encode(date, forKey: .date)
         try c.encode(source, forKey: .source)
     }
+
+    /// What `encode(to:)` writes, directly (`SearchResponse.write(to:)`).
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("date"); w.string(date)
+            w.key("id"); w.string(id)
+            w.key("source"); w.string(source)
+            w.key("title"); w.string(title)
+        }
+    }
 }
 
 /// One result; its JSON is a hit of `SearchResponse` (`date`, `source` and `url` written as null
@@ -86,6 +96,27 @@ public struct SearchHit: Sendable, Equatable, Codable {
         try c.encode(snippets, forKey: .snippets)
         try c.encode(copies, forKey: .copies)
         try c.encodeIfPresent(explanation, forKey: .explanation)
+    }
+
+    /// What `encode(to:)` writes, directly, keys sorted (`SearchResponse.write(to:)`).
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("copies"); w.array(copies) { w, c in c.write(to: &w) }
+            w.key("date"); w.string(date)
+            if let explanation { w.key("explanation"); explanation.write(to: &w) }
+            w.key("id"); w.string(id)
+            w.key("score"); w.double(score)
+            w.key("snippets")
+            w.array(snippets) { w, s in
+                w.object { w in
+                    w.key("highlights"); w.array(s.highlights) { w, h in w.array(h) { w, v in w.int(v) } }
+                    w.key("text"); w.string(s.text)
+                }
+            }
+            w.key("source"); w.string(source)
+            w.key("title"); w.string(title)
+            w.key("url"); w.string(url)
+        }
     }
 }
 
