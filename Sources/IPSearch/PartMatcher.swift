@@ -124,7 +124,10 @@ struct PartMatcher {
     struct Source {
         let offset: Int32
         let cost: Int
-        var cursor: PostingCursor?
+        /// The gram's cursor; for a union, an empty cursor that is never read (not an optional: a
+        /// cursor inside an optional was copied, its arrays retained and released, on every call).
+        var cursor: PostingCursor
+        let hasCursor: Bool
         var union = PostingList()
         var unionIndex = -1
         var doc: Int32 = -1
@@ -133,18 +136,22 @@ struct PartMatcher {
             self.offset = offset
             cost = cursor.info.docFreq
             self.cursor = cursor
+            hasCursor = true
         }
 
-        init(offset: Int32, union: PostingList) {
+        init(offset: Int32, union: PostingList, in segment: SegmentReader) throws(IndexError) {
             self.offset = offset
             cost = union.count
             self.union = union
+            cursor = try segment.cursor(TermInfo(key: 0, docFreq: 0, postingsOffset: 0, postingsLength: 0,
+                                                 positionsOffset: 0, positionsLength: 0))
+            hasCursor = false
         }
 
         @inline(__always)
         mutating func next() throws(IndexError) -> Int32 {
-            if cursor != nil {
-                doc = try cursor!.next()
+            if hasCursor {
+                doc = try cursor.next()
             } else {
                 unionIndex += 1
                 doc = unionIndex < union.count ? union.docs[unionIndex] : PostingCursor.end
@@ -155,8 +162,8 @@ struct PartMatcher {
         @inline(__always)
         mutating func advance(to target: Int32) throws(IndexError) -> Int32 {
             if doc >= target { return doc }
-            if cursor != nil {
-                doc = try cursor!.advance(to: target)
+            if hasCursor {
+                doc = try cursor.advance(to: target)
             } else {
                 var i = max(0, unionIndex)
                 while i < union.count && union.docs[i] < target { i += 1 }
@@ -171,11 +178,11 @@ struct PartMatcher {
         @inline(__always)
         mutating func starts(into out: inout [Int32], dropNegative: Bool = false) throws(IndexError) {
             let offset = self.offset
-            if cursor != nil {
+            if hasCursor {
                 if dropNegative {
-                    try cursor!.forEachPosition { let v = $0 - offset; if v >= 0 { out.append(v) } }
+                    try cursor.forEachPosition { let v = $0 - offset; if v >= 0 { out.append(v) } }
                 } else {
-                    try cursor!.forEachPosition { out.append($0 - offset) }
+                    try cursor.forEachPosition { out.append($0 - offset) }
                 }
             } else {
                 for p in union.positions(at: unionIndex) where !dropNegative || p - offset >= 0 { out.append(p - offset) }
@@ -228,7 +235,7 @@ struct PartMatcher {
             if n == 1 {
                 let list = try union(startingWith: run.scalars[0], in: segment)
                 if list.count == 0 { return nil }
-                result.append(Source(offset: offsets[0], union: list))
+                result.append(try Source(offset: offsets[0], union: list, in: segment))
                 continue
             }
             var infos: [TermInfo] = []
@@ -260,7 +267,8 @@ struct PartMatcher {
     static func match(_ part: QueryPart, in segment: SegmentReader, lazyPositions: Bool = false) throws(IndexError) -> Matches {
         guard var sources = try sources(of: part, in: segment), !sources.isEmpty else { return Matches() }
         var result = Matches()
-        if sources.count == 1, lazyPositions, sources[0].offset == 0, var cursor = sources[0].cursor {
+        if sources.count == 1, lazyPositions, sources[0].offset == 0, sources[0].hasCursor {
+            var cursor = sources[0].cursor
             result.lazyTerm = cursor.info
             result.docs.reserveCapacity(cursor.info.docFreq)
             result.counts.reserveCapacity(cursor.info.docFreq)
