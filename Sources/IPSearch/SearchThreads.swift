@@ -20,16 +20,9 @@ final class SearchThreads: @unchecked Sendable {
     /// Starts `count` threads (at least one). When the system refuses every thread, `submit` runs
     /// jobs on the caller's thread.
     init(count: Int) {
+        let shared = self.shared
         for _ in 0..<max(1, count) {
-            let shared = self.shared
-            let box = Unmanaged.passRetained(Start { shared.work() })
-            var thread = pthread_t()
-            let created = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                Unmanaged<Start>.fromOpaque(raw).takeRetainedValue().body()
-                return nil
-            }, box.toOpaque())
-            if created == 0 { threads.append(thread) } else { box.release() }
+            if let thread = System.startThread({ shared.work() }) { threads.append(thread) }
         }
         if threads.isEmpty { shared.stop() }
     }
@@ -113,11 +106,5 @@ final class SearchThreads: @unchecked Sendable {
                 job?()
             }
         }
-    }
-
-    /// The closure a new thread runs, passed through `pthread_create`'s context pointer.
-    private final class Start {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
     }
 }

@@ -21,4 +21,27 @@ public enum System {
         clock_gettime(CLOCK_REALTIME, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
+
+    /// Starts a thread that runs `body` (join it with `pthread_join`); nil when the system refuses
+    /// one. The indexer's workers and the server's search threads start this way.
+    public static func startThread(_ body: @escaping () -> Void) -> pthread_t? {
+        let box = Unmanaged.passRetained(ThreadStart(body))
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<ThreadStart>.fromOpaque(raw).takeRetainedValue().body()
+            return nil
+        }, box.toOpaque())
+        guard created == 0 else {
+            box.release()
+            return nil
+        }
+        return thread
+    }
+
+    /// The closure a new thread runs, passed through `pthread_create`'s context pointer.
+    private final class ThreadStart {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
 }

@@ -37,24 +37,11 @@ enum WorkerPool {
             }
             var started: [pthread_t] = []
             for worker in 1..<max(1, min(threads, jobs)) {
-                let box = Unmanaged.passRetained(ThreadStart { work(worker) })
-                var thread = pthread_t()
-                let created = pthread_create(&thread, nil, { raw in
-                    guard let raw else { return nil }
-                    Unmanaged<ThreadStart>.fromOpaque(raw).takeRetainedValue().body()
-                    return nil
-                }, box.toOpaque())
-                if created == 0 { started.append(thread) } else { box.release() }
+                if let thread = System.startThread({ work(worker) }) { started.append(thread) }
             }
             work(0)
             for thread in started { pthread_join(thread, nil) }
             if let failure { throw failure }
         }
-    }
-
-    /// The closure a new thread runs, passed through `pthread_create`'s context pointer.
-    private final class ThreadStart {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
     }
 }
