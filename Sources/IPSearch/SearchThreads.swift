@@ -27,10 +27,13 @@ final class SearchThreads: @unchecked Sendable {
         if threads.isEmpty { shared.stop() }
     }
 
-    /// Lets the threads finish the jobs already submitted, then ends them.
+    /// Lets the threads finish the jobs already submitted, then ends them. (The last reference can
+    /// be dropped by a job on one of the threads: that thread is detached, not joined by itself.)
     deinit {
         shared.stop()
-        for thread in threads { pthread_join(thread, nil) }
+        for thread in threads {
+            if pthread_equal(thread, pthread_self()) != 0 { pthread_detach(thread) } else { pthread_join(thread, nil) }
+        }
     }
 
     /// Queues `job` behind every job submitted before it.

@@ -97,20 +97,4 @@ public struct NormalizedText: Sendable {
         sourceStart.reserveCapacity(n)
         sourceEnd.reserveCapacity(n)
     }
-
-    @inline(__always)
-    mutating func append(_ unit: UInt16, from start: Int, to end: Int) {
-        units.append(unit)
-        sourceStart.append(Int32(truncatingIfNeeded: start))
-        sourceEnd.append(Int32(truncatingIfNeeded: end))
-    }
-
-    @inline(__always)
-    mutating func append(scalar c: UInt32, from start: Int, to end: Int) {
-        if c < 0x10000 {
-            append(UInt16(c), from: start, to: end)
-        } else if let scalar = Unicode.Scalar(c) {
-            for unit in scalar.utf16 { append(unit, from: start, to: end) }
-        }
-    }
 }

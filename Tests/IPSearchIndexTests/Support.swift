@@ -241,13 +241,18 @@ func lockHolder(_ index: String) -> Int32? {
 /// (SIGSTOP): it keeps the lock for as long as the test needs, however fast the machine. Kill it
 /// (SIGKILL ends a stopped process) and wait for it when done.
 func startIndexerHoldingTheLock(_ ipsearch: String, _ box: Sandbox) throws -> ChildProcess {
-    let holder = try ChildProcess(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
-                                  outputDirectory: box.root.path)
-    waitUntil(timeout: 60) { lockHolder(box.index) == holder.pid || !holder.isRunning }
-    holder.kill(SIGSTOP)
-    if lockHolder(box.index) != holder.pid || !holder.isRunning {
+    var stderr = ""
+    // The indexer may finish between the moment it is seen holding the lock and the stop signal (a
+    // loaded machine can pause this process there): then it starts over on an empty index.
+    for _ in 0..<5 {
+        let holder = try ChildProcess(ipsearch, ["index", "--corpus", box.corpus, "--index", box.index, "--quiet"],
+                                      outputDirectory: box.root.path)
+        waitUntil(timeout: 60) { lockHolder(box.index) == holder.pid || !holder.isRunning }
+        holder.kill(SIGSTOP)
+        if lockHolder(box.index) == holder.pid && holder.isRunning { return holder }
         holder.kill()
-        throw TestSupportError("the indexer never held the lock; stderr: \(holder.wait().stderr)")
+        stderr = holder.wait().stderr
+        try? FileManager.default.removeItem(atPath: box.index)
     }
-    return holder
+    throw TestSupportError("the indexer was never stopped while it held the lock; stderr: \(stderr)")
 }
