@@ -69,10 +69,6 @@ struct JSONWriter {
 
     mutating func int(_ v: Int) { bytes.append(contentsOf: String(v).utf8) }
 
-    mutating func int(_ v: Int?) {
-        if let v { int(v) } else { null() }
-    }
-
     /// As `JSONEncoder` writes a `Double`: its shortest description, without a trailing `.0`
     /// (non-finite values have no JSON form; they are written as `null`).
     mutating func double(_ v: Double) {

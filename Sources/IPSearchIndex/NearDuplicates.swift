@@ -291,10 +291,12 @@ public enum NearDuplicates {
         }
         var keys = IDBuffer()
         for d in docs { keys.append(d.key) }
-        return flat.withUnsafeBytes { rows in
-            group(keys: keys, signatures: (0..<docs.count).map { i in
-                docs[i].signature.values.count == hashCount ? rows.baseAddress! + i * hashCount * 4 : nil
-            }, threshold: threshold, exactRow: nil as ((Int, UnsafeMutableRawPointer) throws(Never) -> UnsafeRawPointer)?)
+        return flat.withUnsafeBytes { table in
+            let rows: [UnsafeRawPointer?] = (0..<docs.count).map { i in
+                docs[i].signature.values.count == hashCount ? table.baseAddress! + i * hashCount * 4 : nil
+            }
+            return group(keys: keys, signatures: rows, threshold: threshold,
+                         exactRow: { (i, _) throws(Never) -> UnsafeRawPointer in rows[i].unsafelyUnwrapped })
         }
     }
 
@@ -315,13 +317,13 @@ public enum NearDuplicates {
     /// last `n`): the caller may drop what lies before from memory. A candidate pair is confirmed
     /// on the fingerprints first: equal values have equal fingerprints, so fewer equal fingerprints
     /// than needed rules a pair out exactly. A pair that passes, and is not grouped yet, is confirmed
-    /// on its two rows as `exactRow(i, buffer)` returns them (by default the rows in place; the
+    /// on its two rows as `exactRow(i, buffer)` returns them (in memory: the rows in place; the
     /// indexer reads them from the file into `buffer`, `hashCount × 4` bytes, so the random reads of
     /// confirmation never make the mapped tables resident). Whether a member is an exact copy of a
     /// representative (it then adds nothing to its bucket) is decided on the row hashes.
     static func group<Failure: Error>(
         keys: IDBuffer, signatures rows: [UnsafeRawPointer?], threshold: Double = NearDuplicates.threshold,
-        exactRow: ((Int, UnsafeMutableRawPointer) throws(Failure) -> UnsafeRawPointer)? = nil,
+        exactRow: (Int, UnsafeMutableRawPointer) throws(Failure) -> UnsafeRawPointer,
         passed: (Int) -> Void = { _ in }
     ) throws(Failure) -> [Int] {
         let n = keys.count
@@ -377,8 +379,7 @@ public enum NearDuplicates {
         /// Whether the rows of inputs `a` and `b` agree on at least `needed` values.
         func confirmed(_ a: Int, _ b: Int) throws(Failure) -> Bool {
             guard fingerprintAgreement(a, b) >= needed else { return false }
-            let pa = try exactRow.map { read throws(Failure) in try read(a, buffers) } ?? rows[a].unsafelyUnwrapped
-            let pb = try exactRow.map { read throws(Failure) in try read(b, buffers + rowBytes) } ?? rows[b].unsafelyUnwrapped
+            let pa = try exactRow(a, buffers), pb = try exactRow(b, buffers + rowBytes)
             var mismatchesLeft = k - needed
             for j in 0..<k where value(pa, j) != value(pb, j) {
                 mismatchesLeft -= 1
