@@ -56,9 +56,21 @@ public enum BlockPostings {
                 VarInt.append(p &- last, to: &positions)
                 last = p
             }
-            positionsLength += positions.count - before
+            try added(doc: doc, freq: offsets.count, positionBytes: positions.count - before)
+        }
+
+        /// Adds the next document with its `freq` positions as another list stores them (`.pos`
+        /// bytes, `PostingCursor.positionBytes()`): a merge copies them as they are.
+        mutating func add(doc: UInt32, freq: Int, positionBytes bytes: UnsafeRawBufferPointer) throws(IndexError) {
+            positions.append(contentsOf: bytes)
+            try added(doc: doc, freq: freq, positionBytes: bytes.count)
+        }
+
+        @inline(__always)
+        private mutating func added(doc: UInt32, freq: Int, positionBytes: Int) throws(IndexError) {
+            positionsLength += positionBytes
             docs[buffered] = doc
-            freqs[buffered] = UInt32(truncatingIfNeeded: offsets.count)
+            freqs[buffered] = UInt32(truncatingIfNeeded: freq)
             buffered += 1
             documentCount += 1
             if buffered == BitPacking.blockSize { packBlock() }
@@ -365,6 +377,17 @@ public struct PostingCursor {
             o += 1
         }
         return o
+    }
+
+    /// The current document's positions as `.pos` stores them (`freq` varints; see
+    /// `ListEncoder.add(doc:freq:positionBytes:)`), valid while the segment is open.
+    public mutating func positionBytes() throws(IndexError) -> UnsafeRawBufferPointer {
+        guard doc >= 0 && doc != PostingCursor.end else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let o = try locatePositions()
+        let end = try skipVarints(Int(freqs[index]), from: o)
+        scanIndex = index + 1
+        scanOffset = end
+        return UnsafeRawBufferPointer(start: pos.pointer(o), count: end - o)
     }
 
     /// Calls `body` with each position of the current document, ascending.

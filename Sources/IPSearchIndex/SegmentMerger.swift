@@ -1,7 +1,12 @@
 /// Merges segments into one without analysing a document again (Lucene's `SegmentMerger`): the
-/// live documents are renumbered in segment order, their records, columns and signatures copied,
-/// their stored text deflated again against the new segment's dictionary, and the postings of each
-/// term merged list by list, in key order across all the term dictionaries at once.
+/// live documents are renumbered in segment order, their records, columns, signatures and stored
+/// text copied, and the postings of each term merged list by list, in key order across all the term
+/// dictionaries at once.
+///
+/// The new segment takes the store dictionary of the input with the most live documents, so the
+/// stored records of every input with that dictionary (all of them when the inputs come from runs
+/// on one index: `SharedStoreDictionary`) are copied as they are; only the texts of other inputs
+/// are inflated and deflated again.
 ///
 /// Every input file is checked whole first (a merge must not carry a damaged byte into a new
 /// segment). Memory: one term's merged list at a time and one input's signature table; the inputs'
@@ -49,14 +54,25 @@ enum SegmentMerger {
                 }
             }
         }
-        let writer = try SegmentWriter(directory: directory, name: name, signatures: (Int(next), width))
+        // The store dictionary of the input with the most live documents (none: the new segment
+        // samples its own from the texts it stores).
+        var dictionary: [UInt8] = [], live = 0
+        for (i, input) in inputs.enumerated() {
+            let n = maps[i].count { $0 >= 0 }
+            if !input.reader.columns.storeDictionary.isEmpty && n > live {
+                dictionary = input.reader.columns.storeDictionary
+                live = n
+            }
+        }
+        let writer = try SegmentWriter(directory: directory, name: name, signatures: (Int(next), width),
+                                       dictionary: SharedStoreDictionary(preset: dictionary))
         do {
             // Two independent halves on two threads: documents (records, columns, signatures and
-            // stored text, deflated again) and postings.
+            // stored text) and postings.
             let postings = try writer.postingsOutput()
             try WorkerPool.forEach(jobs: 2, threads: 2) { (_, job) throws(IndexError) in
                 if job == 0 {
-                    try copyDocuments(inputs, maps: maps, into: writer)
+                    try copyDocuments(inputs, maps: maps, dictionary: dictionary, into: writer)
                 } else {
                     try mergePostings(inputs, maps: maps, into: postings)
                 }
@@ -68,16 +84,18 @@ enum SegmentMerger {
         }
     }
 
-    /// Adds every live document of the inputs to `writer`, in the new order.
-    static func copyDocuments(_ inputs: [Input], maps: [[Int32]], into writer: SegmentWriter) throws(IndexError) {
+    /// Adds every live document of the inputs to `writer` (whose store dictionary is
+    /// `dictionary`), in the new order.
+    static func copyDocuments(_ inputs: [Input], maps: [[Int32]], dictionary: [UInt8], into writer: SegmentWriter) throws(IndexError) {
         for (i, input) in inputs.enumerated() {
             let reader = input.reader
             let columns = reader.columns
+            let shares = !dictionary.isEmpty && columns.storeDictionary == dictionary
             // Signature rows in place (`K` values each, none when the table is unsigned).
             let (table, rows) = try reader.signatureRows()
             try withExtendedLifetime(table) { () throws(IndexError) in
                 for doc in 0..<reader.documentCount where maps[i][doc] >= 0 {
-                    let parts = try reader.copyParts(doc)
+                    let parts = try reader.copyParts(doc, sharesDictionary: shares)
                     let date = columns.dates[doc]
                     var signature: [UInt32] = []
                     if let row = rows[doc], NearDuplicates.isSigned(row) {
@@ -86,7 +104,7 @@ enum SegmentMerger {
                         }
                     }
                     try writer.add(PreparedDocument(
-                        copying: parts.record, id: parts.meta.id, text: parts.text, metaRecord: parts.metaRecord,
+                        copying: parts.record, id: parts.meta.id, stored: parts.stored, metaRecord: parts.metaRecord,
                         date: date == DayNumber.none ? nil : date, source: parts.meta.source,
                         titleLength: Int(columns.titleLengths[doc]), zones: columns.zones(doc), signature: signature))
                     // What is behind need not stay resident.
@@ -98,10 +116,9 @@ enum SegmentMerger {
     }
 
     /// Every term of the inputs in key order, its lists concatenated with documents renumbered
-    /// (positions are per document, so they carry over as they are).
+    /// (positions are per document, so their bytes are copied as they are).
     static func mergePostings(_ inputs: [Input], maps: [[Int32]], into out: PostingsOutput) throws(IndexError) {
         var streams = inputs.map { TermStream(reader: $0.reader) }
-        var positions: [UInt32] = []
         var terms = 0
         // Bytes of each input's lists read since its pages were last dropped.
         var readSinceDrop = [Int](repeating: 0, count: inputs.count)
@@ -124,11 +141,7 @@ enum SegmentMerger {
                     while try cursor.next() != PostingCursor.end {
                         let renumbered = map[Int(cursor.doc)]
                         if renumbered < 0 { continue }
-                        positions.removeAll(keepingCapacity: true)
-                        try cursor.forEachPosition { positions.append(UInt32(bitPattern: $0)) }
-                        try positions.withUnsafeBufferPointer { (p) throws(IndexError) in
-                            try list.add(doc: UInt32(renumbered), positions: p)
-                        }
+                        try list.add(doc: UInt32(renumbered), freq: cursor.freq, positionBytes: try cursor.positionBytes())
                     }
                     // Lists read need not stay resident: drop them every few megabytes (many
                     // long lists can come before the next 4,096th term).

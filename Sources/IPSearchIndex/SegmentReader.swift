@@ -238,17 +238,25 @@ public final class SegmentReader: @unchecked Sendable {
         return StoredDocument(meta: m, text: text)
     }
 
-    /// What a merge copies of `doc`: its record, meta record (bytes and decoded) and text.
-    func copyParts(_ doc: Int) throws(IndexError) -> (record: DocumentRecord, meta: DocumentMeta, metaRecord: [UInt8], text: String) {
+    /// What a merge copies of `doc`: its record, meta record (bytes and decoded) and stored text.
+    /// The stored record is copied as it is when the new segment can read it: deflated without a
+    /// dictionary, or the new segment `sharesDictionary` with this one. Otherwise it is inflated,
+    /// to be deflated again.
+    func copyParts(_ doc: Int, sharesDictionary: Bool) throws(IndexError)
+        -> (record: DocumentRecord, meta: DocumentMeta, metaRecord: [UInt8], stored: StoredContent) {
         let rec = try record(doc)
         let bytes = try metaBytes(rec)
         guard let meta = DocumentMeta.decode(bytes) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
-        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary, dictionaryID: columns.storeDictionaryID) else {
+        let stored = try storedBytes(rec)
+        if let needs = StoredText.dictionaryID(ofRecord: stored), needs == nil || (sharesDictionary && needs == columns.storeDictionaryID) {
+            return (rec, meta, Array(bytes), .record(Array(stored)))
+        }
+        guard let text = StoredText.decode(stored, dictionary: columns.storeDictionary, dictionaryID: columns.storeDictionaryID) else {
             throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
         }
-        return (rec, meta, Array(bytes), text)
+        return (rec, meta, Array(bytes), .text(text))
     }
 
     public func storedID(_ doc: Int) throws(IndexError) -> String {

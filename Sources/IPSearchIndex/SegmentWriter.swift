@@ -13,8 +13,8 @@ struct PreparedDocument: Sendable {
     var keys: [UInt64]
     var freqs: [UInt32]
     var positions: [UInt32]
-    /// The text to store (deflated by the segment writer, with its dictionary).
-    var text: String
+    /// What goes to `.store`.
+    var stored: StoredContent
     var metaRecord: [UInt8]
     var date: Int32?
     var sourceKey: String?
@@ -31,7 +31,7 @@ struct PreparedDocument: Sendable {
         self.fileSize = fileSize
         self.mtimeNanoseconds = mtimeNanoseconds
         wordCount = UInt32(clamping: analysis.wordCount)
-        self.text = text
+        stored = .text(text)
         metaRecord = meta.encoded()
         date = meta.date.flatMap(DayNumber.from(iso:))
         self.sourceKey = sourceKey
@@ -45,14 +45,14 @@ struct PreparedDocument: Sendable {
 
     /// A document of another segment, as a merge copies it: everything but its postings, which
     /// the merge writes from the segments' postings (`keys` stays empty).
-    init(copying record: DocumentRecord, id: String, text: String, metaRecord: [UInt8], date: Int32?, source: String?,
+    init(copying record: DocumentRecord, id: String, stored: StoredContent, metaRecord: [UInt8], date: Int32?, source: String?,
          titleLength: Int, zones: ZoneMap, signature: [UInt32]) {
         self.id = id
         contentHash = record.contentHash
         fileSize = record.fileSize
         mtimeNanoseconds = record.mtimeNanoseconds
         wordCount = UInt32(clamping: record.wordCount)
-        self.text = text
+        self.stored = stored
         self.metaRecord = metaRecord
         self.date = date
         sourceKey = source.map(SourceKey.fold)
@@ -87,6 +87,15 @@ struct PreparedDocument: Sendable {
         }
         return (keys, freqs, pos)
     }
+}
+
+/// What a segment writer stores for a document.
+enum StoredContent: Sendable {
+    /// The text, which the writer deflates with its dictionary.
+    case text(String)
+    /// A `.store` record of another segment, copied as it is: deflated without a dictionary or
+    /// against the one the writer uses (a merge of segments that share a dictionary).
+    case record([UInt8])
 }
 
 extension PreparedDocument {
@@ -152,11 +161,14 @@ final class SegmentWriter {
     private var signatureValues: [UInt32] = []
     private let streamedSignatures: (file: FileWriter, documents: Int, width: Int)?
     private var rowBytes: [UInt8] = []
-    /// Stored texts are deflated without a dictionary until the first 32 KB of them make one
-    /// (`StoreDictionary`), then with it; the dictionary is saved in `.cols`.
-    private var deflater = Deflater()
-    private var dictionarySamples = StoreDictionary()
-    private var storeDictionary: [UInt8] = []
+    /// Stored texts are deflated with the run's shared dictionary, or without one until the first
+    /// 32 KB of texts of the run make it (`SharedStoreDictionary`); the dictionary is saved in `.cols`.
+    private let dictionarySource: SharedStoreDictionary
+    private var deflater: Deflater
+    private var storeDictionary: [UInt8] {
+        didSet { storeDictionaryID = StoredText.dictionaryID(of: storeDictionary) }
+    }
+    private var storeDictionaryID: UInt32 = 0
     private var signatureWidth = 0
     private(set) var documentCount = 0
     private(set) var totalWords = 0
@@ -169,10 +181,18 @@ final class SegmentWriter {
     ///
     /// `signatures`: the segment's document count and signature width K when known up front (a
     /// merge): `.sig` is then written as documents are added, so a large merge holds no table.
+    ///
+    /// `dictionary`: the store dictionary this writer shares with the other writers of its run
+    /// (by default its own, sampled from its first texts).
     init(directory: String, name: String, flushBytes: Int = 1 << 22,
-         signatures: (documents: Int, width: Int)? = nil) throws(IndexError) {
+         signatures: (documents: Int, width: Int)? = nil,
+         dictionary: SharedStoreDictionary = SharedStoreDictionary()) throws(IndexError) {
         self.directory = directory
         self.name = name
+        dictionarySource = dictionary
+        storeDictionary = dictionary.current
+        storeDictionaryID = StoredText.dictionaryID(of: storeDictionary)
+        deflater = Deflater(dictionary: storeDictionary)
         func file(_ c: SegmentComponent) throws(IndexError) -> FileWriter {
             try FileWriter(path: directory + "/" + c.fileName(segment: name), component: c)
         }
@@ -211,10 +231,21 @@ final class SegmentWriter {
     func add(_ doc: PreparedDocument) throws(IndexError) {
         let docID = UInt32(documentCount)
         let storeOffset = UInt64(store.offset)
-        let storedRecord = StoredText.encode(doc.text, with: deflater)
-        if storeDictionary.isEmpty, let dictionary = dictionarySamples.add(doc.text) {
-            storeDictionary = dictionary
-            deflater = Deflater(dictionary: dictionary)
+        let storedRecord: [UInt8]
+        switch doc.stored {
+        case .text(let text):
+            storedRecord = StoredText.encode(text, with: deflater)
+            if storeDictionary.isEmpty, let dictionary = dictionarySource.offer(text) {
+                storeDictionary = dictionary
+                deflater = Deflater(dictionary: dictionary)
+            }
+        case .record(let record):
+            // Only a record this segment can read back: no dictionary, or this segment's.
+            let needs = record.withUnsafeBytes { StoredText.dictionaryID(ofRecord: $0) }
+            guard let needs, needs == nil || (!storeDictionary.isEmpty && needs == storeDictionaryID) else {
+                throw IndexError.io(path: directory + "/" + name, operation: "copy the stored text of \(doc.id) (deflated against another dictionary)", errno: EINVAL)
+            }
+            storedRecord = record
         }
         let storeCRC = storedRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
         guard storedRecord.count < Int(UInt32.max), doc.metaRecord.count < Int(UInt32.max),
@@ -342,10 +373,11 @@ final class SegmentWriter {
         try out.finish()
         let docs = documentsFile
         try docs.finish()
+        // Finished files: each offset is the file's size, footer included.
         let sizes = [store.offset, out.postings.file.offset, out.positions.file.offset, out.terms.file.offset, docs.offset,
-                     metaFile.offset, cols.offset, sig.offset].reduce(0, +) + 8 * FileFormat.footerSize
+                     metaFile.offset, cols.offset, sig.offset].reduce(0, +)
         return SegmentMeta(name: name, documents: documentCount, words: totalWords, terms: out.terms.termCount,
-                           bytes: sizes, storedBytes: store.offset + FileFormat.footerSize)
+                           bytes: sizes, storedBytes: store.offset)
     }
 
     /// The in-memory postings (`add`), term by term in key order, each gram's chain walked straight

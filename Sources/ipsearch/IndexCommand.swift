@@ -23,9 +23,9 @@ struct IndexCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but errors and skipped files.")
     var quiet = false
 
-    @Flag(name: .customLong("merge-all"),
-          help: "End with every document in one segment: fastest queries for an archive that no longer changes.")
-    var mergeAll = false
+    @Flag(name: .customLong("merge-all"), inversion: .prefixedNo,
+          help: "End with every document in one segment: the fastest queries (default: on a build from nothing).")
+    var mergeAll: Bool?
 
     @Option(help: "Analysis threads (default: one per core).")
     var threads: Int?

@@ -200,6 +200,7 @@ import Testing
         let s = try box.run { o in
             o.flushBytes = 1
             o.maxSegments = maxSegments
+            o.mergeAll = false  // the merge policy, not one merge of everything
         }
         #expect(s.added == 15 && s.documents == 15)
         #expect(s.merged > 0)

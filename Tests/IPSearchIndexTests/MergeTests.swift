@@ -57,6 +57,7 @@ import IPSearchTestSupport
             o.threads = 1  // one writer: how documents fall into segments does not depend on timing
             o.flushBytes = 1 << 19
             o.maxSegments = 1000
+            o.mergeAll = false
         }
         let removed = ["bulk/bulk0/copy 1_2.txt", "bulk/bulk0/copy 3_0.txt", "bulk/bulk0/copy 7_4.txt"]
         for id in removed { try many.remove(id) }
@@ -99,6 +100,55 @@ import IPSearchTestSupport
         #expect(try (0..<merged.documentCount).map { try merged.storedID($0) } == expectedOrder)
     }
 
+    /// A build from nothing ends in one segment by default. All the writers of a run, and later
+    /// runs, share one store dictionary, so merging their segments copies every stored record as
+    /// it is: the merged store holds exactly the record bytes of the segments it replaced.
+    @Test func buildsShareOneStoreDictionaryAndMergesCopyStoredRecords() throws {
+        let defaulted = try Sandbox("merge-default")
+        try defaulted.addBulk(copies: 6)
+        let built = try defaulted.run { o in o.flushBytes = 1 << 19 }
+        #expect(built.segments == 1 && built.merged > 0, "\(built.segments) segments, \(built.merged) merged")
+
+        let box = try Sandbox("merge-verbatim")
+        try box.addBulk(copies: 6)
+        try box.run { o in
+            o.flushBytes = 1 << 19
+            o.mergeAll = false
+        }
+        try box.addBulk(copies: 2, marker: "later")
+        try box.run { o in
+            o.flushBytes = 1 << 19
+            o.maxSegments = 1000
+        }
+        let before = try IndexReader(directory: box.index)
+        #expect(before.segments.count >= 3, "\(before.segments.count) segments: too few to merge")
+        let dictionary = before.segments[0].columns.storeDictionary
+        #expect(dictionary.count == StoreDictionary.size)
+        for segment in before.segments {
+            #expect(segment.columns.storeDictionary == dictionary, "\(segment.meta.name) has a dictionary of its own")
+        }
+        let expected = try Self.contents(before.segments)
+        // The manifest's sizes are the files' sizes.
+        func fileSize(_ name: String) throws -> Int {
+            try #require(try FileManager.default.attributesOfItem(atPath: box.index + "/" + name)[.size] as? Int)
+        }
+        for segment in before.segments {
+            let files = SegmentComponent.allCases.filter { $0 != .deletions && $0 != .groups }.map { $0.fileName(segment: segment.meta.name) }
+            #expect(segment.meta.bytes == (try files.reduce(0) { $0 + (try fileSize($1)) }))
+            #expect(segment.meta.storedBytes == (try fileSize(SegmentComponent.store.fileName(segment: segment.meta.name))))
+        }
+        func recordBytes(_ segments: [SegmentMeta]) -> Int {
+            segments.reduce(0) { $0 + $1.storedBytes - FileFormat.headerSize - FileFormat.footerSize }
+        }
+
+        try box.run { o in o.mergeAll = true }
+        let after = try IndexReader(directory: box.index)
+        #expect(after.segments.count == 1)
+        #expect(after.segments[0].columns.storeDictionary == dictionary)
+        #expect(recordBytes(after.segments.map(\.meta)) == recordBytes(before.segments.map(\.meta)))
+        #expect(try Self.contents(after.segments).docs == expected.docs)
+    }
+
     /// `mergeAll` (`ipsearch index --merge-all`) ends a run with one segment holding exactly the
     /// live documents the many segments held, deleted ones dropped, and groups unchanged.
     @Test func mergeAllEndsInOneSegmentWithTheSameDocuments() throws {
@@ -108,6 +158,7 @@ import IPSearchTestSupport
             o.threads = 2
             o.flushBytes = 1 << 19
             o.maxSegments = 1000
+            o.mergeAll = false
         }
         try box.remove("bulk/bulk0/copy 2_1.txt")
         try box.run { o in o.maxSegments = 1000 }
@@ -155,6 +206,7 @@ import IPSearchTestSupport
         try box.run { o in
             o.flushBytes = 1 << 15
             o.maxSegments = 1000
+            o.mergeAll = false
         }
         let reader = try IndexReader(directory: box.index)
         let victim = reader.segments[0]
