@@ -52,36 +52,26 @@ public struct Highlighter: Sendable {
     /// A leading front matter block is never shown: windows start after it, and matches in it (its
     /// `title:` line) do not count.
     public func snippets(text: String, parts: [QueryPart], zones: ZoneMap = ZoneMap(), removed: [Range<Int>] = []) -> [Snippet] {
-        let (scalars, matches, bodyStart) = locate(text: text, parts: parts, zones: zones, removed: removed)
-        return windows(scalars: scalars, matches: matches.filter { $0.start >= bodyStart }, removed: scalarRanges(removed, in: text),
-                       from: bodyStart)
+        var text = text
+        return text.withUTF8 { snippets(utf8: $0, parts: parts, zones: zones, removed: removed) }
     }
 
-    /// UTF-16 ranges of `text` as Unicode scalar ranges.
-    func scalarRanges(_ ranges: [Range<Int>], in text: String) -> [Range<Int>] {
-        guard !ranges.isEmpty else { return [] }
-        var result: [Range<Int>] = []
-        var u = 0, s = 0
-        var k = 0
-        var start: Int?
-        for scalar in text.unicodeScalars {
-            while k < ranges.count, u >= ranges[k].upperBound {
-                if let st = start { result.append(st..<s); start = nil }
-                k += 1
-            }
-            if k < ranges.count, start == nil, u >= ranges[k].lowerBound { start = s }
-            u += scalar.value >= 0x10000 ? 2 : 1
-            s += 1
-        }
-        if let st = start { result.append(st..<s) }
-        return result
+    /// `snippets(text:…)` of a text given as UTF-8 bytes (a search hands the stored text over as
+    /// inflated, without making a `String` of it). Invalid bytes read as U+FFFD.
+    public func snippets(utf8: UnsafeBufferPointer<UInt8>, parts: [QueryPart], zones: ZoneMap = ZoneMap(),
+                         removed: [Range<Int>] = []) -> [Snippet] {
+        let located = locate(utf8: utf8, parts: parts, zones: zones, removed: removed)
+        return windows(scalars: located.scalars, matches: located.matches.filter { $0.start >= located.bodyStart },
+                       removed: located.removedScalars, from: located.bodyStart)
     }
 
     /// Every match of `parts` in `text` as `[start, end)` in Unicode scalars (merged where they
     /// overlap): the document view marks them all.
     public func highlights(text: String, parts: [QueryPart], removed: [Range<Int>] = []) -> [[Int]] {
         var result: [[Int]] = []
-        for m in locate(text: text, parts: parts, zones: ZoneMap(), removed: removed).matches {
+        var text = text
+        let located = text.withUTF8 { locate(utf8: $0, parts: parts, zones: ZoneMap(), removed: removed) }
+        for m in located.matches {
             if let last = result.last, m.start <= last[1] {
                 result[result.count - 1][1] = max(last[1], m.end)
             } else {
@@ -91,20 +81,22 @@ public struct Highlighter: Sendable {
         return result
     }
 
-    /// The original text's scalars, every match in it in text order, and the scalar offset where the
-    /// text after a front matter block starts (0 without one).
-    func locate(text: String, parts: [QueryPart], zones: ZoneMap, removed: [Range<Int>])
-        -> (scalars: [Unicode.Scalar], matches: [Match], bodyStart: Int) {
+    /// The original text's scalars, every match in it in text order, the scalar offset where the
+    /// text after a front matter block starts (0 without one), and `removed` (UTF-16 ranges) as
+    /// scalar ranges.
+    func locate(utf8: UnsafeBufferPointer<UInt8>, parts: [QueryPart], zones: ZoneMap, removed: [Range<Int>])
+        -> (scalars: [Unicode.Scalar], matches: [Match], bodyStart: Int, removedScalars: [Range<Int>]) {
         // One decoding pass: the scalars, the UTF-16 units the normalizer reads, and for every unit
         // the scalar it belongs to.
         // Each of the three holds at most one element per UTF-8 byte (plus the end for `scalarAt`).
-        let capacity = text.utf8.count
+        let capacity = utf8.count
         var source: [UInt16] = [], scalarAt: [Int32] = []
         let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: capacity) { scalarBuffer, scalarCount in
             source = [UInt16](unsafeUninitializedCapacity: capacity) { sourceBuffer, sourceCount in
                 scalarAt = [Int32](unsafeUninitializedCapacity: capacity + 1) { atBuffer, atCount in
-                    var s = 0, u = 0
-                    for scalar in text.unicodeScalars {
+                    var s = 0, u = 0, i = 0
+                    while i < utf8.count {
+                        let scalar = Highlighter.decodeScalar(utf8, at: &i)
                         scalarBuffer.initializeElement(at: s, to: scalar)
                         if scalar.value >= 0x10000 {
                             let v = scalar.value - 0x10000
@@ -138,7 +130,52 @@ public struct Highlighter: Sendable {
             }
         }
         matches.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-        return (scalars, matches, Zones.frontMatterEnd(source).map { Int(scalarAt[$0]) } ?? 0)
+        // A removed range covers the scalars that start inside it.
+        func scalar(atOrAfter unit: Int) -> Int {
+            guard unit < source.count else { return scalars.count }
+            let k = Int(scalarAt[max(0, unit)])
+            return unit > 0 && Int(scalarAt[unit - 1]) == k ? k + 1 : k
+        }
+        var removedScalars: [Range<Int>] = []
+        for r in removed {
+            let lo = scalar(atOrAfter: r.lowerBound), hi = scalar(atOrAfter: r.upperBound)
+            if lo < hi { removedScalars.append(lo..<hi) }
+        }
+        return (scalars, matches, Zones.frontMatterEnd(source).map { Int(scalarAt[$0]) } ?? 0, removedScalars)
+    }
+
+    /// The scalar at `i` in `utf8`, moving `i` past it. Stored texts are valid UTF-8 (they were
+    /// `String`s, and their records are checksummed); should a byte not start a valid sequence
+    /// anyway, it reads as U+FFFD and decoding goes on with the next byte.
+    @inline(__always)
+    static func decodeScalar(_ utf8: UnsafeBufferPointer<UInt8>, at i: inout Int) -> Unicode.Scalar {
+        let b0 = UInt32(utf8[i])
+        if b0 < 0x80 {
+            i += 1
+            return Unicode.Scalar(UInt8(b0))
+        }
+        let n = utf8.count
+        @inline(__always) func cont(_ k: Int) -> UInt32? {
+            guard k < n, utf8[k] & 0xC0 == 0x80 else { return nil }
+            return UInt32(utf8[k] & 0x3F)
+        }
+        var value: UInt32 = 0, length = 0
+        if b0 >= 0xC2 && b0 < 0xE0, let c1 = cont(i + 1) {
+            value = (b0 & 0x1F) << 6 | c1
+            length = 2
+        } else if b0 >= 0xE0 && b0 < 0xF0, let c1 = cont(i + 1), let c2 = cont(i + 2) {
+            value = (b0 & 0x0F) << 12 | c1 << 6 | c2
+            length = value >= 0x800 && !(0xD800...0xDFFF).contains(value) ? 3 : 0
+        } else if b0 >= 0xF0 && b0 < 0xF5, let c1 = cont(i + 1), let c2 = cont(i + 2), let c3 = cont(i + 3) {
+            value = (b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
+            length = value >= 0x10000 && value <= 0x10FFFF ? 4 : 0
+        }
+        guard length > 0, let scalar = Unicode.Scalar(value) else {
+            i += 1
+            return "\u{FFFD}"
+        }
+        i += length
+        return scalar
     }
 
     /// Normalized ranges where `part` occurs (its runs and marks at their relative offsets).

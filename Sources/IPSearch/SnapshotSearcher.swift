@@ -263,9 +263,10 @@ public final class SnapshotSearcher: Sendable {
             let matchedParts = parts.indices.filter { slotsHere[$0] >= 0 }.map { parts[$0] }
             var snippets: [Snippet] = []
             if options.snippets.count > 0 {
-                let stored = try segment.storedDocument(Int(c.doc))
-                snippets = highlighter.snippets(text: stored.text, parts: matchedParts,
-                                                zones: segment.columns.zones(Int(c.doc)), removed: stored.meta.spamSpans)
+                let text = try segment.storedText(Int(c.doc))
+                snippets = text.withUnsafeBufferPointer {
+                    highlighter.snippets(utf8: $0, parts: matchedParts, zones: segment.columns.zones(Int(c.doc)), removed: meta.spamSpans)
+                }
             }
             var explanation: Explanation?
             if options.explain {

@@ -13,8 +13,9 @@
 /// mapped pages are dropped from resident memory as the merge leaves them behind, so its peak does
 /// not grow with the size of the inputs.
 enum SegmentMerger {
-    /// An input's postings and positions are dropped from resident memory after this many bytes of
-    /// its lists have been merged.
+    /// The inputs' postings and positions are dropped from resident memory after this many bytes of
+    /// their lists have been merged, counted over all inputs together: a merge of hundreds of inputs
+    /// (the one that ends a build from nothing) holds no more than a merge of two.
     static let dropEvery = 8 << 20
 
     /// One segment to merge and its deletions (nil: the reader's own).
@@ -120,8 +121,9 @@ enum SegmentMerger {
     static func mergePostings(_ inputs: [Input], maps: [[Int32]], into out: PostingsOutput) throws(IndexError) {
         var streams = inputs.map { TermStream(reader: $0.reader) }
         var terms = 0
-        // Bytes of each input's lists read since its pages were last dropped.
+        // Bytes of each input's lists read since its pages were last dropped, and of all of them.
         var readSinceDrop = [Int](repeating: 0, count: inputs.count)
+        var readSinceDrops = 0
         while true {
             // The inputs are read in file order: what lies behind need not stay resident (a page
             // still in use is read again from the page cache).
@@ -143,12 +145,17 @@ enum SegmentMerger {
                         if renumbered < 0 { continue }
                         try list.add(doc: UInt32(renumbered), freq: cursor.freq, positionBytes: try cursor.positionBytes())
                     }
-                    // Lists read need not stay resident: drop them every few megabytes (many
-                    // long lists can come before the next 4,096th term).
+                    // Lists read need not stay resident: drop them every few megabytes read from
+                    // all inputs together (many long lists can come before the next 4,096th term,
+                    // and a merge may have hundreds of inputs).
                     readSinceDrop[s] += info.postingsLength + info.positionsLength
-                    if readSinceDrop[s] >= SegmentMerger.dropEvery {
-                        inputs[s].reader.dropPostingsPages()
-                        readSinceDrop[s] = 0
+                    readSinceDrops += info.postingsLength + info.positionsLength
+                    if readSinceDrops >= SegmentMerger.dropEvery {
+                        for k in inputs.indices where readSinceDrop[k] > 0 {
+                            inputs[k].reader.dropPostingsPages()
+                            readSinceDrop[k] = 0
+                        }
+                        readSinceDrops = 0
                     }
                     streams[s].advance()
                 }

@@ -238,6 +238,15 @@ public final class SegmentReader: @unchecked Sendable {
         return StoredDocument(meta: m, text: text)
     }
 
+    /// The stored text of `doc` as UTF-8 bytes (snippets read it so, without making a `String`).
+    public func storedText(_ doc: Int) throws(IndexError) -> [UInt8] {
+        guard let text = StoredText.decodeUTF8(try storedBytes(try record(doc)), dictionary: columns.storeDictionary,
+                                               dictionaryID: columns.storeDictionaryID) else {
+            throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
+        }
+        return text
+    }
+
     /// What a merge copies of `doc`: its record, meta record (bytes and decoded) and stored text.
     /// The stored record is copied as it is when the new segment can read it: deflated without a
     /// dictionary, or the new segment `sharesDictionary` with this one. Otherwise it is inflated,

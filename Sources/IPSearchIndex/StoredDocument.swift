@@ -43,19 +43,40 @@ enum StoredText {
     /// `dictionaryID`: the dictionary's Adler-32 (`dictionaryID(of:)`), computed once per segment
     /// by readers; computed here when nil.
     static func decode(_ bytes: UnsafeRawBufferPointer, dictionary: [UInt8], dictionaryID: UInt32? = nil) -> String? {
-        let id = dictionaryID ?? StoredText.dictionaryID(of: dictionary)
-        var r = ByteReader(bytes)
-        guard let length = r.varint(), length < 1 << 32 else { return nil }
-        guard let compressed = r.bytes(r.remaining) else { return nil }
-        let count = Int(length)
+        guard let (compressed, count) = header(bytes) else { return nil }
         let text: String? = count == 0 ? "" : String(unsafeUninitializedCapacity: count) { buffer in
-            let n = dictionary.withUnsafeBytes { dict in
-                cicu_inflate_dict(compressed.baseAddress, compressed.count, dict.baseAddress, dict.count, id, buffer.baseAddress, count)
-            }
-            return n == Int64(count) ? count : 0
+            inflate(compressed, dictionary: dictionary, dictionaryID: dictionaryID, into: buffer) ? count : 0
         }
         guard let text, text.utf8.count == count else { return nil }
         return text
+    }
+
+    /// The text's UTF-8 bytes, as stored (`decode` without validating them into a `String`).
+    static func decodeUTF8(_ bytes: UnsafeRawBufferPointer, dictionary: [UInt8], dictionaryID: UInt32? = nil) -> [UInt8]? {
+        guard let (compressed, count) = header(bytes) else { return nil }
+        var ok = true
+        let text = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            ok = count == 0 || inflate(compressed, dictionary: dictionary, dictionaryID: dictionaryID, into: buffer)
+            initialized = ok ? count : 0
+        }
+        return ok ? text : nil
+    }
+
+    /// The stream and the text length of a record.
+    private static func header(_ bytes: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer, Int)? {
+        var r = ByteReader(bytes)
+        guard let length = r.varint(), length < 1 << 32, let compressed = r.bytes(r.remaining) else { return nil }
+        return (compressed, Int(length))
+    }
+
+    /// Inflates `compressed` into all of `buffer`; false unless it fills it exactly.
+    private static func inflate(_ compressed: UnsafeRawBufferPointer, dictionary: [UInt8], dictionaryID: UInt32?,
+                                into buffer: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let id = dictionaryID ?? StoredText.dictionaryID(of: dictionary)
+        let n = dictionary.withUnsafeBytes { dict in
+            cicu_inflate_dict(compressed.baseAddress, compressed.count, dict.baseAddress, dict.count, id, buffer.baseAddress, buffer.count)
+        }
+        return n == Int64(buffer.count)
     }
 
     /// The id a zlib header gives a preset dictionary (its Adler-32).

@@ -1,5 +1,6 @@
 import Testing
 import IPSearchAnalysis
+import IPSearchTestSupport
 @testable import IPSearch
 
 @Suite struct HighlighterTests {
@@ -59,5 +60,37 @@ import IPSearchAnalysis
         let text = "𠀀𠀁专利"
         let snippets = Highlighter().snippets(text: text, parts: try parts("专利"))
         #expect(snippets == [Snippet(text: "𠀀𠀁专利", highlights: [[2, 4]])])
+    }
+
+    /// Removed spans (injected spam, UTF-16 ranges of the stored text) are left out of the window,
+    /// also after a character outside the BMP (two UTF-16 units, one scalar), and a match they
+    /// interrupt is marked as one.
+    @Test func removedSpansAfterASupplementaryCharacterAreLeftOut() throws {
+        let text = "𠀀专利[一包養經驗]保护"
+        let spam = 4..<11  // "[一包養經驗]" in UTF-16 units
+        #expect(Array(text.utf16)[spam.lowerBound] == UInt16(UInt8(ascii: "[")))
+        let snippets = Highlighter().snippets(text: text, parts: try parts("专利保护"), removed: [spam])
+        #expect(snippets == [Snippet(text: "𠀀专利保护", highlights: [[1, 5]])])
+    }
+
+    /// Snippets read stored texts as UTF-8 bytes: every scalar of the real press releases decodes
+    /// as `String` decodes it, and bytes that are not UTF-8 read as U+FFFD, one each, never a trap.
+    @Test func utf8DecodingMatchesStringAndRepairsBadBytes() throws {
+        func decode(_ bytes: [UInt8]) -> [Unicode.Scalar] {
+            bytes.withUnsafeBufferPointer { b in
+                var i = 0, out: [Unicode.Scalar] = []
+                while i < b.count { out.append(Highlighter.decodeScalar(b, at: &i)) }
+                return out
+            }
+        }
+        let names = try Repository.corpusNames()
+        #expect(names.count == 5)
+        for name in names {
+            let text = String(decoding: try Repository.corpusBytes(name), as: UTF8.self)
+            #expect(decode(Array(text.utf8)) == Array(text.unicodeScalars), "\(name)")
+        }
+        // A cut 3-byte sequence, a stray continuation byte, 0xFF, an emoji, an encoded surrogate.
+        let bad: [UInt8] = [0x41, 0xE4, 0xB8, 0x42, 0xFF, 0xF0, 0x9F, 0x98, 0x80, 0xED, 0xA0, 0x80, 0x43, 0xE4]
+        #expect(decode(bad) == ["A", "\u{FFFD}", "\u{FFFD}", "B", "\u{FFFD}", "😀", "\u{FFFD}", "\u{FFFD}", "\u{FFFD}", "C", "\u{FFFD}"])
     }
 }
