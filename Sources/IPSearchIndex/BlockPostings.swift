@@ -66,6 +66,32 @@ public enum BlockPostings {
             try added(doc: doc, freq: freq, positionBytes: bytes.count)
         }
 
+        /// Adds the documents `docs[k] + base`, with frequencies `freqs` and their positions as
+        /// another list stores them (`bytes`: `Σ freqs` varints, `PostingCursor.withRestOfBlock`),
+        /// cutting the bytes where this list's blocks end: a merge copies a block at a time.
+        mutating func add(docs: UnsafeBufferPointer<UInt32>, plus base: UInt32, freqs: UnsafeBufferPointer<UInt32>,
+                          positionBytes bytes: UnsafeRawBufferPointer) throws(IndexError) {
+            var k = 0, offset = 0
+            while k < docs.count {
+                let m = min(docs.count - k, BitPacking.blockSize - buffered)
+                var varints = 0
+                for j in 0..<m {
+                    self.docs[buffered + j] = docs[k + j] &+ base
+                    self.freqs[buffered + j] = freqs[k + j]
+                    varints += Int(freqs[k + j])
+                }
+                let end = k + m == docs.count ? bytes.count : BlockPostings.endOfVarints(varints, in: bytes, from: offset)
+                positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                positionsLength += end - offset
+                offset = end
+                buffered += m
+                documentCount += m
+                k += m
+                if buffered == BitPacking.blockSize { packBlock() }
+            }
+            if positions.count >= 1 << 20 { try flushPositions() }
+        }
+
         @inline(__always)
         private mutating func added(doc: UInt32, freq: Int, positionBytes: Int) throws(IndexError) {
             positionsLength += positionBytes
@@ -124,6 +150,43 @@ public enum BlockPostings {
                 }
             }
         }
+    }
+}
+
+extension BlockPostings {
+    /// The offset after `count` varints of `bytes` from `start` (counting terminator bytes, high bit
+    /// clear, eight at a time while a whole word of them is to be skipped); the end of `bytes` when
+    /// they hold fewer.
+    @inline(__always)
+    static func endOfVarints(_ count: Int, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var left = count, o = start
+        let n = bytes.count
+        while left > 0 && o + 8 <= n {
+            let word = bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)
+            let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+            if ends >= left { break }  // the last terminator to skip is in this word: byte by byte
+            left -= ends
+            o += 8
+        }
+        while left > 0 && o < n {
+            if bytes[o] < 0x80 { left -= 1 }
+            o += 1
+        }
+        return o
+    }
+
+    /// How many varints end in `bytes` (bytes with the high bit clear), eight bytes at a time.
+    static func terminators(in bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0, o = 0
+        while o + 8 <= bytes.count {
+            count += (~bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self) & 0x8080_8080_8080_8080).nonzeroBitCount
+            o += 8
+        }
+        while o < bytes.count {
+            if bytes[o] < 0x80 { count += 1 }
+            o += 1
+        }
+        return count
     }
 }
 
@@ -388,6 +451,33 @@ public struct PostingCursor {
         scanIndex = index + 1
         scanOffset = end
         return UnsafeRawBufferPointer(start: pos.pointer(o), count: end - o)
+    }
+
+    /// For a merge: hands `body` the documents of the current block from the current one on, their
+    /// frequencies and their positions as `.pos` stores them (contiguous, checked to hold exactly
+    /// `Σ freqs` varints), and leaves the cursor on the block's last document.
+    public mutating func withRestOfBlock(
+        _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>, UnsafeRawBufferPointer) throws(IndexError) -> Void
+    ) throws(IndexError) {
+        guard doc >= 0 && doc != PostingCursor.end else { return }
+        let o = try locatePositions()
+        let bytes = UnsafeRawBufferPointer(start: pos.pointer(o), count: blockPosEnd - o)
+        var varints = 0
+        for k in index..<count { varints += Int(freqs[k]) }
+        guard BlockPostings.terminators(in: bytes) == varints, bytes.last.map({ $0 < 0x80 }) ?? (varints == 0) else {
+            throw IndexError.corrupt(path: pos.path, reason: "malformed positions")
+        }
+        let (from, to) = (index, count)
+        try docs.withUnsafeBufferPointer { (d) throws(IndexError) in
+            try freqs.withUnsafeBufferPointer { (f) throws(IndexError) in
+                try body(UnsafeBufferPointer(rebasing: d[from..<to]), UnsafeBufferPointer(rebasing: f[from..<to]), bytes)
+            }
+        }
+        index = count - 1
+        doc = Int32(truncatingIfNeeded: docs[index])
+        scanIndex = count
+        scanOffset = blockPosEnd
+        locatedIndex = -1
     }
 
     /// Calls `body` with each position of the current document, ascending.

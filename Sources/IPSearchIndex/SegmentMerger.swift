@@ -120,6 +120,10 @@ enum SegmentMerger {
     /// (positions are per document, so their bytes are copied as they are).
     static func mergePostings(_ inputs: [Input], maps: [[Int32]], into out: PostingsOutput) throws(IndexError) {
         var streams = inputs.map { TermStream(reader: $0.reader) }
+        // Per input without deletions, the number its documents are shifted by (nil: some deleted).
+        let shifts: [UInt32?] = maps.map { map in
+            map.allSatisfy { $0 >= 0 } ? UInt32(map.first ?? 0) : nil
+        }
         var terms = 0
         // Bytes of each input's lists read since its pages were last dropped, and of all of them.
         var readSinceDrop = [Int](repeating: 0, count: inputs.count)
@@ -140,10 +144,19 @@ enum SegmentMerger {
                     guard let info = try streams[s].current(), info.key == key else { continue }
                     var cursor = try inputs[s].reader.cursor(info)
                     let map = maps[s]
-                    while try cursor.next() != PostingCursor.end {
-                        let renumbered = map[Int(cursor.doc)]
-                        if renumbered < 0 { continue }
-                        try list.add(doc: UInt32(renumbered), freq: cursor.freq, positionBytes: try cursor.positionBytes())
+                    if let base = shifts[s] {
+                        // No document deleted: whole blocks, renumbered by one shift.
+                        while try cursor.next() != PostingCursor.end {
+                            try cursor.withRestOfBlock { (docs, freqs, bytes) throws(IndexError) in
+                                try list.add(docs: docs, plus: base, freqs: freqs, positionBytes: bytes)
+                            }
+                        }
+                    } else {
+                        while try cursor.next() != PostingCursor.end {
+                            let renumbered = map[Int(cursor.doc)]
+                            if renumbered < 0 { continue }
+                            try list.add(doc: UInt32(renumbered), freq: cursor.freq, positionBytes: try cursor.positionBytes())
+                        }
                     }
                     // Lists read need not stay resident: drop them every few megabytes read from
                     // all inputs together (many long lists can come before the next 4,096th term,

@@ -100,6 +100,50 @@ import IPSearchTestSupport
         #expect(try (0..<merged.documentCount).map { try merged.storedID($0) } == expectedOrder)
     }
 
+    /// Inputs without deletions are merged a block at a time: a term's documents and their
+    /// position bytes go over as they are, cut where the merged list's 128-document blocks end
+    /// (here inside the second input's first block). The result equals a segment built at once.
+    @Test func longListsMergedABlockAtATimeEqualOneBuild() throws {
+        func write(_ box: Sandbox, _ range: Range<Int>) throws {
+            for n in range {
+                // Grams 150 characters apart: position deltas take two varint bytes.
+                let filler = String(repeating: "创新发展", count: 37 + n % 5)
+                try box.write(String(format: "d/%04d.txt", n),
+                              "第\(n)号公告\n国家知识产权局发布地理标志保护规定，\(filler)知识产权保护第\(n % 7)条。\(filler)地理标志产品\(n % 3)。\n")
+            }
+        }
+        let box = try Sandbox("merge-blocks", copyCorpus: false)
+        try write(box, 0..<200)
+        try box.run { o in o.threads = 1 }
+        try write(box, 200..<350)
+        try box.run { o in
+            o.threads = 1
+            o.mergeAll = false
+            o.maxSegments = 1000
+        }
+        let reader = try IndexReader(directory: box.index)
+        #expect(reader.segments.map(\.documentCount) == [200, 150])
+        let meta = try #require(try SegmentMerger.merge(reader.segments.map { .init(reader: $0, deleted: nil) },
+                                                          directory: box.index, name: "merged"))
+        let merged = try SegmentReader(directory: box.index, meta: meta)
+        try merged.verify()
+
+        let one = try Sandbox("merge-blocks-one", copyCorpus: false)
+        try write(one, 0..<350)
+        try one.run { o in o.threads = 1 }
+        let single = try IndexReader(directory: one.index)
+        #expect(single.segments.count == 1)
+        let a = try Self.contents([merged]), b = try Self.contents(single.segments)
+        #expect(a.docs == b.docs)
+        #expect(a.terms.count == b.terms.count)
+        var differing = 0
+        for (key, postings) in b.terms where a.terms[key] != postings { differing += 1 }
+        #expect(differing == 0, "\(differing) of \(b.terms.count) terms differ")
+        // The common grams' lists are long enough to have full blocks in both inputs.
+        let key = Gram(("知" as Unicode.Scalar).value, ("识" as Unicode.Scalar).value).key
+        #expect(try merged.terms(in: key...key).first?.docFreq == 350)
+    }
+
     /// A build from nothing ends in one segment by default. All the writers of a run, and later
     /// runs, share one store dictionary, so merging their segments copies every stored record as
     /// it is: the merged store holds exactly the record bytes of the segments it replaced.
