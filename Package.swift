@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Layers, bottom to top: CICU (C shim over the system ICU, zlib and libxml2) → IPSearchAnalysis → IPSearchIndex
+// Layers, bottom to top: CICU (C shim over the system ICU, zlib, zstd and libxml2) → IPSearchAnalysis → IPSearchIndex
 // → IPSearch (query, ranking, snippets) → IPSearchServer and the `ipsearch` command.
 let package = Package(
     name: "ipsearch",
@@ -26,7 +26,8 @@ let package = Package(
             name: "CICU",
             dependencies: ["CLibXML2"],
             exclude: ["tools"],
-            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z"), .linkedLibrary("xml2")]
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z"), .linkedLibrary("zstd"),
+                             .linkedLibrary("xml2")]
         ),
         .target(name: "IPSearchAnalysis", dependencies: ["CICU"]),
         .target(

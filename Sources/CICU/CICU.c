@@ -1,4 +1,4 @@
-// The ICU, zlib and libxml2 side of CICU.h. See the header for why this shim exists.
+// The ICU, zlib, zstd and libxml2 side of CICU.h. See the header for why this shim exists.
 #include "CICU.h"
 
 #include <pthread.h>
@@ -12,7 +12,9 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utrans.h>
+#include <zdict.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "t2s_table.h"
 
@@ -261,145 +263,84 @@ uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length) {
     return (uint32_t)c;
 }
 
-size_t cicu_deflate_bound(size_t length) { return (size_t)compressBound((uLong)length); }
+// MARK: Stored text (zstd)
 
-int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity) {
-    uLongf out = (uLongf)capacity;
-    if (compress2(dst, &out, src, (uLong)length, 6) != Z_OK) return -1;
-    return (int64_t)out;
-}
+size_t cicu_compress_bound(size_t length) { return ZSTD_compressBound(length); }
 
-// Priming a stream with a 32 KB dictionary (deflateSetDictionary hashes every byte of it) costs
-// more than deflating a 2 KB document. So the dictionary is hashed once, into `primed`, and each
-// document is deflated by a copy of it (deflateCopy: a few memcpys). The copy's buffers come from a
-// bump arena reset per document, so no document allocates.
-struct cicu_deflater {
-    z_stream primed;      // with the dictionary set; never deflates itself
-    z_stream plain;       // no dictionary: reset per document
-    int has_dict;
-    unsigned char *arena;
-    size_t arena_size, arena_used, arena_mark;
+struct cicu_compressor {
+    ZSTD_CCtx *cctx;
+    ZSTD_CDict *cdict;  // NULL: no dictionary
 };
 
-static voidpf arena_alloc(voidpf opaque, uInt items, uInt size) {
-    cicu_deflater *d = opaque;
-    size_t n = ((size_t)items * size + 63) & ~(size_t)63;
-    if (d->arena_used + n > d->arena_size) return Z_NULL;
-    void *p = d->arena + d->arena_used;
-    d->arena_used += n;
-    return p;
-}
-
-static void arena_free(voidpf opaque, voidpf address) { (void)opaque; (void)address; }
-
-cicu_deflater *cicu_deflater_open(int level, const void *dict, size_t dict_length) {
-    cicu_deflater *d = calloc(1, sizeof *d);
-    if (!d) return NULL;
-    if (dict && dict_length > 0) {
-        d->arena_size = 2u << 20;  // the primed stream's buffers, then one copy's (≈ 270 KB each)
-        d->arena = malloc(d->arena_size);
-        if (!d->arena) { free(d); return NULL; }
-        d->primed.zalloc = arena_alloc;
-        d->primed.zfree = arena_free;
-        d->primed.opaque = d;
-        if (deflateInit(&d->primed, level) != Z_OK ||
-            deflateSetDictionary(&d->primed, dict, (uInt)dict_length) != Z_OK) {
-            free(d->arena);
-            free(d);
-            return NULL;
-        }
-        d->arena_mark = d->arena_used;
-        d->has_dict = 1;
-    } else if (deflateInit(&d->plain, level) != Z_OK) {
-        free(d);
+cicu_compressor *cicu_compressor_open(int level, const void *dict, size_t dict_length) {
+    cicu_compressor *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->cctx = ZSTD_createCCtx();
+    if (!c->cctx) { free(c); return NULL; }
+    int ok = !ZSTD_isError(ZSTD_CCtx_setParameter(c->cctx, ZSTD_c_compressionLevel, level)) &&
+             !ZSTD_isError(ZSTD_CCtx_setParameter(c->cctx, ZSTD_c_checksumFlag, 0)) &&
+             !ZSTD_isError(ZSTD_CCtx_setParameter(c->cctx, ZSTD_c_contentSizeFlag, 0));
+    if (ok && dict && dict_length > 0) {
+        c->cdict = ZSTD_createCDict(dict, dict_length, level);
+        ok = c->cdict && !ZSTD_isError(ZSTD_CCtx_refCDict(c->cctx, c->cdict));
+    }
+    if (!ok) {
+        cicu_compressor_close(c);
         return NULL;
     }
+    return c;
+}
+
+int64_t cicu_compressor_run(cicu_compressor *c, const void *src, size_t length, void *dst, size_t capacity) {
+    // ZSTD_compress2 starts a new frame; the parameters and the referenced dictionary stay.
+    size_t n = ZSTD_compress2(c->cctx, dst, capacity, src, length);
+    return ZSTD_isError(n) ? -1 : (int64_t)n;
+}
+
+void cicu_compressor_close(cicu_compressor *c) {
+    if (!c) return;
+    ZSTD_freeCCtx(c->cctx);
+    ZSTD_freeCDict(c->cdict);
+    free(c);
+}
+
+struct cicu_decompression_dict {
+    ZSTD_DDict *ddict;
+};
+
+cicu_decompression_dict *cicu_decompression_dict_open(const void *dict, size_t length) {
+    if (!dict || length == 0) return NULL;
+    cicu_decompression_dict *d = malloc(sizeof *d);
+    if (!d) return NULL;
+    d->ddict = ZSTD_createDDict(dict, length);
+    if (!d->ddict) { free(d); return NULL; }
     return d;
 }
 
-int64_t cicu_deflater_run(cicu_deflater *d, const void *src, size_t length, void *dst, size_t capacity) {
-    z_stream work, *s = &d->plain;
-    if (d->has_dict) {
-        d->arena_used = d->arena_mark;  // the previous copy's buffers are free again
-        if (deflateCopy(&work, &d->primed) != Z_OK) return -1;
-        s = &work;
-    } else if (deflateReset(&d->plain) != Z_OK) {
-        return -1;
-    }
-    s->next_in = (Bytef *)src;
-    s->avail_in = (uInt)length;
-    s->next_out = dst;
-    s->avail_out = (uInt)capacity;
-    int rc = deflate(s, Z_FINISH);
-    int64_t written = (int64_t)(capacity - s->avail_out);
-    if (d->has_dict) deflateEnd(&work);  // frees nothing: the arena is reused
-    return rc == Z_STREAM_END ? written : -1;
-}
-
-void cicu_deflater_close(cicu_deflater *d) {
+void cicu_decompression_dict_close(cicu_decompression_dict *d) {
     if (!d) return;
-    if (d->has_dict) {
-        deflateEnd(&d->primed);
-        free(d->arena);
-    } else {
-        deflateEnd(&d->plain);
-    }
+    ZSTD_freeDDict(d->ddict);
     free(d);
 }
 
-// One inflate stream per thread, reset per document: inflateInit's allocations (state and a 32 KB
-// window) would otherwise be paid by every snippet. It lives as long as its thread.
-static __thread z_stream tls_inflate;
-static __thread int tls_inflate_ready;
+// One decompression context per thread: creating one (about 100 KB of tables) would otherwise be
+// paid by every snippet. It lives as long as its thread.
+static __thread ZSTD_DCtx *tls_dctx;
 
-uint32_t cicu_adler32(const void *bytes, size_t length) {
-    uLong a = adler32(0L, Z_NULL, 0);
-    const unsigned char *p = bytes;
-    while (length > 0) {
-        uInt chunk = length > (1u << 30) ? (1u << 30) : (uInt)length;
-        a = adler32(a, p, chunk);
-        p += chunk;
-        length -= chunk;
+int64_t cicu_decompress(const void *src, size_t length, const cicu_decompression_dict *dict, void *dst, size_t expected) {
+    if (!tls_dctx) {
+        tls_dctx = ZSTD_createDCtx();
+        if (!tls_dctx) return -1;
     }
-    return (uint32_t)a;
+    size_t n = dict ? ZSTD_decompress_usingDDict(tls_dctx, dst, expected, src, length, dict->ddict)
+                    : ZSTD_decompressDCtx(tls_dctx, dst, expected, src, length);
+    if (ZSTD_isError(n) || n != expected) return -1;
+    return (int64_t)n;
 }
 
-int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, uint32_t dict_id,
-                          void *dst, size_t expected) {
-    // The record is a zlib stream (RFC 1950). Its header is read here and its body inflated raw:
-    // the Adler-32 trailer is not recomputed, because the record's CRC-32 already covers every byte.
-    // The header's dictionary id must be `dict_id` (the caller's dictionary's Adler-32, computed
-    // once per dictionary rather than once per record).
-    const unsigned char *in = src;
-    if (length < 6) return -1;
-    unsigned cmf = in[0], flg = in[1];
-    if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0) return -1;
-    size_t header = 2;
-    int wants_dict = (flg & 0x20) != 0;
-    if (wants_dict) header += 4;
-    if (length < header + 4) return -1;
-    z_stream *s = &tls_inflate;
-    if (!tls_inflate_ready) {
-        memset(s, 0, sizeof *s);
-        if (inflateInit2(s, -15) != Z_OK) return -1;
-        tls_inflate_ready = 1;
-    } else if (inflateReset(s) != Z_OK) {
-        return -1;
-    }
-    if (wants_dict) {
-        uint32_t id = ((uint32_t)in[2] << 24) | ((uint32_t)in[3] << 16) | ((uint32_t)in[4] << 8) | in[5];
-        if (!dict || dict_length == 0 || id != dict_id) return -1;
-        if (inflateSetDictionary(s, dict, (uInt)dict_length) != Z_OK) return -1;
-    }
-    s->next_in = (Bytef *)(in + header);
-    s->avail_in = (uInt)(length - header);
-    s->next_out = dst;
-    s->avail_out = (uInt)expected;
-    int rc = inflate(s, Z_FINISH);
-    size_t written = expected - s->avail_out;
-    // After the deflate body, exactly the 4-byte trailer is left.
-    if (rc != Z_STREAM_END || written != expected || s->avail_in != 4) return -1;
-    return (int64_t)written;
+size_t cicu_train_dictionary(void *dict, size_t capacity, const void *samples, const size_t *sizes, unsigned count) {
+    size_t n = ZDICT_trainFromBuffer(dict, capacity, samples, sizes, count);
+    return ZDICT_isError(n) ? 0 : n;
 }
 
 // MARK: HTML (libxml2)

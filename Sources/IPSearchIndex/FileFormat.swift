@@ -75,7 +75,8 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
 enum FileFormat {
     /// Bumped whenever any file's layout, or what its terms mean, changes; readers refuse other
     /// versions. 3: version 2's layout plus mark terms (punctuation), which a version 2 index lacks.
-    static let version: UInt32 = 3
+    /// 4: stored texts compressed with zstd and a trained dictionary instead of deflate.
+    static let version: UInt32 = 4
     static let headerSize = 8
     static let footerSize = 16
     static let footerMagic: UInt32 = 0x4553_5049  // "IPSE"

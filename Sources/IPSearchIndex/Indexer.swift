@@ -26,6 +26,8 @@ public struct IndexOptions: Sendable {
     /// copied as they are) and queries on one segment are about 20% faster than on the ~20 that
     /// the writers flush (`README.md`, Performance); later runs leave merging to the merge policy.
     public var mergeAll: Bool? = nil
+    /// Texts a build trains its store dictionary on (`StoreDictionary.sampleBytes`; tests lower it).
+    var dictionarySampleBytes = StoreDictionary.sampleBytes
     /// Seconds to wait for another indexer's lock; nil waits as long as it takes.
     public var lockTimeout: Double? = nil
     /// Files larger than this many bytes are skipped (reported; a version indexed before is kept).
@@ -177,7 +179,8 @@ public enum Indexer {
         // One store dictionary for all the run's segments: the largest committed segment's, so that
         // merges copy stored records as they are (`SharedStoreDictionary`), or else sampled.
         let largest = readers.filter { !$0.columns.storeDictionary.isEmpty }.max { $0.documentCount < $1.documentCount }
-        let dictionary = SharedStoreDictionary(preset: largest?.columns.storeDictionary ?? [])
+        let dictionary = SharedStoreDictionary(preset: largest?.columns.storeDictionary.bytes ?? [],
+                                               sampleBytes: options.dictionarySampleBytes)
         try processOnWorkers(work, corpus: corpus, threads: threads, spamFilter: spamFilter) { (t, file, item, result) throws(IndexError) in
             switch result {
             case .document(let doc, let bytes):

@@ -13,9 +13,13 @@
 /// mapped pages are dropped from resident memory as the merge leaves them behind, so its peak does
 /// not grow with the size of the inputs.
 enum SegmentMerger {
-    /// The inputs' postings and positions are dropped from resident memory after this many bytes of
-    /// their lists have been merged, counted over all inputs together: a merge of hundreds of inputs
-    /// (the one that ends a build from nothing) holds no more than a merge of two.
+    /// The inputs' postings and positions are dropped from resident memory when the mapped pages
+    /// resident in the process have grown by this much since the merge started. Reading a few
+    /// bytes of a list maps a whole fault-around window (64 KB) of each file it touches, so with
+    /// hundreds of inputs (the merge that ends a build from nothing) the bytes read say little about
+    /// what is resident: the process's own count (`System.residentFileBytes`) does.
+    static let residentBudget = 64 << 20
+    /// Where that count is not available: drop after this many bytes of lists read from all inputs.
     static let dropEvery = 8 << 20
 
     /// One segment to merge and its deletions (nil: the reader's own).
@@ -61,7 +65,7 @@ enum SegmentMerger {
         for (i, input) in inputs.enumerated() {
             let n = maps[i].count { $0 >= 0 }
             if !input.reader.columns.storeDictionary.isEmpty && n > live {
-                dictionary = input.reader.columns.storeDictionary
+                dictionary = input.reader.columns.storeDictionary.bytes
                 live = n
             }
         }
@@ -91,7 +95,7 @@ enum SegmentMerger {
         for (i, input) in inputs.enumerated() {
             let reader = input.reader
             let columns = reader.columns
-            let shares = !dictionary.isEmpty && columns.storeDictionary == dictionary
+            let shares = !dictionary.isEmpty && columns.storeDictionary.bytes == dictionary
             // Signature rows in place (`K` values each, none when the table is unsigned).
             let (table, rows) = try reader.signatureRows()
             try withExtendedLifetime(table) { () throws(IndexError) in
@@ -128,11 +132,27 @@ enum SegmentMerger {
         // Bytes of each input's lists read since its pages were last dropped, and of all of them.
         var readSinceDrop = [Int](repeating: 0, count: inputs.count)
         var readSinceDrops = 0
+        var residentLimit = System.residentFileBytes().map { $0 + SegmentMerger.residentBudget }
+        func dropRead() {
+            for k in inputs.indices where readSinceDrop[k] > 0 {
+                inputs[k].reader.dropPostingsPages()
+                readSinceDrop[k] = 0
+            }
+            readSinceDrops = 0
+        }
         while true {
             // The inputs are read in file order: what lies behind need not stay resident (a page
             // still in use is read again from the page cache).
             terms += 1
-            if terms & 4095 == 0 { for input in inputs { input.reader.dropPostingsPages() } }
+            if let limit = residentLimit {
+                if terms & 63 == 0, let resident = System.residentFileBytes(), resident > limit {
+                    dropRead()
+                    // What the other half of the merge keeps resident does not make every check drop.
+                    residentLimit = (System.residentFileBytes() ?? resident) + SegmentMerger.residentBudget
+                }
+            } else if readSinceDrops >= SegmentMerger.dropEvery {
+                dropRead()
+            }
             var key = UInt64.max, any = false
             for s in streams.indices {
                 if let info = try streams[s].current(), info.key <= key { key = info.key; any = true }
@@ -158,18 +178,9 @@ enum SegmentMerger {
                             try list.add(doc: UInt32(renumbered), freq: cursor.freq, positionBytes: try cursor.positionBytes())
                         }
                     }
-                    // Lists read need not stay resident: drop them every few megabytes read from
-                    // all inputs together (many long lists can come before the next 4,096th term,
-                    // and a merge may have hundreds of inputs).
-                    readSinceDrop[s] += info.postingsLength + info.positionsLength
+                    // Lists read need not stay resident (see `residentBudget`).
+                    readSinceDrop[s] += info.postingsLength + info.positionsLength + 1
                     readSinceDrops += info.postingsLength + info.positionsLength
-                    if readSinceDrops >= SegmentMerger.dropEvery {
-                        for k in inputs.indices where readSinceDrop[k] > 0 {
-                            inputs[k].reader.dropPostingsPages()
-                            readSinceDrop[k] = 0
-                        }
-                        readSinceDrops = 0
-                    }
                     streams[s].advance()
                 }
             }

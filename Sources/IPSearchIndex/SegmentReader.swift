@@ -232,7 +232,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard let m = DocumentMeta.decode(try metaBytes(rec)) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
-        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary, dictionaryID: columns.storeDictionaryID) else {
+        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary) else {
             throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
         }
         return StoredDocument(meta: m, text: text)
@@ -240,8 +240,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The stored text of `doc` as UTF-8 bytes (snippets read it so, without making a `String`).
     public func storedText(_ doc: Int) throws(IndexError) -> [UInt8] {
-        guard let text = StoredText.decodeUTF8(try storedBytes(try record(doc)), dictionary: columns.storeDictionary,
-                                               dictionaryID: columns.storeDictionaryID) else {
+        guard let text = StoredText.decodeUTF8(try storedBytes(try record(doc)), dictionary: columns.storeDictionary) else {
             throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
         }
         return text
@@ -249,8 +248,8 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// What a merge copies of `doc`: its record, meta record (bytes and decoded) and stored text.
     /// The stored record is copied as it is when the new segment can read it: deflated without a
-    /// dictionary, or the new segment `sharesDictionary` with this one. Otherwise it is inflated,
-    /// to be deflated again.
+    /// dictionary, or the new segment `sharesDictionary` with this one. Otherwise it is
+    /// decompressed, to be compressed again.
     func copyParts(_ doc: Int, sharesDictionary: Bool) throws(IndexError)
         -> (record: DocumentRecord, meta: DocumentMeta, metaRecord: [UInt8], stored: StoredContent) {
         let rec = try record(doc)
@@ -259,10 +258,10 @@ public final class SegmentReader: @unchecked Sendable {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
         let stored = try storedBytes(rec)
-        if let needs = StoredText.dictionaryID(ofRecord: stored), needs == nil || (sharesDictionary && needs == columns.storeDictionaryID) {
+        if let header = StoredText.header(stored), !header.usesDictionary || sharesDictionary {
             return (rec, meta, Array(bytes), .record(Array(stored)))
         }
-        guard let text = StoredText.decode(stored, dictionary: columns.storeDictionary, dictionaryID: columns.storeDictionaryID) else {
+        guard let text = StoredText.decode(stored, dictionary: columns.storeDictionary) else {
             throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
         }
         return (rec, meta, Array(bytes), .text(text))

@@ -161,14 +161,11 @@ final class SegmentWriter {
     private var signatureValues: [UInt32] = []
     private let streamedSignatures: (file: FileWriter, documents: Int, width: Int)?
     private var rowBytes: [UInt8] = []
-    /// Stored texts are deflated with the run's shared dictionary, or without one until the first
-    /// 32 KB of texts of the run make it (`SharedStoreDictionary`); the dictionary is saved in `.cols`.
+    /// Stored texts are compressed with the run's shared dictionary, or without one until the
+    /// run's first texts have trained it (`SharedStoreDictionary`); the dictionary is saved in `.cols`.
     private let dictionarySource: SharedStoreDictionary
-    private var deflater: Deflater
-    private var storeDictionary: [UInt8] {
-        didSet { storeDictionaryID = StoredText.dictionaryID(of: storeDictionary) }
-    }
-    private var storeDictionaryID: UInt32 = 0
+    private var compressor: Compressor
+    private var storeDictionary: [UInt8]
     private var signatureWidth = 0
     private(set) var documentCount = 0
     private(set) var totalWords = 0
@@ -191,8 +188,7 @@ final class SegmentWriter {
         self.name = name
         dictionarySource = dictionary
         storeDictionary = dictionary.current
-        storeDictionaryID = StoredText.dictionaryID(of: storeDictionary)
-        deflater = Deflater(dictionary: storeDictionary)
+        compressor = Compressor(dictionary: storeDictionary)
         func file(_ c: SegmentComponent) throws(IndexError) -> FileWriter {
             try FileWriter(path: directory + "/" + c.fileName(segment: name), component: c)
         }
@@ -234,16 +230,17 @@ final class SegmentWriter {
         let storedRecord: [UInt8]
         switch doc.stored {
         case .text(let text):
-            storedRecord = StoredText.encode(text, with: deflater)
+            storedRecord = StoredText.encode(text, with: compressor)
             if storeDictionary.isEmpty, let dictionary = dictionarySource.offer(text) {
                 storeDictionary = dictionary
-                deflater = Deflater(dictionary: dictionary)
+                compressor = Compressor(dictionary: dictionary)
             }
         case .record(let record):
-            // Only a record this segment can read back: no dictionary, or this segment's.
-            let needs = record.withUnsafeBytes { StoredText.dictionaryID(ofRecord: $0) }
-            guard let needs, needs == nil || (!storeDictionary.isEmpty && needs == storeDictionaryID) else {
-                throw IndexError.io(path: directory + "/" + name, operation: "copy the stored text of \(doc.id) (deflated against another dictionary)", errno: EINVAL)
+            // Only a record this segment can read back: no dictionary, or this segment's (the
+            // merge checks that the record's segment had the same).
+            let header = record.withUnsafeBytes { StoredText.header($0) }
+            guard let header, !header.usesDictionary || compressor.hasDictionary else {
+                throw IndexError.io(path: directory + "/" + name, operation: "copy the stored text of \(doc.id) (compressed with a dictionary this segment lacks)", errno: EINVAL)
             }
             storedRecord = record
         }
@@ -342,7 +339,7 @@ final class SegmentWriter {
         try store.finish()
         try metaFile.finish()
         let cols = try FileWriter(path: path(.columns), component: .columns)
-        columns.columns.storeDictionary = storeDictionary
+        columns.columns.storeDictionary = StoreDictionary(compressor.hasDictionary ? storeDictionary : [])
         try cols.append(columns.columns.encoded())
         try cols.finish()
         let sig: FileWriter

@@ -22,6 +22,21 @@ public enum System {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    /// Bytes of mapped files resident in this process (the "shared" field of `/proc/self/statm`);
+    /// nil where that is not available.
+    public static func residentFileBytes() -> Int? {
+        let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return nil }
+        // "size resident shared text lib data dt", in pages.
+        let fields = buffer[..<n].split(separator: UInt8(ascii: " "))
+        guard fields.count >= 3, let pages = Int(String(decoding: fields[2], as: UTF8.self)) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
     /// Starts a thread that runs `body` (join it with `pthread_join`); nil when the system refuses
     /// one. The indexer's workers and the server's search threads start this way.
     public static func startThread(_ body: @escaping () -> Void) -> pthread_t? {

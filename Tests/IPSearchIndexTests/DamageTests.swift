@@ -57,7 +57,7 @@ import IPSearchAnalysis
             case .manifestFormat99:
                 target = manifest
                 let text = try #require(String(data: try Data(contentsOf: URL(fileURLWithPath: manifest)), encoding: .utf8))
-                let patched = text.replacingOccurrences(of: #""format"\s*:\s*3\b"#, with: "\"format\" : 99", options: .regularExpression)
+                let patched = text.replacingOccurrences(of: #""format"\s*:\s*"# + "\(FileFormat.version)" + #"\b"#, with: "\"format\" : 99", options: .regularExpression)
                 #expect(patched != text)
                 try Damage.overwrite(manifest, Array(patched.utf8))
             case .manifestFormat99ValidCRC:
@@ -67,7 +67,7 @@ import IPSearchAnalysis
                 let json = try #require(String(validating: bytes[..<nl], as: UTF8.self))
                 #expect(String(decoding: bytes[(nl + 1)...], as: UTF8.self) == "crc32 \(CRC32.hex(CRC32.of(Array(bytes[..<nl]))))\n",
                         "the test's CRC-32 agrees with the manifest's")
-                let patched = Array(json.replacingOccurrences(of: #""format"\s*:\s*3\b"#, with: "\"format\" : 99", options: .regularExpression).utf8)
+                let patched = Array(json.replacingOccurrences(of: #""format"\s*:\s*"# + "\(FileFormat.version)" + #"\b"#, with: "\"format\" : 99", options: .regularExpression).utf8)
                 #expect(patched != Array(json.utf8))
                 try Damage.overwrite(manifest, patched + Array("\ncrc32 \(CRC32.hex(CRC32.of(patched)))\n".utf8))
             case .manifestByteFlip:
@@ -82,7 +82,7 @@ import IPSearchAnalysis
             case .segmentFromNewerVersion:
                 target = try file("store")
                 var bytes = try Damage.read(target)
-                bytes[4] = 4; bytes[5] = 0; bytes[6] = 0; bytes[7] = 0
+                bytes[4] = UInt8(FileFormat.version + 1); bytes[5] = 0; bytes[6] = 0; bytes[7] = 0
                 try Damage.overwrite(target, bytes)
             }
             return URL(fileURLWithPath: target).lastPathComponent
@@ -195,9 +195,9 @@ import IPSearchAnalysis
                 Self.expectNames(error, file, "open")
                 switch damage {
                 case .manifestFormat99ValidCRC:
-                    #expect(error == .unsupportedFormat(path: box.index + "/manifest.json", found: 99, supported: 3))
+                    #expect(error == .unsupportedFormat(path: box.index + "/manifest.json", found: 99, supported: FileFormat.version))
                 case .segmentFromNewerVersion:
-                    #expect(error == .unsupportedFormat(path: box.index + "/" + file, found: 4, supported: 3))
+                    #expect(error == .unsupportedFormat(path: box.index + "/" + file, found: FileFormat.version + 1, supported: FileFormat.version))
                 case .deleteDocuments, .deleteStore, .deleteDeletions:
                     #expect(error == .missingFile(path: box.index + "/" + file))
                 default:

@@ -158,6 +158,7 @@ import IPSearchTestSupport
         try box.run { o in
             o.flushBytes = 1 << 19
             o.mergeAll = false
+            o.dictionarySampleBytes = 64 << 10
         }
         try box.addBulk(copies: 2, marker: "later")
         try box.run { o in
@@ -167,7 +168,7 @@ import IPSearchTestSupport
         let before = try IndexReader(directory: box.index)
         #expect(before.segments.count >= 3, "\(before.segments.count) segments: too few to merge")
         let dictionary = before.segments[0].columns.storeDictionary
-        #expect(dictionary.count == StoreDictionary.size)
+        #expect(!dictionary.isEmpty)
         for segment in before.segments {
             #expect(segment.columns.storeDictionary == dictionary, "\(segment.meta.name) has a dictionary of its own")
         }

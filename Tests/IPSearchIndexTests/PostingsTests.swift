@@ -53,7 +53,7 @@ import IPSearchAnalysis
     static func build() throws -> (Sandbox, IndexReader) {
         let box = try Sandbox("postings", copyCorpus: false)
         try mixedCorpus(box)
-        try box.run(full: true)
+        try box.run(full: true) { o in o.dictionarySampleBytes = 64 << 10 }  // a dictionary for this small corpus
         return (box, try IndexReader(directory: box.index))
     }
 
@@ -186,15 +186,26 @@ import IPSearchAnalysis
         }
     }
 
-    /// Stored texts: the first 32 KB a segment writer stores become its preset dictionary (saved in
-    /// `.cols`); every text, before and after, reads back exactly, and a wrong dictionary is refused.
+    /// Stored texts: the first texts a build stores train its zstd dictionary (saved in `.cols`);
+    /// every text, before and after, reads back exactly, and a missing or another trained
+    /// dictionary is refused.
     @Test func storedTextsRoundTripThroughTheSegmentDictionary() throws {
         let (box, reader) = try Self.build()
         var withDictionary = 0, checked = 0
+        // Another trained dictionary, from other texts.
+        var samples: [UInt8] = [], sizes: [Int] = []
+        for n in 0..<400 {
+            let text = Array("第\(n)号 商标注册 \(n * 7919 % 1000) 件，专利授权 \(n * 104729 % 997) 项；版权登记 \(n % 13) 类。\n".utf8)
+            samples += text
+            sizes.append(text.count)
+        }
+        let other = StoreDictionary(StoreDictionary.train(samples: samples, sizes: sizes))
+        #expect(!other.isEmpty && other.decoder != nil)
         for segment in reader.segments {
             let dictionary = segment.columns.storeDictionary
             if !dictionary.isEmpty {
-                #expect(dictionary.count == StoreDictionary.size)
+                #expect(dictionary.bytes.count <= StoreDictionary.capacity)
+                #expect(dictionary.decoder != nil)
                 withDictionary += 1
             }
             for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
@@ -204,14 +215,20 @@ import IPSearchAnalysis
             }
             // A record made with the dictionary does not decode without it or with another one.
             if !dictionary.isEmpty {
-                let deflater = Deflater(dictionary: dictionary)
-                let record = StoredText.encode("知识产权保护 intellectual property", with: deflater)
-                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: dictionary) } == "知识产权保护 intellectual property")
-                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: []) } == nil)
-                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: Array(dictionary.reversed())) } == nil)
+                let compressor = Compressor(dictionary: dictionary.bytes)
+                #expect(compressor.hasDictionary)
+                let text = "国家知识产权局发布地理标志保护规定 intellectual property"
+                let record = StoredText.encode(text, with: compressor)
+                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: dictionary) } == text)
+                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: StoreDictionary([])) } == nil)
+                #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: other) } == nil)
+                // Without a dictionary a record reads back with any.
+                let plain = StoredText.encode(text, with: Compressor())
+                #expect(plain.withUnsafeBytes { StoredText.decode($0, dictionary: dictionary) } == text)
+                #expect(plain.withUnsafeBytes { StoredText.decode($0, dictionary: StoreDictionary([])) } == text)
             }
         }
-        #expect(withDictionary > 0, "a segment of this corpus stores more than 32 KB")
+        #expect(withDictionary > 0, "this corpus stores more texts than a dictionary is trained on")
         #expect(checked == 420)
     }
 }

@@ -1,6 +1,6 @@
-// CICU: the only place ipsearch touches the system ICU (libicuuc, libicui18n), zlib and libxml2.
+// CICU: the only place ipsearch touches the system ICU (libicuuc, libicui18n), zlib, zstd and libxml2.
 // The name is older than its contents: besides ICU (word breaks, folding, charsets) it wraps zlib
-// (CRC-32, deflate/inflate of the stored text) and libxml2 (HTML parsing), one MARK section each.
+// (CRC-32), zstd (the stored text) and libxml2 (HTML parsing), one MARK section each.
 //
 // Why a C shim: Swift's Foundation on Linux carries its own ICU module (_FoundationICU); importing
 // the system <unicode/*.h> into Swift clashes with it. This header therefore exposes plain C types
@@ -110,30 +110,37 @@ static inline void cicu_u32_store(uint32_t *cell, uint32_t value) { __atomic_sto
 static inline uint64_t cicu_u64_load(const uint64_t *cell) { return __atomic_load_n(cell, __ATOMIC_RELAXED); }
 static inline void cicu_u64_store(uint64_t *cell, uint64_t value) { __atomic_store_n(cell, value, __ATOMIC_RELAXED); }
 
-/// Deflates `length` bytes into `dst`; returns bytes written or -1 when `capacity` is too small.
-int64_t cicu_deflate(const void *src, size_t length, void *dst, size_t capacity);
-/// Upper bound of cicu_deflate's output for `length` input bytes.
-size_t cicu_deflate_bound(size_t length);
+// MARK: Stored text (zstd)
 
-/// A reusable deflate stream, optionally primed with a preset dictionary (zlib's FDICT): one per
-/// segment writer, so compressing a document costs no allocation.
-typedef struct cicu_deflater cicu_deflater;
-/// Opens a deflater at `level` (0–9) with `dict` (up to 32 KB; NULL or 0 bytes: none); NULL when
-/// zlib cannot allocate it.
-cicu_deflater *cicu_deflater_open(int level, const void *dict, size_t dict_length);
-/// Deflates `length` bytes into `dst` as one zlib stream (naming the dictionary when there is one);
-/// returns bytes written or -1 when `capacity` is too small.
-int64_t cicu_deflater_run(cicu_deflater *d, const void *src, size_t length, void *dst, size_t capacity);
-void cicu_deflater_close(cicu_deflater *d);
-/// Inflates one zlib stream into exactly `expected` bytes, supplying `dict` when the stream was
-/// made with a preset dictionary (it must be the same one: the header's id must equal `dict_id`, the
-/// dictionary's Adler-32); returns bytes written or -1 on corrupt input or a missing or wrong
-/// dictionary. The trailing Adler-32 of the text is not checked (callers check a CRC-32 of the record).
-int64_t cicu_inflate_dict(const void *src, size_t length, const void *dict, size_t dict_length, uint32_t dict_id,
-                          void *dst, size_t expected);
+/// Upper bound of one compressed frame for `length` input bytes.
+size_t cicu_compress_bound(size_t length);
 
-/* Adler-32 of `bytes` (a preset dictionary's id in a zlib header). */
-uint32_t cicu_adler32(const void *bytes, size_t length);
+/// A reusable zstd compression context, optionally with a dictionary (hashed once, `ZSTD_CDict`):
+/// one per segment writer, so compressing a document allocates nothing. Frames carry neither a
+/// checksum (records have a CRC-32) nor the content size (records state it); a trained
+/// dictionary's id is in the frame, so decompressing with another trained dictionary fails.
+typedef struct cicu_compressor cicu_compressor;
+/// Opens a compressor at `level` (1–19) with `dict` (a zstd dictionary, trained or raw content;
+/// NULL or 0 bytes: none); NULL when zstd cannot allocate it or rejects the dictionary.
+cicu_compressor *cicu_compressor_open(int level, const void *dict, size_t dict_length);
+/// Compresses `length` bytes into one zstd frame in `dst`; returns bytes written or -1.
+int64_t cicu_compressor_run(cicu_compressor *c, const void *src, size_t length, void *dst, size_t capacity);
+void cicu_compressor_close(cicu_compressor *c);
+
+/// A dictionary prepared for decompression (`ZSTD_DDict`), shared by every thread reading a segment.
+typedef struct cicu_decompression_dict cicu_decompression_dict;
+/// NULL when zstd cannot allocate it or rejects the dictionary.
+cicu_decompression_dict *cicu_decompression_dict_open(const void *dict, size_t length);
+void cicu_decompression_dict_close(cicu_decompression_dict *d);
+/// Decompresses one frame into exactly `expected` bytes, with `dict` (NULL: the frame was made
+/// without one); returns bytes written or -1 on corrupt input, a wrong dictionary or another size.
+/// Each thread reuses its own decompression context.
+int64_t cicu_decompress(const void *src, size_t length, const cicu_decompression_dict *dict, void *dst, size_t expected);
+
+/// Trains a zstd dictionary of at most `capacity` bytes into `dict` from `count` samples stored one
+/// after another in `samples` (`sizes[i]` bytes each); returns its length, or 0 when zstd cannot
+/// make one of them (too few or too uniform samples).
+size_t cicu_train_dictionary(void *dict, size_t capacity, const void *samples, const size_t *sizes, unsigned count);
 
 
 // MARK: HTML (libxml2's HTML parser)
