@@ -6,7 +6,7 @@
 /// The new segment takes the store dictionary of the input with the most live documents, so the
 /// stored records of every input with that dictionary (all of them when the inputs come from runs
 /// on one index: `SharedStoreDictionary`) are copied as they are; only the texts of other inputs
-/// are inflated and deflated again.
+/// are decompressed and compressed again.
 ///
 /// Every input file is checked whole first (a merge must not carry a damaged byte into a new
 /// segment). Memory: one term's merged list at a time and one input's signature table; the inputs'
@@ -60,7 +60,7 @@ enum SegmentMerger {
             }
         }
         // The store dictionary of the input with the most live documents (none: the new segment
-        // samples its own from the texts it stores).
+        // trains its own on the texts it stores).
         var dictionary: [UInt8] = [], live = 0
         for (i, input) in inputs.enumerated() {
             let n = maps[i].count { $0 >= 0 }
@@ -129,7 +129,8 @@ enum SegmentMerger {
             map.allSatisfy { $0 >= 0 } ? UInt32(map.first ?? 0) : nil
         }
         var terms = 0
-        // Bytes of each input's lists read since its pages were last dropped, and of all of them.
+        // Bytes of each input's lists read since its pages were last dropped (more than 0 once it
+        // has been read at all), and of all of them.
         var readSinceDrop = [Int](repeating: 0, count: inputs.count)
         var readSinceDrops = 0
         var residentLimit = System.residentFileBytes().map { $0 + SegmentMerger.residentBudget }

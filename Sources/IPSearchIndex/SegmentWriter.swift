@@ -230,7 +230,10 @@ final class SegmentWriter {
         let storedRecord: [UInt8]
         switch doc.stored {
         case .text(let text):
-            storedRecord = StoredText.encode(text, with: compressor)
+            guard let record = StoredText.encode(text, with: compressor) else {
+                throw IndexError.io(path: directory + "/" + name, operation: "compress the stored text of \(doc.id)", errno: ENOMEM)
+            }
+            storedRecord = record
             if storeDictionary.isEmpty, let dictionary = dictionarySource.offer(text) {
                 storeDictionary = dictionary
                 compressor = Compressor(dictionary: dictionary)

@@ -218,12 +218,12 @@ import IPSearchAnalysis
                 let compressor = Compressor(dictionary: dictionary.bytes)
                 #expect(compressor.hasDictionary)
                 let text = "国家知识产权局发布地理标志保护规定 intellectual property"
-                let record = StoredText.encode(text, with: compressor)
+                let record = try #require(StoredText.encode(text, with: compressor))
                 #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: dictionary) } == text)
                 #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: StoreDictionary([])) } == nil)
                 #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: other) } == nil)
                 // Without a dictionary a record reads back with any.
-                let plain = StoredText.encode(text, with: Compressor())
+                let plain = try #require(StoredText.encode(text, with: Compressor()))
                 #expect(plain.withUnsafeBytes { StoredText.decode($0, dictionary: dictionary) } == text)
                 #expect(plain.withUnsafeBytes { StoredText.decode($0, dictionary: StoreDictionary([])) } == text)
             }
