@@ -468,17 +468,33 @@ public struct DocumentColumns: Sendable {
 /// Near-duplicate signatures (`.sig`), read only by the indexer when it regroups documents:
 ///
 /// ```
-/// documents u32 | values per signature u32 (K) | documents × K × u32
+/// documents u32 | values per signature u32 (K) | documents × K × u16
 /// ```
-/// A document without a signature (too little content to sign) has a row of zeros.
+/// A document without a signature (too little content to sign) has a row of zeros. Values are the
+/// low 16 bits of the MinHash minima (`storable`): two different minima agree on them once in
+/// 65,536, which moves an estimated similarity by 1/64 about once in a thousand pairs.
 struct SignatureTable {
     static let headerSize = 8
+    static let valueSize = 2
+    /// Bytes of one row of `NearDuplicates.hashCount` values.
+    static let rowBytes = NearDuplicates.hashCount * valueSize
+
+    /// What a signature value becomes to be stored (signatures hold it so from the start, so that
+    /// grouping in memory and from the files agree).
+    @inline(__always)
+    static func storable(_ value: UInt32) -> UInt32 { value & 0xFFFF }
+
+    /// Value `j` of a row as stored.
+    @inline(__always)
+    static func value(_ row: UnsafeRawPointer, _ j: Int) -> UInt32 {
+        UInt32(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: j * valueSize, as: UInt16.self)))
+    }
 
     /// K, when the body holds exactly `documents` rows of it.
     static func width(_ body: UnsafeRawBufferPointer, documents: Int) -> Int? {
         var r = ByteReader(body)
         guard let n = r.u32(), Int(n) == documents, let k = r.u32(), k <= 1024,
-              r.remaining == documents * Int(k) * 4 else { return nil }
+              r.remaining == documents * Int(k) * valueSize else { return nil }
         return Int(k)
     }
 
@@ -494,7 +510,9 @@ struct SignatureTable {
     static func appendRow(_ values: ArraySlice<UInt32>, width: Int, to out: inout [UInt8]) {
         var i = values.startIndex
         for _ in 0..<width {
-            out.appendLE(i < values.endIndex ? values[i] : 0)
+            let v = UInt16(truncatingIfNeeded: i < values.endIndex ? values[i] : 0)
+            out.append(UInt8(truncatingIfNeeded: v))
+            out.append(UInt8(truncatingIfNeeded: v >> 8))
             i += 1
         }
     }
@@ -503,13 +521,12 @@ struct SignatureTable {
     static func decode(_ body: UnsafeRawBufferPointer, documents: Int) -> [[UInt32]]? {
         var r = ByteReader(body)
         guard let n = r.u32(), Int(n) == documents, let k = r.u32(), k <= 1024,
-              r.remaining == documents * Int(k) * 4 else { return nil }
+              r.remaining == documents * Int(k) * valueSize, let base = r.bytes(r.remaining)?.baseAddress else { return nil }
         var result: [[UInt32]] = []
         result.reserveCapacity(documents)
-        for _ in 0..<documents {
-            var s = [UInt32](repeating: 0, count: Int(k))
-            for i in 0..<Int(k) { s[i] = r.u32()! }
-            result.append(s)
+        for d in 0..<documents {
+            let row = base + d * Int(k) * valueSize
+            result.append((0..<Int(k)).map { value(row, $0) })
         }
         return result
     }

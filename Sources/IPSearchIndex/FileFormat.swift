@@ -75,7 +75,8 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
 enum FileFormat {
     /// Bumped whenever any file's layout, or what its terms mean, changes; readers refuse other
     /// versions. 3: version 2's layout plus mark terms (punctuation), which a version 2 index lacks.
-    /// 4: stored texts compressed with zstd and a trained dictionary instead of deflate.
+    /// 4: stored texts compressed with zstd and a trained dictionary instead of deflate; signature
+    /// values of 16 bits instead of 32.
     static let version: UInt32 = 4
     static let headerSize = 8
     static let footerSize = 16

@@ -383,7 +383,7 @@ public enum Indexer {
         var descriptors: [Int32] = []
         defer { for fd in descriptors { close(fd) } }
         for file in tables { descriptors.append(try DurableIO.openForReading(file.path)) }
-        let rowBytes = NearDuplicates.hashCount * 4
+        let rowBytes = SignatureTable.rowBytes
         var released = 0
         var droppedBefore: UnsafeRawPointer?  // in table `released`
         let leaders = try withExtendedLifetime(tables) { () throws(IndexError) -> [Int] in

@@ -213,7 +213,7 @@ public enum NearDuplicates {
         if content == 0 { return .empty }
         if shingles < minimumShingles { return exactSignature(of: units) }
         if filled != .max { densify(&result, filled: filled) }
-        return Signature(values: result)
+        return Signature(values: result.map(SignatureTable.storable))
     }
 
     /// `isContent` of every UTF-16 unit, one bit each (8 KB): one load per unit in `signature(of:)`.
@@ -234,7 +234,7 @@ public enum NearDuplicates {
         var values = [UInt32]()
         values.reserveCapacity(hashCount)
         for i in 0..<hashCount {
-            values.append(UInt32(truncatingIfNeeded: mix(h &+ UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15)))
+            values.append(SignatureTable.storable(UInt32(truncatingIfNeeded: mix(h &+ UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15))))
         }
         return Signature(values: values)
     }
@@ -285,15 +285,15 @@ public enum NearDuplicates {
     /// default is for experiments: the bands are tuned for 0.6 (below ~0.5 they miss pairs).
     public static func group(_ docs: [(key: String, signature: Signature)], threshold: Double = NearDuplicates.threshold) -> [Int] {
         // The signatures laid out as a `.sig` table is (a row of zeros: none), then grouped from there.
-        var flat = [UInt32](repeating: 0, count: docs.count * hashCount)
+        var flat = [UInt16](repeating: 0, count: docs.count * hashCount)
         for (i, d) in docs.enumerated() where d.signature.values.count == hashCount {
-            for j in 0..<hashCount { flat[i * hashCount + j] = d.signature.values[j] }
+            for j in 0..<hashCount { flat[i * hashCount + j] = UInt16(truncatingIfNeeded: d.signature.values[j]).littleEndian }
         }
         var keys = IDBuffer()
         for d in docs { keys.append(d.key) }
         return flat.withUnsafeBytes { table in
             let rows: [UnsafeRawPointer?] = (0..<docs.count).map { i in
-                docs[i].signature.values.count == hashCount ? table.baseAddress! + i * hashCount * 4 : nil
+                docs[i].signature.values.count == hashCount ? table.baseAddress! + i * hashCount * SignatureTable.valueSize : nil
             }
             return group(keys: keys, signatures: rows, threshold: threshold,
                          exactRow: { (i, _) throws(Never) -> UnsafeRawPointer in rows[i].unsafelyUnwrapped })
@@ -303,11 +303,11 @@ public enum NearDuplicates {
     /// Whether a signature row (`hashCount` values, as `.sig` stores them) holds a signature: a
     /// document without one has a row of zeros.
     static func isSigned(_ row: UnsafeRawPointer) -> Bool {
-        for j in 0..<hashCount where row.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self) != 0 { return true }
+        for j in 0..<hashCount where SignatureTable.value(row, j) != 0 { return true }
         return false
     }
 
-    /// `group` over signature rows read in place (`hashCount` little-endian `UInt32` values each, nil
+    /// `group` over signature rows read in place (`hashCount` values each, as `.sig` stores them; nil
     /// or all zero: no signature): the indexer passes rows of the mapped `.sig` files, so memory is
     /// a few words per document whatever the corpus size.
     ///
@@ -318,7 +318,7 @@ public enum NearDuplicates {
     /// on the fingerprints first: equal values have equal fingerprints, so fewer equal fingerprints
     /// than needed rules a pair out exactly. A pair that passes, and is not grouped yet, is confirmed
     /// on its two rows as `exactRow(i, buffer)` returns them (in memory: the rows in place; the
-    /// indexer reads them from the file into `buffer`, `hashCount × 4` bytes, so the random reads of
+    /// indexer reads them from the file into `buffer`, `SignatureTable.rowBytes`, so the random reads of
     /// confirmation never make the mapped tables resident). Whether a member is an exact copy of a
     /// representative (it then adds nothing to its bucket) is decided on the row hashes.
     static func group<Failure: Error>(
@@ -336,9 +336,7 @@ public enum NearDuplicates {
         let k = hashCount
         let t = threshold.isNaN ? NearDuplicates.threshold : min(max(threshold, 0), 1)
         let needed = max(1, Int((t * Double(k)).rounded(.up)))
-        @inline(__always) func value(_ row: UnsafeRawPointer, _ j: Int) -> UInt32 {
-            UInt32(littleEndian: row.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self))
-        }
+        @inline(__always) func value(_ row: UnsafeRawPointer, _ j: Int) -> UInt32 { SignatureTable.value(row, j) }
 
         // First pass: which rows hold a signature, their fingerprints (one nibble a value, 16 in a
         // word) and row hashes, by input index.
@@ -373,7 +371,7 @@ public enum NearDuplicates {
             }
             return k - differing
         }
-        let rowBytes = k * 4
+        let rowBytes = k * SignatureTable.valueSize
         let buffers = UnsafeMutableRawPointer.allocate(byteCount: 2 * rowBytes, alignment: 8)
         defer { buffers.deallocate() }
         /// Whether the rows of inputs `a` and `b` agree on at least `needed` values.

@@ -105,7 +105,7 @@ enum SegmentMerger {
                     var signature: [UInt32] = []
                     if let row = rows[doc], NearDuplicates.isSigned(row) {
                         signature = (0..<NearDuplicates.hashCount).map {
-                            UInt32(littleEndian: row.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))
+                            SignatureTable.value(row, $0)
                         }
                     }
                     try writer.add(PreparedDocument(

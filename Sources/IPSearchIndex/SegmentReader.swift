@@ -297,7 +297,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard width == NearDuplicates.hashCount, let base = body.baseAddress else {
             return (signaturesFile, [UnsafeRawPointer?](repeating: nil, count: meta.documents))
         }
-        return (signaturesFile, (0..<meta.documents).map { base + SignatureTable.headerSize + $0 * width * 4 })
+        return (signaturesFile, (0..<meta.documents).map { base + SignatureTable.headerSize + $0 * SignatureTable.rowBytes })
     }
 
     /// Drops the pages of the document files (store, meta, document table, signatures) from

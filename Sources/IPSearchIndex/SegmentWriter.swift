@@ -355,7 +355,7 @@ final class SegmentWriter {
             sig = try FileWriter(path: path(.signatures), component: .signatures)
             let width = min(signatureWidth, NearDuplicates.hashCount)
             var table = SignatureTable.header(documents: documentCount, width: width)
-            table.reserveCapacity(8 + documentCount * width * 4)
+            table.reserveCapacity(SignatureTable.headerSize + documentCount * width * SignatureTable.valueSize)
             for d in 0..<documentCount {
                 let row = d * NearDuplicates.hashCount
                 SignatureTable.appendRow(signatureValues[row..<(row + width)], width: width, to: &table)

@@ -332,19 +332,19 @@ import IPSearchAnalysis
         let archive = try Self.generatedArchive(originals: 200, copies: 80, seed: 17)
         let docs = archive.docs
         let width = ND.hashCount
-        var flat = [UInt32](repeating: 0, count: docs.count * width)
-        for (i, d) in docs.enumerated() where d.signature.values.count == width {
-            for j in 0..<width { flat[i * width + j] = d.signature.values[j].littleEndian }
-        }
+        // The rows as `.sig` stores them.
+        var flat: [UInt8] = []
+        for d in docs { SignatureTable.appendRow(d.signature.values.count == width ? d.signature.values[...] : [], width: width, to: &flat) }
+        #expect(flat.count == docs.count * SignatureTable.rowBytes)
         var keys = IDBuffer()
         for d in docs { keys.append(d.key) }
         struct ReadFailed: Error {}
         try flat.withUnsafeBytes { table in
-            let rows: [UnsafeRawPointer?] = docs.indices.map { table.baseAddress! + $0 * width * 4 }
+            let rows: [UnsafeRawPointer?] = docs.indices.map { table.baseAddress! + $0 * SignatureTable.rowBytes }
             var reads = 0
             let viaReader = try ND.group(keys: keys, signatures: rows, exactRow: { (i, buffer) throws(ReadFailed) -> UnsafeRawPointer in
                 reads += 1
-                buffer.copyMemory(from: rows[i]!, byteCount: width * 4)
+                buffer.copyMemory(from: rows[i]!, byteCount: SignatureTable.rowBytes)
                 return UnsafeRawPointer(buffer)
             })
             #expect(viaReader == ND.group(docs))
