@@ -240,8 +240,16 @@ public enum Indexer {
                                   name: segmentName(nextSegment), merged: &summary.merged)
             nextSegment += 1
         }
-        // One pass over all of them: a merge's memory does not grow with its inputs.
+        // Everything into one: in rounds of at most `mergeAllFanIn` inputs, then one last merge.
         if mergeAll && (survivors.count > 1 || survivors.contains { $0.meta.deleted > 0 }) {
+            while survivors.count > MergePolicy.mergeAllFanIn {
+                // Each merge takes the first segments of the round; its result goes to the end.
+                for size in MergePolicy.mergeAllRound(count: survivors.count) {
+                    survivors = try merge(Set(0..<size), of: survivors, directory: dir, readers: readers, deletions: deletions,
+                                          name: segmentName(nextSegment), merged: &summary.merged)
+                    nextSegment += 1
+                }
+            }
             survivors = try merge(Set(survivors.indices), of: survivors, directory: dir, readers: readers, deletions: deletions,
                                   name: segmentName(nextSegment), merged: &summary.merged)
             nextSegment += 1

@@ -8,6 +8,18 @@ struct MergePolicy {
     var maxSegments: Int
     /// The most segments merged into one.
     static let mergeFactor = 10
+    /// The most segments one merge reads when a run ends with everything in one segment: a merge
+    /// touches a page window of every input for every term, so hundreds of inputs (a build of a
+    /// million documents flushes about 200 segments) would hold a window of each resident, or
+    /// drop and fault them in again term after term. More segments are merged in rounds first.
+    static let mergeAllFanIn = 32
+
+    /// The sizes of the merges of one round over `count` segments: as even as they can be, none
+    /// over `mergeAllFanIn`.
+    static func mergeAllRound(count: Int) -> [Int] {
+        let merges = (count + mergeAllFanIn - 1) / mergeAllFanIn
+        return (0..<merges).map { m in count / merges + (m < count % merges ? 1 : 0) }
+    }
 
     /// How many segments a run with `count` live segments should end with.
     func target(forCount count: Int) -> Int {

@@ -21,6 +21,8 @@ enum SegmentMerger {
     static let residentBudget = 64 << 20
     /// Where that count is not available: drop after this many bytes of lists read from all inputs.
     static let dropEvery = 8 << 20
+    /// An input's pages are dropped right after one of its lists this long has been merged.
+    static let longList = 1 << 20
 
     /// One segment to merge and its deletions (nil: the reader's own).
     struct Input {
@@ -134,6 +136,9 @@ enum SegmentMerger {
         var readSinceDrop = [Int](repeating: 0, count: inputs.count)
         var readSinceDrops = 0
         var residentLimit = System.residentFileBytes().map { $0 + SegmentMerger.residentBudget }
+        // Checked more often the more inputs there are: one term can fault in a window of each
+        // input's files (every term with 256 inputs or more, every 128th with two).
+        let checkEvery = max(1, 256 / max(1, inputs.count))
         func dropRead() {
             for k in inputs.indices where readSinceDrop[k] > 0 {
                 inputs[k].reader.dropPostingsPages()
@@ -146,7 +151,7 @@ enum SegmentMerger {
             // still in use is read again from the page cache).
             terms += 1
             if let limit = residentLimit {
-                if terms & 63 == 0, let resident = System.residentFileBytes(), resident > limit {
+                if terms % checkEvery == 0, let resident = System.residentFileBytes(), resident > limit {
                     dropRead()
                     // What the other half of the merge keeps resident does not make every check drop.
                     residentLimit = (System.residentFileBytes() ?? resident) + SegmentMerger.residentBudget
@@ -179,9 +184,15 @@ enum SegmentMerger {
                             try list.add(doc: UInt32(renumbered), freq: cursor.freq, positionBytes: try cursor.positionBytes())
                         }
                     }
-                    // Lists read need not stay resident (see `residentBudget`).
-                    readSinceDrop[s] += info.postingsLength + info.positionsLength + 1
-                    readSinceDrops += info.postingsLength + info.positionsLength
+                    // Lists read need not stay resident (see `residentBudget`); a long one is
+                    // dropped at once (the most frequent grams have megabytes in every input).
+                    if info.postingsLength + info.positionsLength >= SegmentMerger.longList {
+                        inputs[s].reader.dropPostingsPages()
+                        readSinceDrop[s] = 0
+                    } else {
+                        readSinceDrop[s] += info.postingsLength + info.positionsLength + 1
+                        readSinceDrops += info.postingsLength + info.positionsLength
+                    }
                     streams[s].advance()
                 }
             }

@@ -144,6 +144,27 @@ import IPSearchTestSupport
         #expect(try merged.terms(in: key...key).first?.docFreq == 350)
     }
 
+    /// More segments than one merge reads (`mergeAllFanIn`) end in one all the same: in rounds of
+    /// even merges of at most that many, then one last merge.
+    @Test func manySegmentsEndInOneInRounds() throws {
+        #expect(MergePolicy.mergeAllRound(count: 200) == [29, 29, 29, 29, 28, 28, 28])
+        for n in [33, 64, 65, 200, 1000] {
+            let round = MergePolicy.mergeAllRound(count: n)
+            #expect(round.reduce(0, +) == n && round.allSatisfy { $0 <= MergePolicy.mergeAllFanIn }, "\(n): \(round)")
+            #expect(round.max()! - round.min()! <= 1, "\(n): \(round)")
+        }
+        let box = try Sandbox("merge-rounds", copyCorpus: false)
+        for n in 0..<40 { try box.write("r/\(n).txt", "第\(n)号 合并轮次 mr\(n)x 商标注册。\n") }
+        let s = try box.run { o in o.flushBytes = 1 }  // a segment per document
+        #expect(s.segments == 1 && s.documents == 40)
+        #expect(s.merged == 80, "every document merged twice: two merges of 20, then the last")
+        let reader = try IndexReader(directory: box.index)
+        try reader.verify()
+        for n in 0..<40 { #expect(try IndexProbe.documents(containing: "mr\(n)x", in: reader) == ["r/\(n).txt"]) }
+        let manifest = try Manifest.read(directory: box.index)
+        #expect(box.indexFiles() == manifest.referencedFiles.union(["write.lock"]), "the first round's segments are gone")
+    }
+
     /// A build from nothing ends in one segment by default. All the writers of a run, and later
     /// runs, share one store dictionary, so merging their segments copies every stored record as
     /// it is: the merged store holds exactly the record bytes of the segments it replaced.
