@@ -80,7 +80,8 @@ public enum BlockPostings {
                     self.freqs[buffered + j] = freqs[k + j]
                     varints += Int(freqs[k + j])
                 }
-                let end = k + m == docs.count ? bytes.count : BlockPostings.endOfVarints(varints, in: bytes, from: offset)
+                // (`withRestOfBlock` checked that `bytes` hold exactly their documents' varints.)
+                let end = k + m == docs.count ? bytes.count : BlockPostings.endOfVarints(varints, in: bytes, from: offset) ?? bytes.count
                 positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
                 positionsLength += end - offset
                 offset = end
@@ -155,10 +156,9 @@ public enum BlockPostings {
 
 extension BlockPostings {
     /// The offset after `count` varints of `bytes` from `start` (counting terminator bytes, high bit
-    /// clear, eight at a time while a whole word of them is to be skipped); the end of `bytes` when
-    /// they hold fewer.
+    /// clear, eight at a time while a whole word of them is to be skipped); nil when they hold fewer.
     @inline(__always)
-    static func endOfVarints(_ count: Int, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    static func endOfVarints(_ count: Int, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var left = count, o = start
         let n = bytes.count
         while left > 0 && o + 8 <= n {
@@ -172,7 +172,7 @@ extension BlockPostings {
             if bytes[o] < 0x80 { left -= 1 }
             o += 1
         }
-        return o
+        return left == 0 ? o : nil
     }
 
     /// How many varints end in `bytes` (bytes with the high bit clear), eight bytes at a time.
@@ -421,25 +421,14 @@ public struct PostingCursor {
         return o
     }
 
-    /// The offset after `count` varints from `start`: counts terminator bytes (high bit clear),
-    /// eight at a time while a whole word of them is to be skipped.
+    /// The offset after `count` varints from `start`, within the current block's positions.
     @inline(__always)
     private func skipVarints(_ count: Int, from start: Int) throws(IndexError) -> Int {
-        let base = pos.pointer(0)
-        var left = count, o = start
-        while left > 0 && o + 8 <= blockPosEnd {
-            let word = base.loadUnaligned(fromByteOffset: o, as: UInt64.self)
-            let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
-            if ends >= left { break }  // the last terminator to skip is in this word: byte by byte
-            left -= ends
-            o += 8
+        let block = UnsafeRawBufferPointer(start: pos.pointer(0), count: blockPosEnd)
+        guard let end = BlockPostings.endOfVarints(count, in: block, from: start) else {
+            throw IndexError.corrupt(path: pos.path, reason: "malformed positions")
         }
-        while left > 0 {
-            guard o < blockPosEnd else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
-            if base.load(fromByteOffset: o, as: UInt8.self) < 0x80 { left -= 1 }
-            o += 1
-        }
-        return o
+        return end
     }
 
     /// The current document's positions as `.pos` stores them (`freq` varints; see
