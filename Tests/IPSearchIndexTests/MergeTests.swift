@@ -165,6 +165,26 @@ import IPSearchTestSupport
         #expect(box.indexFiles() == manifest.referencedFiles.union(["write.lock"]), "the first round's segments are gone")
     }
 
+    /// What merges bound their memory by: the process's resident pages of mapped files grow as a
+    /// mapped file is read and fall when its pages are dropped.
+    @Test func residentFileBytesFollowsMappedPages() throws {
+        let box = try Sandbox("resident", copyCorpus: false)
+        let path = box.root.path + "/big.store"
+        let writer = try FileWriter(path: path, component: .store)
+        // 64 MB: far more than the other tests running meanwhile map or unmap.
+        try writer.append([UInt8](repeating: 7, count: 64 << 20))
+        try writer.finish()
+        let file = try MappedFile(path: path, component: .store, verifyChecksum: false)
+        file.dropResidentPages()
+        let before = try #require(System.residentFileBytes())
+        try file.verifyChecksum()  // reads every page
+        let read = try #require(System.residentFileBytes())
+        #expect(read - before >= 48 << 20, "\(before) → \(read)")
+        file.dropResidentPages()
+        let dropped = try #require(System.residentFileBytes())
+        #expect(read - dropped >= 48 << 20, "\(read) → \(dropped)")
+    }
+
     /// A build from nothing ends in one segment by default. All the writers of a run, and later
     /// runs, share one store dictionary, so merging their segments copies every stored record as
     /// it is: the merged store holds exactly the record bytes of the segments it replaced.
