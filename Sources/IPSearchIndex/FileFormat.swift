@@ -174,7 +174,7 @@ final class MappedFile: @unchecked Sendable {
         }
         if version != FileFormat.version {
             munmap(p, length)
-            if version > FileFormat.version {
+            if version >= 1 && version < 1 << 16 {  // another version, older or newer (not noise)
                 throw IndexError.unsupportedFormat(path: path, found: version, supported: FileFormat.version)
             }
             throw IndexError.corrupt(path: path, reason: "unknown format version \(version)")

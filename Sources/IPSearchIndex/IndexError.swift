@@ -6,7 +6,7 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     case missingFile(path: String)
     /// A file's bytes are not what was written (truncated, checksum mismatch, bad structure).
     case corrupt(path: String, reason: String)
-    /// Written by a newer ipsearch.
+    /// Written by another version of ipsearch, newer or older (whose format this one does not read).
     case unsupportedFormat(path: String, found: UInt32, supported: UInt32)
     /// An operating system call failed.
     case io(path: String, operation: String, errno: Int32)
@@ -26,7 +26,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
         case .corrupt(let path, let reason):
             return "index file \(path) is damaged (\(reason)); rebuild it with `ipsearch index --full`"
         case .unsupportedFormat(let path, let found, let supported):
-            return "index file \(path) has format version \(found), but this ipsearch reads version \(supported): rebuild with `ipsearch index --full` (or use a newer ipsearch)"
+            let which = found > supported ? "(or use the newer ipsearch that wrote it)" : "(an older ipsearch wrote it)"
+            return "index file \(path) has format version \(found), but this ipsearch reads version \(supported): rebuild with `ipsearch index --full` \(which)"
         case .io(let path, let operation, let errno):
             return "\(operation) \(path) failed: \(String(cString: strerror(errno)))"
         case .locked(let path, let holder):

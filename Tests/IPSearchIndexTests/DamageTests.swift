@@ -12,7 +12,7 @@ import IPSearchAnalysis
         case flipTermsMiddle, flipTermKey, flipTermDocFreq, flipPostingsMiddle, flipDocumentsMiddle, flipStoreMiddle, flipDeletions
         case deleteDocuments, deleteStore, deleteDeletions
         case manifestFormat99, manifestFormat99ValidCRC, manifestByteFlip, manifestTruncated
-        case segmentFromNewerVersion
+        case segmentFromNewerVersion, segmentFromOlderVersion
 
         var description: String { rawValue }
 
@@ -79,10 +79,11 @@ import IPSearchAnalysis
                 try Damage.overwrite(manifest, damaged)
             case .manifestTruncated:
                 target = manifest; try Damage.truncate(manifest, to: try size(manifest) / 2)
-            case .segmentFromNewerVersion:
+            case .segmentFromNewerVersion, .segmentFromOlderVersion:
                 target = try file("store")
                 var bytes = try Damage.read(target)
-                bytes[4] = UInt8(FileFormat.version + 1); bytes[5] = 0; bytes[6] = 0; bytes[7] = 0
+                bytes[4] = UInt8(self == .segmentFromNewerVersion ? FileFormat.version + 1 : FileFormat.version - 1)
+                bytes[5] = 0; bytes[6] = 0; bytes[7] = 0
                 try Damage.overwrite(target, bytes)
             }
             return URL(fileURLWithPath: target).lastPathComponent
@@ -198,6 +199,10 @@ import IPSearchAnalysis
                     #expect(error == .unsupportedFormat(path: box.index + "/manifest.json", found: 99, supported: FileFormat.version))
                 case .segmentFromNewerVersion:
                     #expect(error == .unsupportedFormat(path: box.index + "/" + file, found: FileFormat.version + 1, supported: FileFormat.version))
+                    #expect(error.description.contains("newer ipsearch"), "\(error)")
+                case .segmentFromOlderVersion:
+                    #expect(error == .unsupportedFormat(path: box.index + "/" + file, found: FileFormat.version - 1, supported: FileFormat.version))
+                    #expect(error.description.contains("an older ipsearch wrote it"), "\(error)")
                 case .deleteDocuments, .deleteStore, .deleteDeletions:
                     #expect(error == .missingFile(path: box.index + "/" + file))
                 default:
@@ -229,7 +234,8 @@ import IPSearchAnalysis
     }
 
     /// The command line reports damage with exit status 2, the file's name and the way out.
-    @Test(arguments: [Case.truncatePostings, .deleteDocuments, .manifestFormat99, .manifestFormat99ValidCRC, .segmentFromNewerVersion])
+    @Test(arguments: [Case.truncatePostings, .deleteDocuments, .manifestFormat99, .manifestFormat99ValidCRC, .segmentFromNewerVersion,
+                      .segmentFromOlderVersion])
     func commandLineOnDamagedIndex(_ damage: Case) throws {
         let ipsearch = try Repository.ipsearch()
         let (box, _) = try Self.damageableIndex("cli-damage-\(damage.rawValue)")
