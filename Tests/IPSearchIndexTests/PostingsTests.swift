@@ -231,4 +231,23 @@ import IPSearchAnalysis
         #expect(withDictionary > 0, "this corpus stores more texts than a dictionary is trained on")
         #expect(checked == 420)
     }
+
+    /// When zstd cannot train a dictionary (here: too few samples), the samples' last 32 KB serve
+    /// as a raw content dictionary, and texts round-trip through it all the same.
+    @Test func aRawContentDictionaryWhenZstdCannotTrainOne() throws {
+        let texts = (0..<3).map { "第\($0)号 国家知识产权局发布地理标志保护规定，商标注册与专利授权。\n" }
+        let samples = texts.flatMap { Array($0.utf8) }
+        let raw = StoreDictionary.train(samples: samples, sizes: texts.map { $0.utf8.count })
+        #expect(raw == Array(samples.suffix(32 << 10)))
+        let dictionary = StoreDictionary(raw)
+        #expect(dictionary.decoder != nil)
+        let compressor = Compressor(dictionary: raw)
+        #expect(compressor.hasDictionary)
+        let text = "国家知识产权局发布地理标志保护规定，商标注册与专利授权。"
+        let record = try #require(StoredText.encode(text, with: compressor))
+        let plain = try #require(StoredText.encode(text, with: Compressor()))
+        #expect(record.count < plain.count, "the dictionary helps: \(record.count) vs \(plain.count) bytes")
+        #expect(record.withUnsafeBytes { StoredText.decode($0, dictionary: dictionary) } == text)
+        #expect(record.withUnsafeBytes { StoredText.decodeUTF8($0, dictionary: dictionary) } == Array(text.utf8))
+    }
 }
