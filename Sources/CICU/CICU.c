@@ -249,7 +249,7 @@ int32_t cicu_convert_from_utf16(const char *charset, const uint16_t *src, int32_
     return n;
 }
 
-// MARK: zlib
+// MARK: CRC-32 (zlib)
 
 uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length) {
     const unsigned char *p = bytes;

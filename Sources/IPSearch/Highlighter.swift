@@ -57,7 +57,7 @@ public struct Highlighter: Sendable {
     }
 
     /// `snippets(text:…)` of a text given as UTF-8 bytes (a search hands the stored text over as
-    /// inflated, without making a `String` of it). Invalid bytes read as U+FFFD.
+    /// decompressed, without making a `String` of it). Invalid bytes read as U+FFFD.
     public func snippets(utf8: UnsafeBufferPointer<UInt8>, parts: [QueryPart], zones: ZoneMap = ZoneMap(),
                          removed: [Range<Int>] = []) -> [Snippet] {
         let located = locate(utf8: utf8, parts: parts, zones: zones, removed: removed)

@@ -19,7 +19,7 @@ public enum SegmentComponent: String, CaseIterable, Sendable {
     case positions
     /// Fixed-width document records: stored record range, word count, content hash, file size, mtime.
     case documents
-    /// Stored documents: id, title, date, source, encoding and the deflated original text.
+    /// Stored documents: the original text, compressed (zstd).
     case store
     /// Deletion bitsets, one file per deletion generation (`<segment>.<gen>.del`).
     case deletions

@@ -247,7 +247,7 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     /// What a merge copies of `doc`: its record, meta record (bytes and decoded) and stored text.
-    /// The stored record is copied as it is when the new segment can read it: deflated without a
+    /// The stored record is copied as it is when the new segment can read it: compressed without a
     /// dictionary, or the new segment `sharesDictionary` with this one. Otherwise it is
     /// decompressed, to be compressed again.
     func copyParts(_ doc: Int, sharesDictionary: Bool) throws(IndexError)

@@ -91,10 +91,10 @@ struct PreparedDocument: Sendable {
 
 /// What a segment writer stores for a document.
 enum StoredContent: Sendable {
-    /// The text, which the writer deflates with its dictionary.
+    /// The text, which the writer compresses with its dictionary.
     case text(String)
-    /// A `.store` record of another segment, copied as it is: deflated without a dictionary or
-    /// against the one the writer uses (a merge of segments that share a dictionary).
+    /// A `.store` record of another segment, copied as it is: compressed without a dictionary or
+    /// with the one the writer uses (a merge of segments that share a dictionary).
     case record([UInt8])
 }
 
@@ -180,7 +180,7 @@ final class SegmentWriter {
     /// merge): `.sig` is then written as documents are added, so a large merge holds no table.
     ///
     /// `dictionary`: the store dictionary this writer shares with the other writers of its run
-    /// (by default its own, sampled from its first texts).
+    /// (by default its own, trained on its first texts).
     init(directory: String, name: String, flushBytes: Int = 1 << 22,
          signatures: (documents: Int, width: Int)? = nil,
          dictionary: SharedStoreDictionary = SharedStoreDictionary()) throws(IndexError) {

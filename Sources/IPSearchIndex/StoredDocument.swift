@@ -1,7 +1,7 @@
 import CICU
 
 /// A document as the index keeps it to show and quote it: its display fields (`DocumentMeta`, in
-/// `.meta`) and the decoded original text (deflated in `.store`), so snippets always quote exactly
+/// `.meta`) and the decoded original text (compressed in `.store`), so snippets always quote exactly
 /// the text that was indexed, even after the file changed.
 public struct StoredDocument: Equatable, Sendable {
     public var meta: DocumentMeta

@@ -89,7 +89,7 @@ int32_t cicu_convert_to_utf16(const char *charset, const char *bytes, int32_t le
 int32_t cicu_convert_from_utf16(const char *charset, const uint16_t *src, int32_t length,
                                 char *dst, int32_t capacity);
 
-// MARK: zlib (stored text compression) and CRC-32
+// MARK: CRC-32 (zlib)
 
 /// CRC-32 (zlib's polynomial) of `length` bytes, continuing from `crc` (start with 0).
 uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length);
