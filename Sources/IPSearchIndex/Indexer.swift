@@ -11,10 +11,11 @@ public struct IndexOptions: Sendable {
     /// Rebuild from scratch instead of updating.
     public var full = false
     /// Flush the in-memory segments when their postings reach this many bytes together (bounds peak
-    /// memory; each writer reserves its share up front, so buffers never double). 128 MB: the 100k
-    /// archive builds in 221 MB peak RSS in 20 segments; 160 MB gives 16 segments at 255 MB, too
-    /// close to the 256 MB budget.
-    public var flushBytes = 128 << 20
+    /// memory; each writer reserves its share up front, so buffers never double). 96 MB: the 100k
+    /// archive builds in 165–167 MB peak RSS (183 MB at 128 MB, in the same time: since merges copy,
+    /// more and smaller segments cost nothing measurable), which leaves room under the 256 MB
+    /// budget for what grows with the corpus (`README.md`, 1,000,000 documents).
+    public var flushBytes = 96 << 20
     /// Analysis threads (ICU segmentation is the bottleneck; one per core).
     public var threads = max(1, System.coreCount)
     /// More live segments than this after a run triggers a merge of the smallest ones.
@@ -22,8 +23,8 @@ public struct IndexOptions: Sendable {
     /// End the run with every live document in one segment (Lucene's `forceMerge(1)`): the fastest
     /// queries and the smallest index, at the cost of a merge that copies everything once more.
     /// nil (the default): when the run builds the index from nothing (`full`, or no committed
-    /// segment), where one merge costs about a fifth of the build (stored text and positions are
-    /// copied as they are) and queries on one segment are about 20% faster than on the ~20 that
+    /// segment), where one merge costs about an eighth of the build (stored text and positions are
+    /// copied as they are) and queries on one segment are about 20% faster than on the 20–30 that
     /// the writers flush (`README.md`, Performance); later runs leave merging to the merge policy.
     public var mergeAll: Bool? = nil
     /// Texts a build trains its store dictionary on (`StoreDictionary.sampleBytes`; tests lower it).
