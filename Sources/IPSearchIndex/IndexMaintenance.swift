@@ -12,21 +12,37 @@ public enum IndexMaintenance {
         case current(generation: Int)
         /// The index exists, but files in the corpus changed after it was committed.
         case stale(generation: Int)
-        /// There was no index: it was built now.
+        /// There was no index, or one an older ipsearch wrote: it was built now.
         case built(IndexSummary)
     }
 
-    /// Builds the index when there is none (`willBuild` is called first, so a front end can say so);
-    /// otherwise reports whether the corpus looks changed since the last commit (`isStale`). A
-    /// damaged index is an error, not rebuilt silently.
+    /// Why `ensure` builds the index.
+    public enum BuildReason: Sendable, Equatable {
+        case noIndex
+        /// An older ipsearch wrote it, in format `found` (this one reads `supported`).
+        case olderFormat(found: UInt32, supported: UInt32)
+    }
+
+    /// Builds the index when there is none, or rebuilds it (`--full`) when an older ipsearch wrote
+    /// it (the index is derived from the corpus, so nothing is lost; `willBuild` is called first, so
+    /// a front end can say so); otherwise reports whether the corpus looks changed since the last
+    /// commit (`isStale`). A damaged index, or one a newer ipsearch wrote, is an error, not rebuilt.
     public static func ensure(
-        corpus: String, index: String, willBuild: () -> Void = {}
+        corpus: String, index: String, willBuild: (BuildReason) -> Void = { _ in }
     ) throws(IndexError) -> Outcome {
         let manifest: Manifest
         do { manifest = try Manifest.read(directory: index) } catch {
-            guard case .noIndex = error else { throw error }
-            willBuild()
-            return .built(try Indexer.run(IndexOptions(corpus: corpus, index: index)))
+            var options = IndexOptions(corpus: corpus, index: index)
+            switch error {
+            case .noIndex:
+                willBuild(.noIndex)
+            case .unsupportedFormat(_, let found, let supported) where found < supported:
+                willBuild(.olderFormat(found: found, supported: supported))
+                options.full = true
+            default:
+                throw error
+            }
+            return .built(try Indexer.run(options))
         }
         return isStale(manifest, corpus: corpus) ? .stale(generation: manifest.generation) : .current(generation: manifest.generation)
     }

@@ -137,12 +137,17 @@ struct SearchCommand: ParsableCommand {
         if result.total == 0 { throw ExitCode(1) }
     }
 
-    /// First use: build the index. Stale index: say so.
+    /// First use, or an index of an older format: build the index. Stale index: say so.
     private func ensureIndex() throws {
         let outcome: IndexMaintenance.Outcome
         do {
-            outcome = try IndexMaintenance.ensure(corpus: location.corpus, index: location.index) {
-                FileHandle.standardError.write("ipsearch: note: no index in \(location.index) yet; building it from \(location.corpus)…\n")
+            outcome = try IndexMaintenance.ensure(corpus: location.corpus, index: location.index) { reason in
+                switch reason {
+                case .noIndex:
+                    FileHandle.standardError.write("ipsearch: note: no index in \(location.index) yet; building it from \(location.corpus)…\n")
+                case .olderFormat(let found, let supported):
+                    FileHandle.standardError.write("ipsearch: note: an older ipsearch wrote the index in \(location.index) (format \(found); this one reads \(supported)); rebuilding it from \(location.corpus)…\n")
+                }
             }
         } catch {
             throw CLIError(error.description)

@@ -111,6 +111,50 @@ import IPSearchAnalysis
         return (box, snapshot)
     }
 
+    /// Rewrites the manifest's format version to `format`, with a valid CRC (as another ipsearch
+    /// would have written it).
+    static func setManifestFormat(_ box: Sandbox, _ format: UInt32) throws {
+        let manifest = box.index + "/manifest.json"
+        let bytes = try Damage.read(manifest)
+        let nl = try #require(bytes.dropLast().lastIndex(of: 0x0A))
+        let json = try #require(String(validating: bytes[..<nl], as: UTF8.self))
+        let patched = Array(json.replacingOccurrences(of: #""format"\s*:\s*"# + "\(FileFormat.version)" + #"\b"#,
+                                                      with: "\"format\" : \(format)", options: .regularExpression).utf8)
+        #expect(patched != Array(json.utf8))
+        try Damage.overwrite(manifest, patched + Array("\ncrc32 \(CRC32.hex(CRC32.of(patched)))\n".utf8))
+    }
+
+    /// First use (`IndexMaintenance.ensure`, what `ipsearch <query>` calls) rebuilds an
+    /// index an older ipsearch wrote, saying why, and keeps generations increasing; an index a
+    /// newer ipsearch wrote is refused, not rebuilt.
+    @Test func firstUseRebuildsAnOlderFormatAndRefusesANewerOne() throws {
+        let (box, before) = try Self.damageableIndex("older-format")
+        let generation = try Manifest.read(directory: box.index).generation
+        try Self.setManifestFormat(box, FileFormat.version - 1)
+        var reasons: [IndexMaintenance.BuildReason] = []
+        let outcome = try IndexMaintenance.ensure(corpus: box.corpus, index: box.index) { reasons.append($0) }
+        #expect(reasons == [.olderFormat(found: FileFormat.version - 1, supported: FileFormat.version)])
+        guard case .built(let summary) = outcome else { Issue.record("not rebuilt: \(outcome)"); return }
+        #expect(summary.documents == 5)
+        let manifest = try Manifest.read(directory: box.index)
+        #expect(manifest.format == FileFormat.version && manifest.generation > generation)
+        func texts(_ snapshot: IndexSnapshot) -> [String: String] {
+            var byID: [String: String] = [:]
+            for segment in snapshot.stored.values { for d in segment.values { byID[d.id] = d.text } }
+            return byID
+        }
+        #expect(texts(before).count == 5)
+        #expect(texts(try IndexProbe.snapshot(try IndexReader(directory: box.index))) == texts(before))
+
+        try Self.setManifestFormat(box, FileFormat.version + 1)
+        reasons = []
+        #expect(throws: IndexError.unsupportedFormat(path: box.index + "/manifest.json", found: FileFormat.version + 1,
+                                                     supported: FileFormat.version)) {
+            _ = try IndexMaintenance.ensure(corpus: box.corpus, index: box.index) { reasons.append($0) }
+        }
+        #expect(reasons.isEmpty)
+    }
+
     /// Checks that `error` is damage reported against `file`, with the advice to rebuild.
     static func expectNames(_ error: IndexError, _ file: String, _ comment: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(error.isDamage, "\(comment): \(error)", sourceLocation: sourceLocation)
