@@ -14,6 +14,7 @@
 #include <unicode/utrans.h>
 #include <zdict.h>
 #include <zlib.h>
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_createDDict_byReference (exported by libzstd.so)
 #include <zstd.h>
 
 #include "t2s_table.h"
@@ -312,7 +313,7 @@ cicu_decompression_dict *cicu_decompression_dict_open(const void *dict, size_t l
     if (!dict || length == 0) return NULL;
     cicu_decompression_dict *d = malloc(sizeof *d);
     if (!d) return NULL;
-    d->ddict = ZSTD_createDDict(dict, length);
+    d->ddict = ZSTD_createDDict_byReference(dict, length);
     if (!d->ddict) { free(d); return NULL; }
     return d;
 }

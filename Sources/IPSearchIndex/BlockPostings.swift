@@ -15,8 +15,9 @@ public enum BlockPostings {
     static let skipEntrySize = 12
 
     /// Encodes one term's list a document at a time, so a list of any length takes bounded memory:
-    /// positions go to `.pos` as documents arrive (a megabyte at a time), documents and frequencies
-    /// are packed 128 at a time, and `finish` returns the skip table, the full blocks and the tail.
+    /// documents and frequencies are packed 128 at a time, and their positions coded then
+    /// (`PositionCoding`) and sent to `.pos` a megabyte at a time; `finish` returns the skip table,
+    /// the full blocks and the tail.
     struct ListEncoder {
         let positionsOut: PageChecksums.Writer
         /// Bytes of this list's positions so far.
@@ -29,6 +30,8 @@ public enum BlockPostings {
         private var docs = [UInt32](repeating: 0, count: BitPacking.blockSize)
         private var freqs = [UInt32](repeating: 0, count: BitPacking.blockSize)
         private var scratch = [UInt32](repeating: 0, count: BitPacking.blockSize)
+        /// The position gaps of the buffered documents (`PositionCoding`).
+        private var gaps: [UInt32] = []
         private var buffered = 0
         /// The last document of the last full block (deltas start from it).
         private var previous: UInt32 = 0
@@ -44,64 +47,83 @@ public enum BlockPostings {
             documentCount = 0
             blocks.removeAll(keepingCapacity: true)
             skips.removeAll(keepingCapacity: true)
+            gaps.removeAll(keepingCapacity: true)
             buffered = 0
             previous = 0
         }
 
-        /// Adds the next document (above the previous one) with its positions, ascending (tf ≥ 1).
+        /// Adds the next document (above the previous one) with its positions, strictly ascending (tf ≥ 1).
         mutating func add(doc: UInt32, positions offsets: UnsafeBufferPointer<UInt32>) throws(IndexError) {
-            let before = positions.count
-            var last: UInt32 = 0
-            for p in offsets {
-                VarInt.append(p &- last, to: &positions)
-                last = p
-            }
-            try added(doc: doc, freq: offsets.count, positionBytes: positions.count - before)
+            try addGaps(offsets)
+            try added(doc: doc, freq: offsets.count)
         }
 
-        /// Adds the next document with its `freq` positions as another list stores them (`.pos`
-        /// bytes, `PostingCursor.positionBytes()`): a merge copies them as they are.
-        mutating func add(doc: UInt32, freq: Int, positionBytes bytes: UnsafeRawBufferPointer) throws(IndexError) {
-            positions.append(contentsOf: bytes)
-            try added(doc: doc, freq: freq, positionBytes: bytes.count)
-        }
-
-        /// Adds the documents `docs[k] + base`, with frequencies `freqs` and their positions as
-        /// another list stores them (`bytes`: `Σ freqs` varints, `PostingCursor.withRestOfBlock`),
-        /// cutting the bytes where this list's blocks end: a merge copies a block at a time.
+        /// Adds the documents `docs[k] + base`, with frequencies `freqs` and their positions one
+        /// document after another (`positions`, `Σ freqs` of them, `PostingCursor.withRestOfBlock`):
+        /// a merge adds a block at a time.
         mutating func add(docs: UnsafeBufferPointer<UInt32>, plus base: UInt32, freqs: UnsafeBufferPointer<UInt32>,
-                          positionBytes bytes: UnsafeRawBufferPointer) throws(IndexError) {
-            var k = 0, offset = 0
-            while k < docs.count {
-                let m = min(docs.count - k, BitPacking.blockSize - buffered)
-                var varints = 0
-                for j in 0..<m {
-                    self.docs[buffered + j] = docs[k + j] &+ base
-                    self.freqs[buffered + j] = freqs[k + j]
-                    varints += Int(freqs[k + j])
+                          positions all: UnsafeBufferPointer<UInt32>) throws(IndexError) {
+            // All the gaps at once, then the documents (a block fills at 128 of them).
+            let first = gaps.count
+            gaps.append(contentsOf: repeatElement(0, count: all.count))
+            let ok = gaps.withUnsafeMutableBufferPointer { g in
+                var offset = 0
+                for tf in freqs {
+                    let end = offset + Int(tf)
+                    guard end <= all.count else { return false }
+                    var next: UInt32 = 0  // the least the next position may be
+                    for j in offset..<end {
+                        let p = all[j]
+                        guard p >= next, p < UInt32(Int32.max) else { return false }
+                        g[first + j] = p - next
+                        next = p + 1
+                    }
+                    offset = end
                 }
-                // (`withRestOfBlock` checked that `bytes` hold exactly their documents' varints.)
-                let end = k + m == docs.count ? bytes.count : BlockPostings.endOfVarints(varints, in: bytes, from: offset) ?? bytes.count
-                positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-                positionsLength += end - offset
-                offset = end
-                buffered += m
-                documentCount += m
-                k += m
-                if buffered == BitPacking.blockSize { packBlock() }
+                return offset == all.count
             }
-            if positions.count >= 1 << 20 { try flushPositions() }
+            guard ok else { throw IndexError.corrupt(path: positionsOut.file.path, reason: "positions do not match their frequencies") }
+            for k in 0..<docs.count { try added(doc: docs[k] &+ base, freq: Int(freqs[k])) }
         }
 
         @inline(__always)
-        private mutating func added(doc: UInt32, freq: Int, positionBytes: Int) throws(IndexError) {
-            positionsLength += positionBytes
+        private mutating func addGaps(_ offsets: UnsafeBufferPointer<UInt32>) throws(IndexError) {
+            var next: UInt32 = 0  // the least the next position may be
+            for p in offsets {
+                guard p >= next, p < UInt32(Int32.max) else {
+                    throw IndexError.corrupt(path: positionsOut.file.path, reason: "positions out of order")
+                }
+                gaps.append(p - next)
+                next = p + 1
+            }
+        }
+
+        @inline(__always)
+        private mutating func added(doc: UInt32, freq: Int) throws(IndexError) {
             docs[buffered] = doc
             freqs[buffered] = UInt32(truncatingIfNeeded: freq)
             buffered += 1
             documentCount += 1
-            if buffered == BitPacking.blockSize { packBlock() }
-            if positions.count >= 1 << 20 { try flushPositions() }
+            if buffered == BitPacking.blockSize {
+                packBlock()
+                if positions.count >= 1 << 20 { try flushPositions() }
+            }
+        }
+
+        /// Codes the buffered documents' positions (`PositionCoding`): the first of `gaps` (a merge
+        /// may have added those of later documents already).
+        private mutating func encodePositions() {
+            let before = positions.count
+            var used = 0
+            for k in 0..<buffered { used += Int(freqs[k]) }
+            gaps.withUnsafeBufferPointer { g in
+                freqs.withUnsafeBufferPointer { f in
+                    PositionCoding.encodeBlock(gaps: UnsafeBufferPointer(rebasing: g[0..<used]),
+                                               freqs: UnsafeBufferPointer(rebasing: f[0..<buffered]), to: &positions)
+                }
+            }
+            positionsLength += positions.count - before
+            gaps.removeFirst(used)
         }
 
         private mutating func flushPositions() throws(IndexError) {
@@ -124,6 +146,7 @@ public enum BlockPostings {
             let freqBits = scratch.withUnsafeBufferPointer { BitPacking.width($0) }
             blocks[freqBitsAt] = UInt8(freqBits)
             scratch.withUnsafeBufferPointer { BitPacking.pack($0, width: freqBits, to: &blocks) }
+            encodePositions()
             skips.append((previous, blocks.count, positionsLength))
             buffered = 0
         }
@@ -131,6 +154,7 @@ public enum BlockPostings {
         /// Writes the rest of the positions and appends the list's `.post` bytes (skip table, full
         /// blocks, tail) to `post`.
         mutating func finish(into post: inout [UInt8]) throws(IndexError) {
+            if buffered > 0 { encodePositions() }
             try flushPositions()
             let skipBytes = skips.count * BlockPostings.skipEntrySize
             for e in skips {
@@ -151,42 +175,6 @@ public enum BlockPostings {
                 }
             }
         }
-    }
-}
-
-extension BlockPostings {
-    /// The offset after `count` varints of `bytes` from `start` (counting terminator bytes, high bit
-    /// clear, eight at a time while a whole word of them is to be skipped); nil when they hold fewer.
-    @inline(__always)
-    static func endOfVarints(_ count: Int, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        var left = count, o = start
-        let n = bytes.count
-        while left > 0 && o + 8 <= n {
-            let word = bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self)
-            let ends = (~word & 0x8080_8080_8080_8080).nonzeroBitCount
-            if ends >= left { break }  // the last terminator to skip is in this word: byte by byte
-            left -= ends
-            o += 8
-        }
-        while left > 0 && o < n {
-            if bytes[o] < 0x80 { left -= 1 }
-            o += 1
-        }
-        return left == 0 ? o : nil
-    }
-
-    /// How many varints end in `bytes` (bytes with the high bit clear), eight bytes at a time.
-    static func terminators(in bytes: UnsafeRawBufferPointer) -> Int {
-        var count = 0, o = 0
-        while o + 8 <= bytes.count {
-            count += (~bytes.loadUnaligned(fromByteOffset: o, as: UInt64.self) & 0x8080_8080_8080_8080).nonzeroBitCount
-            o += 8
-        }
-        while o < bytes.count {
-            if bytes[o] < 0x80 { count += 1 }
-            o += 1
-        }
-        return count
     }
 }
 
@@ -212,12 +200,17 @@ public struct PostingCursor {
     private var block = -1
     private var blockPosStart = 0
     private var blockPosEnd = 0
+    /// The block's Rice parameter (`PositionCoding`), read with its first positions.
+    private var blockK = 0
+    /// The next document whose positions a forward walk would read, and the bit its codes start at.
     private var scanIndex = 0
-    private var scanOffset = 0
+    private var scanBit = 0
     private var positionsChecked = false
-    /// The document whose positions were last located, and where they start.
+    /// The document whose positions were last located, and the bit they start at.
     private var locatedIndex = -1
-    private var locatedOffset = 0
+    private var locatedBit = 0
+    /// Positions decoded for a merge (`withRestOfBlock`).
+    private var decoded: [UInt32] = []
     public private(set) var doc: Int32 = -1
 
     init(post: PageChecksums.Reader, pos: PageChecksums.Reader, documents: Int, info: TermInfo) throws(IndexError) {
@@ -379,7 +372,7 @@ public struct PostingCursor {
         blockPosStart = info.positionsOffset + previous.posEnd
         blockPosEnd = info.positionsOffset + posEnd
         scanIndex = 0
-        scanOffset = blockPosStart
+        scanBit = 0
         locatedIndex = -1
         positionsChecked = false
     }
@@ -396,76 +389,74 @@ public struct PostingCursor {
         }
     }
 
-    /// Where the current document's positions start in `.pos` (the block's pages checked on first
-    /// use). Walking forward through a block costs one pass over its position bytes; reading the
-    /// same document again costs nothing.
+    func malformedPositions() -> IndexError { IndexError.corrupt(path: pos.path, reason: "malformed positions") }
+
+    /// The current block's codes (after its `k` byte), read from `bit`.
+    @inline(__always)
+    private func codes(from bit: Int) -> PositionCoding.BitReader {
+        PositionCoding.BitReader(UnsafeRawBufferPointer(start: pos.pointer(blockPosStart + 1), count: blockPosEnd - blockPosStart - 1), bit: bit)
+    }
+
+    /// The bit where the current document's position codes start (the block's pages checked, and
+    /// its `k` read, on first use). Walking forward through a block reads each code once; reading
+    /// the same document again costs nothing.
     @inline(__always)
     private mutating func locatePositions() throws(IndexError) -> Int {
         if !positionsChecked {
             posVerified = try pos.check(blockPosStart..<blockPosEnd, verified: posVerified)
+            guard blockPosEnd > blockPosStart else { throw malformedPositions() }
+            blockK = Int(pos.pointer(blockPosStart).load(as: UInt8.self))
+            guard blockK <= PositionCoding.maximumK else { throw malformedPositions() }
             positionsChecked = true
         }
-        if locatedIndex == index { return locatedOffset }
+        if locatedIndex == index { return locatedBit }
         if scanIndex > index {
             // Read an earlier document again: start over from the block's first document.
             scanIndex = 0
-            scanOffset = blockPosStart
+            scanBit = 0
         }
-        var skip = 0
-        for k in scanIndex..<index { skip += Int(freqs[k]) }
-        let o = try skipVarints(skip, from: scanOffset)
+        var r = codes(from: scanBit)
+        for k in scanIndex..<index {
+            guard r.skip(Int(freqs[k]), k: PositionCoding.documentK(blockK, tf: freqs[k])) else { throw malformedPositions() }
+        }
         scanIndex = index
-        scanOffset = o
+        scanBit = r.bit
         locatedIndex = index
-        locatedOffset = o
-        return o
-    }
-
-    /// The offset after `count` varints from `start`, within the current block's positions.
-    @inline(__always)
-    private func skipVarints(_ count: Int, from start: Int) throws(IndexError) -> Int {
-        let block = UnsafeRawBufferPointer(start: pos.pointer(0), count: blockPosEnd)
-        guard let end = BlockPostings.endOfVarints(count, in: block, from: start) else {
-            throw IndexError.corrupt(path: pos.path, reason: "malformed positions")
-        }
-        return end
-    }
-
-    /// The current document's positions as `.pos` stores them (`freq` varints; see
-    /// `ListEncoder.add(doc:freq:positionBytes:)`), valid while the segment is open.
-    public mutating func positionBytes() throws(IndexError) -> UnsafeRawBufferPointer {
-        guard doc >= 0 && doc != PostingCursor.end else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        let o = try locatePositions()
-        let end = try skipVarints(Int(freqs[index]), from: o)
-        scanIndex = index + 1
-        scanOffset = end
-        return UnsafeRawBufferPointer(start: pos.pointer(o), count: end - o)
+        locatedBit = r.bit
+        return r.bit
     }
 
     /// For a merge: hands `body` the documents of the current block from the current one on, their
-    /// frequencies and their positions as `.pos` stores them (contiguous, checked to hold exactly
-    /// `Σ freqs` varints), and leaves the cursor on the block's last document.
+    /// frequencies and their positions (one document after another, checked to end the block's
+    /// codes exactly), and leaves the cursor on the block's last document.
     public mutating func withRestOfBlock(
-        _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>, UnsafeRawBufferPointer) throws(IndexError) -> Void
+        _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws(IndexError) -> Void
     ) throws(IndexError) {
         guard doc >= 0 && doc != PostingCursor.end else { return }
-        let o = try locatePositions()
-        let bytes = UnsafeRawBufferPointer(start: pos.pointer(o), count: blockPosEnd - o)
-        var varints = 0
-        for k in index..<count { varints += Int(freqs[k]) }
-        guard BlockPostings.terminators(in: bytes) == varints, bytes.last.map({ $0 < 0x80 }) ?? (varints == 0) else {
-            throw IndexError.corrupt(path: pos.path, reason: "malformed positions")
+        var r = codes(from: try locatePositions())
+        decoded.removeAll(keepingCapacity: true)
+        for k in index..<count {
+            let kd = PositionCoding.documentK(blockK, tf: freqs[k])
+            var p: UInt32 = 0
+            for _ in 0..<Int(freqs[k]) {
+                guard let g = r.next(k: kd), g < UInt32(Int32.max) - p else { throw malformedPositions() }
+                decoded.append(p + g)
+                p += g + 1
+            }
         }
+        guard r.atEnd else { throw malformedPositions() }
         let (from, to) = (index, count)
         try docs.withUnsafeBufferPointer { (d) throws(IndexError) in
             try freqs.withUnsafeBufferPointer { (f) throws(IndexError) in
-                try body(UnsafeBufferPointer(rebasing: d[from..<to]), UnsafeBufferPointer(rebasing: f[from..<to]), bytes)
+                try decoded.withUnsafeBufferPointer { (positions) throws(IndexError) in
+                    try body(UnsafeBufferPointer(rebasing: d[from..<to]), UnsafeBufferPointer(rebasing: f[from..<to]), positions)
+                }
             }
         }
         index = count - 1
         doc = Int32(truncatingIfNeeded: docs[index])
         scanIndex = count
-        scanOffset = blockPosEnd
+        scanBit = r.bit
         locatedIndex = -1
     }
 
@@ -473,31 +464,31 @@ public struct PostingCursor {
     @inline(__always)
     public mutating func forEachPosition(_ body: (Int32) -> Void) throws(IndexError) {
         guard doc >= 0 && doc != PostingCursor.end else { return }
-        let o = try locatePositions()
-        var r = ByteReader(base: pos.pointer(0), range: o..<blockPosEnd)
-        var position: UInt64 = 0
+        var r = codes(from: try locatePositions())
+        let kd = PositionCoding.documentK(blockK, tf: freqs[index])
+        var p: UInt32 = 0  // the least the next position may be
         for _ in 0..<Int(freqs[index]) {
-            guard let d = r.varint() else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
-            position &+= d
-            body(Int32(truncatingIfNeeded: position))
+            guard let g = r.next(k: kd), g < UInt32(Int32.max) - p else { throw malformedPositions() }
+            body(Int32(p + g))
+            p += g + 1
         }
         scanIndex = index + 1
-        scanOffset = r.offset
+        scanBit = r.bit
     }
 
     /// How many of the current document's positions lie in `range`; reads them only up to the
     /// range's end (ranking asks for the title zone, near the start of most documents).
     public mutating func countPositions(in range: Range<Int32>) throws(IndexError) -> Int {
         guard doc >= 0 && doc != PostingCursor.end else { return 0 }
-        let o = try locatePositions()
-        var r = ByteReader(base: pos.pointer(0), range: o..<blockPosEnd)
-        var position: UInt64 = 0, count = 0
+        var r = codes(from: try locatePositions())
+        let kd = PositionCoding.documentK(blockK, tf: freqs[index])
+        var p: UInt32 = 0, count = 0
         for _ in 0..<Int(freqs[index]) {
-            guard let d = r.varint() else { throw IndexError.corrupt(path: pos.path, reason: "malformed positions") }
-            position &+= d
-            let p = Int32(truncatingIfNeeded: position)
-            if p >= range.upperBound { break }
-            if p >= range.lowerBound { count += 1 }
+            guard let g = r.next(k: kd), g < UInt32(Int32.max) - p else { throw malformedPositions() }
+            let position = Int32(p + g)
+            if position >= range.upperBound { break }
+            if position >= range.lowerBound { count += 1 }
+            p += g + 1
         }
         return count
     }

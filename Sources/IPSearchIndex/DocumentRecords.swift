@@ -279,8 +279,8 @@ public struct DocumentMeta: Sendable, Equatable {
 /// zone bytes:   per document a ZoneMap (count varint, then start delta varint | kind u8 …)
 /// dictionary:   count u32, then per source: varint byte length + UTF-8 (the display form of the
 ///               first document with that folded key)
-/// store dict:   length u32 (≤ 110 KB) | bytes: the zstd dictionary of `.store` (`StoreDictionary`)
 /// ```
+/// (The dictionary of the stored texts ends `.store`: `StoreDictionary`.)
 public struct DocumentColumns: Sendable {
     public internal(set) var dates: [Int32] = []
     public internal(set) var sources: [UInt32] = []
@@ -291,8 +291,6 @@ public struct DocumentColumns: Sendable {
     /// they are read (a few bytes a document), so opening a segment decodes no document's zones.
     var zoneOffsets: [UInt32] = [0]
     var zoneBytes: [UInt8] = []
-    /// The dictionary of the segment's stored texts (empty: none).
-    var storeDictionary = StoreDictionary([])
 
     public init() {}
 
@@ -431,8 +429,6 @@ public struct DocumentColumns: Sendable {
         out.append(contentsOf: zoneBytes)
         out.appendLE(UInt32(sourceNames.count))
         for n in sourceNames { out.appendString(n) }
-        out.appendLE(UInt32(storeDictionary.bytes.count))
-        out.append(contentsOf: storeDictionary.bytes)
         return out
     }
 
@@ -456,9 +452,7 @@ public struct DocumentColumns: Sendable {
             guard let s = r.string() else { return nil }
             c.sourceNames.append(s)
         }
-        guard let dictionaryLength = r.u32(), Int(dictionaryLength) <= StoreDictionary.capacity,
-              let dictionary = r.bytes(Int(dictionaryLength)), r.remaining == 0 else { return nil }
-        c.storeDictionary = StoreDictionary(Array(dictionary))
+        guard r.remaining == 0 else { return nil }
         for s in c.sources where Int(s) > c.sourceNames.count { return nil }
         for i in 0..<documents where c.zoneOffsets[i] > c.zoneOffsets[i + 1] { return nil }
         return c

@@ -29,6 +29,8 @@ public struct IndexOptions: Sendable {
     public var mergeAll: Bool? = nil
     /// Texts a build trains its store dictionary on (`StoreDictionary.sampleBytes`; tests lower it).
     var dictionarySampleBytes = StoreDictionary.sampleBytes
+    /// A run that adds fewer bytes uses no store dictionary (`StoreDictionary.minimumRunBytes`; tests lower it).
+    var dictionaryMinimumRunBytes = StoreDictionary.minimumRunBytes
     /// Seconds to wait for another indexer's lock; nil waits as long as it takes.
     public var lockTimeout: Double? = nil
     /// Files larger than this many bytes are skipped (reported; a version indexed before is kept).
@@ -157,10 +159,10 @@ public enum Indexer {
                 if e.record.fileSize == file.size && e.record.mtimeNanoseconds == file.mtimeNanoseconds {
                     summary.unchanged += 1
                 } else {
-                    work.append(i, previous: (e.segment, e.doc, e.record.contentHash))
+                    work.append(i, size: file.size, previous: (e.segment, e.doc, e.record.contentHash))
                 }
             } else {
-                work.append(i)
+                work.append(i, size: file.size)
             }
         }
         removeCommitted(before: nil)
@@ -179,9 +181,11 @@ public enum Indexer {
         let flushBytes = max(1, options.flushBytes / threads)
         // One store dictionary for all the run's segments: the largest committed segment's, so that
         // merges copy stored records as they are (`SharedStoreDictionary`), or else sampled.
-        let largest = readers.filter { !$0.columns.storeDictionary.isEmpty }.max { $0.documentCount < $1.documentCount }
-        let dictionary = SharedStoreDictionary(preset: largest?.columns.storeDictionary.bytes ?? [],
-                                               sampleBytes: options.dictionarySampleBytes)
+        // A run that stores little uses none (`StoreDictionary.minimumRunBytes`).
+        let largest = readers.filter { !$0.storeDictionary.isEmpty }.max { $0.documentCount < $1.documentCount }
+        let dictionary = SharedStoreDictionary(preset: largest?.storeDictionary.array ?? [],
+                                               sampleBytes: options.dictionarySampleBytes,
+                                               enabled: work.bytes >= options.dictionaryMinimumRunBytes)
         try processOnWorkers(work, corpus: corpus, threads: threads, spamFilter: spamFilter) { (t, file, item, result) throws(IndexError) in
             switch result {
             case .document(let doc, let bytes):
@@ -432,11 +436,14 @@ public enum Indexer {
     struct WorkList {
         private(set) var files: [Int32] = []
         private var previous: [Int32: WorkItem.Previous] = [:]
+        /// The files' sizes in all.
+        private(set) var bytes = 0
 
         var count: Int { files.count }
 
-        mutating func append(_ file: Int, previous version: WorkItem.Previous? = nil) {
+        mutating func append(_ file: Int, size: UInt64, previous version: WorkItem.Previous? = nil) {
             files.append(Int32(truncatingIfNeeded: file))
+            bytes += Int(clamping: size)
             if let version { previous[Int32(truncatingIfNeeded: file)] = version }
         }
 

@@ -63,16 +63,16 @@ enum SegmentMerger {
         }
         // The store dictionary of the input with the most live documents (none: the new segment
         // trains its own on the texts it stores).
-        var dictionary: [UInt8] = [], live = 0
+        var dictionary = StoreDictionary([]), live = 0
         for (i, input) in inputs.enumerated() {
             let n = maps[i].count { $0 >= 0 }
-            if !input.reader.columns.storeDictionary.isEmpty && n > live {
-                dictionary = input.reader.columns.storeDictionary.bytes
+            if !input.reader.storeDictionary.isEmpty && n > live {
+                dictionary = input.reader.storeDictionary
                 live = n
             }
         }
         let writer = try SegmentWriter(directory: directory, name: name, signatures: (Int(next), width),
-                                       dictionary: SharedStoreDictionary(preset: dictionary))
+                                       dictionary: SharedStoreDictionary(preset: dictionary.array))
         do {
             // Two independent halves on two threads: documents (records, columns, signatures and
             // stored text) and postings.
@@ -93,16 +93,16 @@ enum SegmentMerger {
 
     /// Adds every live document of the inputs to `writer` (whose store dictionary is
     /// `dictionary`), in the new order.
-    static func copyDocuments(_ inputs: [Input], maps: [[Int32]], dictionary: [UInt8], into writer: SegmentWriter) throws(IndexError) {
+    static func copyDocuments(_ inputs: [Input], maps: [[Int32]], dictionary: StoreDictionary, into writer: SegmentWriter) throws(IndexError) {
         for (i, input) in inputs.enumerated() {
             let reader = input.reader
             let columns = reader.columns
-            let shares = !dictionary.isEmpty && columns.storeDictionary.bytes == dictionary
+            let shares = !dictionary.isEmpty && reader.storeDictionary == dictionary
             // Signature rows in place (`K` values each, none when the table is unsigned).
             let (table, rows) = try reader.signatureRows()
             try withExtendedLifetime(table) { () throws(IndexError) in
                 for doc in 0..<reader.documentCount where maps[i][doc] >= 0 {
-                    let parts = try reader.copyParts(doc, sharesDictionary: shares)
+                    let parts = try reader.copyParts(doc, sharesDictionary: shares, targetHasDictionary: !dictionary.isEmpty)
                     let date = columns.dates[doc]
                     var signature: [UInt32] = []
                     if let row = rows[doc], NearDuplicates.isSigned(row) {
@@ -123,9 +123,10 @@ enum SegmentMerger {
     }
 
     /// Every term of the inputs in key order, its lists concatenated with documents renumbered
-    /// (positions are per document, so their bytes are copied as they are).
+    /// (positions are coded per block, so they are decoded and coded again in the new blocks).
     static func mergePostings(_ inputs: [Input], maps: [[Int32]], into out: PostingsOutput) throws(IndexError) {
         var streams = inputs.map { TermStream(reader: $0.reader) }
+        var positions: [UInt32] = []
         // Per input without deletions, the number its documents are shifted by (nil: some deleted).
         let shifts: [UInt32?] = maps.map { map in
             map.allSatisfy { $0 >= 0 } ? UInt32(map.first ?? 0) : nil
@@ -173,15 +174,19 @@ enum SegmentMerger {
                     if let base = shifts[s] {
                         // No document deleted: whole blocks, renumbered by one shift.
                         while try cursor.next() != PostingCursor.end {
-                            try cursor.withRestOfBlock { (docs, freqs, bytes) throws(IndexError) in
-                                try list.add(docs: docs, plus: base, freqs: freqs, positionBytes: bytes)
+                            try cursor.withRestOfBlock { (docs, freqs, positions) throws(IndexError) in
+                                try list.add(docs: docs, plus: base, freqs: freqs, positions: positions)
                             }
                         }
                     } else {
                         while try cursor.next() != PostingCursor.end {
                             let renumbered = map[Int(cursor.doc)]
                             if renumbered < 0 { continue }
-                            try list.add(doc: UInt32(renumbered), freq: cursor.freq, positionBytes: try cursor.positionBytes())
+                            positions.removeAll(keepingCapacity: true)
+                            try cursor.forEachPosition { positions.append(UInt32(bitPattern: $0)) }
+                            try positions.withUnsafeBufferPointer { (p) throws(IndexError) in
+                                try list.add(doc: UInt32(renumbered), positions: p)
+                            }
                         }
                     }
                     // Lists read need not stay resident (see `residentBudget`); a long one is

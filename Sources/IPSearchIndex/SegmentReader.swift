@@ -33,6 +33,9 @@ public final class SegmentReader: @unchecked Sendable {
     private let titleSpans: UnsafeMutablePointer<UInt64>
     /// Dates, sources and zones of every document, read once at open.
     public let columns: DocumentColumns
+    /// The dictionary of the stored texts (at the end of `.store`), and where the records end.
+    let storeDictionary: StoreDictionary
+    private let storeRecordsEnd: Int
 
     static let documentRecordSize = DocumentRecord.size
 
@@ -49,6 +52,11 @@ public final class SegmentReader: @unchecked Sendable {
         // every record has its checksum, checked the first time the record is read.
         documentsFile = try MappedFile(path: path(.documents), component: .documents, verifyChecksum: false)
         storeFile = try MappedFile(path: path(.store), component: .store, verifyChecksum: false)
+        guard let (storeDictionary, storeRecordsEnd) = StoreDictionary.read(from: storeFile) else {
+            throw IndexError.corrupt(path: storeFile.path, reason: "its dictionary trailer does not fit the file")
+        }
+        self.storeDictionary = storeDictionary
+        self.storeRecordsEnd = storeRecordsEnd
         metaFile = try MappedFile(path: path(.meta), component: .meta, verifyChecksum: false)
         signaturesFile = try MappedFile(path: path(.signatures), component: .signatures, verifyChecksum: false)
         let columnsFile = try MappedFile(path: path(.columns), component: .columns, verifyChecksum: true)
@@ -196,20 +204,20 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     private func storedBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
-        try SegmentReader.checkedRecord(in: storeFile, offset: rec.storeOffset, length: rec.storeLength,
-                                        crc: rec.storeCRC, what: "stored record")
+        try SegmentReader.checkedRecord(in: storeFile, end: storeRecordsEnd, offset: rec.storeOffset,
+                                        length: rec.storeLength, crc: rec.storeCRC, what: "stored record")
     }
 
     private func metaBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
-        try SegmentReader.checkedRecord(in: metaFile, offset: rec.metaOffset, length: rec.metaLength,
+        try SegmentReader.checkedRecord(in: metaFile, end: metaFile.bodyRange.upperBound, offset: rec.metaOffset, length: rec.metaLength,
                                         crc: rec.metaCRC, what: "document meta record")
     }
 
     /// The bytes of one record of `file` (addressed by the document table), after checking that
-    /// they lie in the file's body and match their CRC-32.
-    private static func checkedRecord(in file: MappedFile, offset: Int, length: Int, crc: UInt32,
+    /// they lie in the file's records (from the body's start to `end`) and match their CRC-32.
+    private static func checkedRecord(in file: MappedFile, end: Int, offset: Int, length: Int, crc: UInt32,
                                       what: String) throws(IndexError) -> UnsafeRawBufferPointer {
-        guard offset >= FileFormat.headerSize, offset + length <= file.bodyRange.upperBound else {
+        guard offset >= FileFormat.headerSize, offset + length <= end else {
             throw IndexError.corrupt(path: file.path, reason: "a \(what) is out of bounds")
         }
         let bytes = UnsafeRawBufferPointer(start: file.bytes.baseAddress! + offset, count: length)
@@ -232,25 +240,26 @@ public final class SegmentReader: @unchecked Sendable {
         guard let m = DocumentMeta.decode(try metaBytes(rec)) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
-        guard let text = StoredText.decode(try storedBytes(rec), dictionary: columns.storeDictionary) else {
-            throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
+        guard let text = StoredText.decode(try storedBytes(rec), dictionary: storeDictionary) else {
+            throw undecodable(doc)
         }
         return StoredDocument(meta: m, text: text)
     }
 
     /// The stored text of `doc` as UTF-8 bytes (snippets read it so, without making a `String`).
     public func storedText(_ doc: Int) throws(IndexError) -> [UInt8] {
-        guard let text = StoredText.decodeUTF8(try storedBytes(try record(doc)), dictionary: columns.storeDictionary) else {
-            throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
+        guard let text = StoredText.decodeUTF8(try storedBytes(try record(doc)), dictionary: storeDictionary) else {
+            throw undecodable(doc)
         }
         return text
     }
 
     /// What a merge copies of `doc`: its record, meta record (bytes and decoded) and stored text.
-    /// The stored record is copied as it is when the new segment can read it: compressed without a
-    /// dictionary, or the new segment `sharesDictionary` with this one. Otherwise it is
-    /// decompressed, to be compressed again.
-    func copyParts(_ doc: Int, sharesDictionary: Bool) throws(IndexError)
+    /// The stored record is copied as it is when it is as the new segment would store it: made with
+    /// a dictionary the new segment `sharesDictionary` with this one, or without one for a new
+    /// segment without one (`targetHasDictionary` false). Otherwise it is decompressed, to be
+    /// compressed again (with the new segment's dictionary, once).
+    func copyParts(_ doc: Int, sharesDictionary: Bool, targetHasDictionary: Bool) throws(IndexError)
         -> (record: DocumentRecord, meta: DocumentMeta, metaRecord: [UInt8], stored: StoredContent) {
         let rec = try record(doc)
         let bytes = try metaBytes(rec)
@@ -258,13 +267,19 @@ public final class SegmentReader: @unchecked Sendable {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
         let stored = try storedBytes(rec)
-        if let header = StoredText.header(stored), !header.usesDictionary || sharesDictionary {
+        if let header = StoredText.header(stored), header.usesDictionary ? sharesDictionary : !targetHasDictionary {
             return (rec, meta, Array(bytes), .record(Array(stored)))
         }
-        guard let text = StoredText.decode(stored, dictionary: columns.storeDictionary) else {
-            throw IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded")
+        guard let text = StoredText.decode(stored, dictionary: storeDictionary) else {
+            throw undecodable(doc)
         }
         return (rec, meta, Array(bytes), .text(text))
+    }
+
+    /// Why stored document `doc` could not be decoded: its record, or the dictionary it needs.
+    private func undecodable(_ doc: Int) -> IndexError {
+        let why = storeDictionary.isIntact ? "" : " (the store's dictionary fails its checksum)"
+        return IndexError.corrupt(path: storeFile.path, reason: "stored document \(doc) cannot be decoded\(why)")
     }
 
     public func storedID(_ doc: Int) throws(IndexError) -> String {

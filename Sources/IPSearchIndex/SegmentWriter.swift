@@ -162,7 +162,7 @@ final class SegmentWriter {
     private let streamedSignatures: (file: FileWriter, documents: Int, width: Int)?
     private var rowBytes: [UInt8] = []
     /// Stored texts are compressed with the run's shared dictionary, or without one until the
-    /// run's first texts have trained it (`SharedStoreDictionary`); the dictionary is saved in `.cols`.
+    /// run's first texts have trained it (`SharedStoreDictionary`); the dictionary ends `.store`.
     private let dictionarySource: SharedStoreDictionary
     private var compressor: Compressor
     private var storeDictionary: [UInt8]
@@ -339,10 +339,10 @@ final class SegmentWriter {
     /// postings are those of the added documents, or, for a merge, those it wrote to
     /// `writtenPostings` (`postingsOutput()`).
     func finish(writtenPostings: PostingsOutput? = nil) throws(IndexError) -> SegmentMeta {
+        try store.append(StoreDictionary.trailer(compressor.hasDictionary ? storeDictionary : []))
         try store.finish()
         try metaFile.finish()
         let cols = try FileWriter(path: path(.columns), component: .columns)
-        columns.columns.storeDictionary = StoreDictionary(compressor.hasDictionary ? storeDictionary : [])
         try cols.append(columns.columns.encoded())
         try cols.finish()
         let sig: FileWriter

@@ -1,4 +1,7 @@
 import CICU
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A document as the index keeps it to show and quote it: its display fields (`DocumentMeta`, in
 /// `.meta`) and the decoded original text (compressed in `.store`), so snippets always quote exactly
@@ -77,8 +80,12 @@ enum StoredText {
     /// needs a dictionary the segment does not have).
     private static func decompress(_ frame: UnsafeRawBufferPointer, _ dictionary: StoreDictionary?,
                                    into buffer: UnsafeMutableBufferPointer<UInt8>) -> Bool {
-        if let dictionary, dictionary.decoder == nil { return false }
-        let n = cicu_decompress(frame.baseAddress, frame.count, dictionary?.decoder, buffer.baseAddress, buffer.count)
+        var decoder: OpaquePointer?
+        if let dictionary {
+            decoder = dictionary.decoder
+            if decoder == nil { return false }
+        }
+        let n = cicu_decompress(frame.baseAddress, frame.count, decoder, buffer.baseAddress, buffer.count)
         return n == Int64(buffer.count)
     }
 }
@@ -112,34 +119,119 @@ final class Compressor {
     }
 }
 
-/// The dictionary of a segment's stored texts, as `.cols` keeps it, with its decompression tables
-/// (built once, when the segment opens, and shared by every thread that reads the segment).
+/// The dictionary of a segment's stored texts, kept at the end of its `.store`, with its
+/// decompression tables.
 ///
 /// A dictionary is trained by zstd (`ZDICT_trainFromBuffer`) on the first `sampleBytes` of texts a
 /// build stores: press releases of one archive share outlets, boilerplate and phrasing, so the
-/// releases of the 100k archive compressed against it take 40% less room than alone (`README.md`).
+/// releases of the 100k archive compressed against it take less than half the room they take alone
+/// (`README.md`, Performance).
+///
+/// A reader's dictionary is the bytes in the mapped file, not a copy; zstd's tables refer to them
+/// and are made, after checking the dictionary's CRC-32, the first time a text needs them (a merge
+/// that copies records never does), then shared by every thread reading the segment.
 final class StoreDictionary: @unchecked Sendable, Equatable {
-    /// At most this many bytes of dictionary (zstd's default size for trained dictionaries).
-    static let capacity = 112_640
-    /// Texts sampled to train it.
-    static let sampleBytes = 2 << 20
-    let bytes: [UInt8]
-    /// nil when there is no dictionary (or zstd rejects it: frames that need it then fail to decode).
-    let decoder: OpaquePointer?
+    /// At most this many bytes of dictionary. Larger dictionaries keep more of an archive's
+    /// recurring sentences: 110 KB (zstd's default), 256 KB, 512 KB and 1 MB dictionaries left
+    /// 42.9, 39.2, 35.7 and 32.2% of 3,000 releases of the 100k archive.
+    static let capacity = 1 << 20
+    /// Texts sampled to train it (four times the dictionary).
+    static let sampleBytes = 4 << 20
+    /// A run that stores fewer bytes of text than this uses no dictionary (its texts would take
+    /// less room than the dictionary's copy in its segment); merging it into a segment with one
+    /// compresses its texts again.
+    static let minimumRunBytes = 8 << 20
 
+    /// The dictionary bytes (empty: none), in `owner` (a mapped file) or in `copy`.
+    let bytes: UnsafeRawBufferPointer
+    private let owner: AnyObject?
+    private let copy: UnsafeMutableRawBufferPointer?
+    /// The CRC-32 the bytes must have before zstd reads them (nil: made here, not read).
+    private let expectedCRC: UInt32?
+    private let lock = Lock()
+    private var decoderState: OpaquePointer?? = nil  // nil: not made yet; .some(nil): unusable
+
+    /// A dictionary made here (trained, or a test's).
     init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        decoder = bytes.isEmpty ? nil : bytes.withUnsafeBytes { cicu_decompression_dict_open($0.baseAddress, $0.count) }
+        if bytes.isEmpty {
+            copy = nil
+            self.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        } else {
+            let c = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+            c.copyBytes(from: bytes)
+            copy = c
+            self.bytes = UnsafeRawBufferPointer(c)
+        }
+        owner = nil
+        expectedCRC = nil
     }
 
-    deinit { cicu_decompression_dict_close(decoder) }
+    /// The dictionary at the end of a mapped `.store`, and where its records end.
+    private init(mapped bytes: UnsafeRawBufferPointer, crc: UInt32, in file: MappedFile) {
+        self.bytes = bytes
+        owner = file
+        copy = nil
+        expectedCRC = crc
+    }
+
+    deinit {
+        if case .some(.some(let d)) = decoderState { cicu_decompression_dict_close(d) }
+        copy?.deallocate()
+    }
 
     var isEmpty: Bool { bytes.isEmpty }
+    /// The bytes as an array (writers that compress with it).
+    var array: [UInt8] { [UInt8](bytes) }
 
-    static func == (a: StoreDictionary, b: StoreDictionary) -> Bool { a.bytes == b.bytes }
+    static func == (a: StoreDictionary, b: StoreDictionary) -> Bool {
+        a.bytes.count == b.bytes.count && (a.bytes.isEmpty || memcmp(a.bytes.baseAddress!, b.bytes.baseAddress!, a.bytes.count) == 0)
+    }
+
+    /// zstd's tables for it; nil when there is no dictionary, its bytes fail their checksum, or
+    /// zstd rejects them (frames that need it then fail to decode: `isIntact` tells which).
+    var decoder: OpaquePointer? {
+        lock.withLock {
+            if let made = decoderState { return made }
+            var made: OpaquePointer?
+            if !bytes.isEmpty && isIntact {
+                made = cicu_decompression_dict_open(bytes.baseAddress, bytes.count)
+            }
+            decoderState = .some(made)
+            return made
+        }
+    }
+
+    /// Whether the bytes match the CRC-32 they were written with.
+    var isIntact: Bool {
+        guard let expectedCRC else { return true }
+        return cicu_crc32(0, bytes.baseAddress, bytes.count) == expectedCRC
+    }
+
+    /// What ends a `.store` body: `dictionary | length u32 | crc32 u32 of the dictionary`.
+    static func trailer(_ dictionary: [UInt8]) -> [UInt8] {
+        var out = dictionary
+        out.appendLE(UInt32(dictionary.count))
+        out.appendLE(dictionary.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) })
+        return out
+    }
+
+    static let trailerSize = 8
+
+    /// The dictionary at the end of `file`'s body (`trailer`) and the file offset where the stored
+    /// records end; nil when the trailer does not fit the body.
+    static func read(from file: MappedFile) -> (dictionary: StoreDictionary, recordsEnd: Int)? {
+        let body = file.bodyRange
+        guard body.count >= trailerSize, let base = file.bytes.baseAddress else { return nil }
+        let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: body.upperBound - 8, as: UInt32.self)))
+        let crc = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: body.upperBound - 4, as: UInt32.self))
+        guard length <= capacity, length + trailerSize <= body.count else { return nil }
+        let start = body.upperBound - trailerSize - length
+        let dictionary = StoreDictionary(mapped: UnsafeRawBufferPointer(start: base + start, count: length), crc: crc, in: file)
+        return (dictionary, start)
+    }
 
     /// A dictionary for texts like `samples` (texts stored one after another, `sizes` bytes each):
-    /// trained by zstd (at most an eighth of the samples' size), or, when zstd cannot train one
+    /// trained by zstd (at most a quarter of the samples' size), or, when zstd cannot train one
     /// (too few or too uniform samples), their last 32 KB as a raw content dictionary.
     static func train(samples: [UInt8], sizes: [Int]) -> [UInt8] {
         let trained = zstdTrained(samples: samples, sizes: sizes)
@@ -148,7 +240,7 @@ final class StoreDictionary: @unchecked Sendable, Equatable {
 
     private static func zstdTrained(samples: [UInt8], sizes: [Int]) -> [UInt8] {
         guard sizes.count >= 8 else { return [] }
-        var dictionary = [UInt8](repeating: 0, count: min(capacity, max(1 << 10, samples.count / 8)))
+        var dictionary = [UInt8](repeating: 0, count: min(capacity, max(1 << 10, samples.count / 4)))
         let n = dictionary.withUnsafeMutableBytes { d in
             samples.withUnsafeBytes { s in
                 sizes.withUnsafeBufferPointer { z in
@@ -176,12 +268,15 @@ final class SharedStoreDictionary: @unchecked Sendable {
     private var dictionary: [UInt8]
 
     private let sampleBytes: Int
+    /// false: the run's texts are stored without a dictionary (`StoreDictionary.minimumRunBytes`).
+    private let enabled: Bool
 
     /// `preset`: the dictionary to use from the first text (empty: train one on the first
-    /// `sampleBytes` of texts).
-    init(preset: [UInt8] = [], sampleBytes: Int = StoreDictionary.sampleBytes) {
-        dictionary = preset
+    /// `sampleBytes` of texts); `enabled` false: none at all.
+    init(preset: [UInt8] = [], sampleBytes: Int = StoreDictionary.sampleBytes, enabled: Bool = true) {
+        dictionary = enabled ? preset : []
         self.sampleBytes = max(1, sampleBytes)
+        self.enabled = enabled
     }
 
     /// The dictionary, once there is one; until then `text` (just stored without one) is added to
@@ -189,7 +284,7 @@ final class SharedStoreDictionary: @unchecked Sendable {
     /// lock). A writer asks with every text it stores until it gets the dictionary.
     func offer(_ text: String) -> [UInt8]? {
         let complete: ([UInt8], [Int])? = lock.withLock {
-            guard dictionary.isEmpty, !training else { return nil }
+            guard enabled, dictionary.isEmpty, !training else { return nil }
             samples.append(contentsOf: text.utf8)
             sizes.append(text.utf8.count)
             guard samples.count >= sampleBytes else { return nil }

@@ -186,8 +186,9 @@ import IPSearchTestSupport
     }
 
     /// A build from nothing ends in one segment by default. All the writers of a run, and later
-    /// runs, share one store dictionary, so merging their segments copies every stored record as
-    /// it is: the merged store holds exactly the record bytes of the segments it replaced.
+    /// runs, share one store dictionary, so merging their segments copies every stored record made
+    /// with it as it is; the records stored before the dictionary was trained are compressed with
+    /// it, once.
     @Test func buildsShareOneStoreDictionaryAndMergesCopyStoredRecords() throws {
         let defaulted = try Sandbox("merge-default")
         try defaulted.addBulk(copies: 6)
@@ -200,18 +201,20 @@ import IPSearchTestSupport
             o.flushBytes = 1 << 19
             o.mergeAll = false
             o.dictionarySampleBytes = 64 << 10
+            o.dictionaryMinimumRunBytes = 0
         }
         try box.addBulk(copies: 2, marker: "later")
         try box.run { o in
             o.flushBytes = 1 << 19
             o.maxSegments = 1000
+            o.dictionaryMinimumRunBytes = 0
         }
         let before = try IndexReader(directory: box.index)
         #expect(before.segments.count >= 3, "\(before.segments.count) segments: too few to merge")
-        let dictionary = before.segments[0].columns.storeDictionary
+        let dictionary = before.segments[0].storeDictionary
         #expect(!dictionary.isEmpty)
         for segment in before.segments {
-            #expect(segment.columns.storeDictionary == dictionary, "\(segment.meta.name) has a dictionary of its own")
+            #expect(segment.storeDictionary == dictionary, "\(segment.meta.name) has a dictionary of its own")
         }
         let expected = try Self.contents(before.segments)
         // The manifest's sizes are the files' sizes.
@@ -223,16 +226,81 @@ import IPSearchTestSupport
             #expect(segment.meta.bytes == (try files.reduce(0) { $0 + (try fileSize($1)) }))
             #expect(segment.meta.storedBytes == (try fileSize(SegmentComponent.store.fileName(segment: segment.meta.name))))
         }
-        func recordBytes(_ segments: [SegmentMeta]) -> Int {
-            segments.reduce(0) { $0 + $1.storedBytes - FileFormat.headerSize - FileFormat.footerSize }
+        // Document id → its stored record when made with the dictionary, nil when without.
+        func records(_ segments: [SegmentReader]) throws -> [String: [UInt8]?] {
+            var out: [String: [UInt8]?] = [:]
+            for segment in segments {
+                for doc in 0..<segment.documentCount where !segment.isDeleted(doc) {
+                    let parts = try segment.copyParts(doc, sharesDictionary: true, targetHasDictionary: true)
+                    if case .record(let bytes) = parts.stored { out[parts.meta.id] = .some(bytes) } else { out[parts.meta.id] = .some(nil) }
+                }
+            }
+            return out
         }
+        let recordsBefore = try records(before.segments)
+        #expect(recordsBefore.values.count { $0 != nil } > recordsBefore.count / 2)
 
         try box.run { o in o.mergeAll = true }
         let after = try IndexReader(directory: box.index)
         #expect(after.segments.count == 1)
-        #expect(after.segments[0].columns.storeDictionary == dictionary)
-        #expect(recordBytes(after.segments.map(\.meta)) == recordBytes(before.segments.map(\.meta)))
+        #expect(after.segments[0].storeDictionary == dictionary)
+        let recordsAfter = try records(after.segments)
+        #expect(Set(recordsAfter.keys) == Set(recordsBefore.keys))
+        for (id, record) in recordsAfter {
+            #expect(record != nil, "\(id) is still stored without the dictionary")
+            if let kept = recordsBefore[id], let kept { #expect(record == kept, "\(id): a record made with the dictionary was not copied") }
+        }
         #expect(try Self.contents(after.segments).docs == expected.docs)
+    }
+
+    /// A run that stores little (under `dictionaryMinimumRunBytes`) writes its segment without a
+    /// store dictionary, so a small update does not carry a dictionary larger than its texts; a
+    /// merge into the segment with the dictionary compresses its texts again with that one, and
+    /// every text reads back the same.
+    @Test func aSmallRunStoresWithoutADictionaryAndAMergeAdoptsTheLargeOnes() throws {
+        let box = try Sandbox("merge-small-run")
+        try box.addBulk(copies: 6)
+        try box.run { o in
+            o.dictionarySampleBytes = 64 << 10
+            o.dictionaryMinimumRunBytes = 0
+        }
+        let first = try IndexReader(directory: box.index)
+        #expect(first.segments.count == 1)
+        let dictionary = first.segments[0].storeDictionary
+        #expect(!dictionary.isEmpty)
+
+        try box.addBulk(copies: 1, marker: "later")
+        try box.run { o in
+            o.maxSegments = 1000
+            o.dictionarySampleBytes = 64 << 10
+            o.dictionaryMinimumRunBytes = 1 << 30
+        }
+        let before = try IndexReader(directory: box.index)
+        #expect(before.segments.count >= 2)
+        for small in before.segments where small.meta.name != first.segments[0].meta.name {
+            #expect(small.storeDictionary.isEmpty, "the small run's segment has a dictionary of \(small.storeDictionary.bytes.count) bytes")
+        }
+        let expected = try Self.contents(before.segments)
+
+        try box.run { o in o.mergeAll = true }
+        let after = try IndexReader(directory: box.index)
+        #expect(after.segments.count == 1)
+        #expect(after.segments[0].storeDictionary == dictionary)
+        #expect(try Self.contents(after.segments).docs == expected.docs)
+        // The small run's texts are compressed with the dictionary now.
+        let segment = after.segments[0]
+        var later = 0
+        for doc in 0..<segment.documentCount {
+            // A record without the dictionary is copied as it is into a segment without one.
+            let parts = try segment.copyParts(doc, sharesDictionary: false, targetHasDictionary: false)
+            guard parts.meta.id.hasPrefix("bulk/later") else { continue }
+            later += 1
+            guard case .text = parts.stored else {
+                Issue.record("document \(doc) (\(parts.meta.id)) was stored without the dictionary")
+                continue
+            }
+        }
+        #expect(later == 5)
     }
 
     /// `mergeAll` (`ipsearch index --merge-all`) ends a run with one segment holding exactly the

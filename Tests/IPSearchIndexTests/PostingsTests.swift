@@ -53,7 +53,10 @@ import IPSearchAnalysis
     static func build() throws -> (Sandbox, IndexReader) {
         let box = try Sandbox("postings", copyCorpus: false)
         try mixedCorpus(box)
-        try box.run(full: true) { o in o.dictionarySampleBytes = 64 << 10 }  // a dictionary for this small corpus
+        try box.run(full: true) { o in  // a dictionary for this small corpus
+            o.dictionarySampleBytes = 64 << 10
+            o.dictionaryMinimumRunBytes = 0
+        }
         return (box, try IndexReader(directory: box.index))
     }
 
@@ -168,6 +171,68 @@ import IPSearchAnalysis
         }
     }
 
+    /// Position codes (`PositionCoding`) read back exactly for blocks of every shape: short and
+    /// long documents, one and many positions, gaps past the escape and up to 2³¹ − 2, k from 0 up;
+    /// the chosen k is within a bit a position of the best of all; and codes cut short, or a unary
+    /// run past the escape, read as malformed, never as other positions or a trap.
+    @Test func positionCodesRoundTripAndRefuseTruncation() {
+        var rng = SplitMix64(seed: 11)
+        for shape in 0..<300 {
+            let documents = 1 + Int(rng.next() % 128)
+            var freqs: [UInt32] = [], gaps: [UInt32] = []
+            for _ in 0..<documents {
+                let length = UInt64([40, 800, 3000, 70_000, 1 << 30][shape % 5])
+                let tf = shape % 7 == 0 ? 1 + Int(rng.next() % 200) : 1 + Int(rng.next() % 4)
+                freqs.append(UInt32(tf))
+                var next: UInt64 = 0
+                for _ in 0..<tf {
+                    let room = max(1, (length - min(length - 1, next)) / UInt64(tf))
+                    let g = UInt32(min(UInt64(Int32.max - 2), rng.next() % room))
+                    gaps.append(g)
+                    next += UInt64(g) + 1
+                }
+            }
+            if shape == 1 { gaps[0] = UInt32(Int32.max) - 2 }  // the largest a position can be
+            var bytes: [UInt8] = []
+            gaps.withUnsafeBufferPointer { g in freqs.withUnsafeBufferPointer { PositionCoding.encodeBlock(gaps: g, freqs: $0, to: &bytes) } }
+            let k = Int(bytes[0])
+            // Within a bit a position of the best parameter.
+            func bits(_ k: Int) -> Int {
+                var total = 0, i = 0
+                for tf in freqs {
+                    for _ in 0..<Int(tf) { total += PositionCoding.codeLength(gaps[i], k: PositionCoding.documentK(k, tf: tf)); i += 1 }
+                }
+                return total
+            }
+            let best = (0...PositionCoding.maximumK).map(bits).min()!
+            #expect(bits(k) <= best + gaps.count, "shape \(shape): k \(k) takes \(bits(k)) bits, the best \(best)")
+            #expect(bytes.count == 1 + (bits(k) + 7) / 8)
+
+            func decode(_ codes: [UInt8]) -> [UInt32]? {
+                codes.withUnsafeBytes { raw in
+                    var r = PositionCoding.BitReader(raw)
+                    var out: [UInt32] = []
+                    for tf in freqs {
+                        for _ in 0..<Int(tf) {
+                            guard let g = r.next(k: PositionCoding.documentK(k, tf: tf)) else { return nil }
+                            out.append(g)
+                        }
+                    }
+                    return r.atEnd ? out : nil
+                }
+            }
+            let codes = Array(bytes.dropFirst())
+            #expect(decode(codes) == gaps, "shape \(shape)")
+            #expect(decode(Array(codes.dropLast())) == nil, "shape \(shape): truncated codes read")
+        }
+        // Zero bits past the escape are no code.
+        let zeros = [UInt8](repeating: 0, count: 8)
+        zeros.withUnsafeBytes { raw in
+            var r = PositionCoding.BitReader(raw)
+            #expect(r.next(k: 3) == nil)
+        }
+    }
+
     /// The radix sort that groups a document's terms equals the standard library's sort, on
     /// key/position mixes like a document's (keys repeating, positions ascending per key).
     @Test func radixSortByKeyEqualsSort() {
@@ -186,7 +251,7 @@ import IPSearchAnalysis
         }
     }
 
-    /// Stored texts: the first texts a build stores train its zstd dictionary (saved in `.cols`);
+    /// Stored texts: the first texts a build stores train its zstd dictionary (saved at the end of `.store`);
     /// every text, before and after, reads back exactly, and a missing or another trained
     /// dictionary is refused.
     @Test func storedTextsRoundTripThroughTheSegmentDictionary() throws {
@@ -202,7 +267,7 @@ import IPSearchAnalysis
         let other = StoreDictionary(StoreDictionary.train(samples: samples, sizes: sizes))
         #expect(!other.isEmpty && other.decoder != nil)
         for segment in reader.segments {
-            let dictionary = segment.columns.storeDictionary
+            let dictionary = segment.storeDictionary
             if !dictionary.isEmpty {
                 #expect(dictionary.bytes.count <= StoreDictionary.capacity)
                 #expect(dictionary.decoder != nil)
@@ -215,7 +280,7 @@ import IPSearchAnalysis
             }
             // A record made with the dictionary does not decode without it or with another one.
             if !dictionary.isEmpty {
-                let compressor = Compressor(dictionary: dictionary.bytes)
+                let compressor = Compressor(dictionary: dictionary.array)
                 #expect(compressor.hasDictionary)
                 let text = "国家知识产权局发布地理标志保护规定 intellectual property"
                 let record = try #require(StoredText.encode(text, with: compressor))
@@ -230,6 +295,32 @@ import IPSearchAnalysis
         }
         #expect(withDictionary > 0, "this corpus stores more texts than a dictionary is trained on")
         #expect(checked == 420)
+    }
+
+    /// A flipped byte in the store's dictionary (at the end of `.store`) makes every text that
+    /// needs it an error saying so, never a wrong text (a build from nothing ends in one merge that
+    /// compresses every text with the dictionary, so here every text needs it).
+    @Test func aDamagedStoreDictionaryIsNamedWhenATextNeedsIt() throws {
+        let (box, reader) = try Self.build()
+        let segment = reader.segments[0]
+        let length = segment.storeDictionary.bytes.count
+        try #require(length > 0)
+        let path = box.index + "/" + SegmentComponent.store.fileName(segment: segment.meta.name)
+        let size = try Damage.read(path).count
+        try Damage.flipByte(path, at: size - FileFormat.footerSize - StoreDictionary.trailerSize - length / 2)
+        let damaged = try IndexReader(directory: box.index).segments[0]
+        var named = 0, intact = 0
+        for doc in 0..<damaged.documentCount {
+            do {
+                let stored = try damaged.storedDocument(doc)
+                #expect(stored.text == (try readText(box.corpus + "/" + stored.id)), "\(stored.id)")
+                intact += 1
+            } catch {
+                #expect("\(error)".contains("dictionary fails its checksum") && "\(error)".contains(path), "\(error)")
+                named += 1
+            }
+        }
+        #expect(named == damaged.documentCount, "\(named) texts refused, \(intact) read")
     }
 
     /// When zstd cannot train a dictionary (here: too few samples), the samples' last 32 KB serve

@@ -128,8 +128,9 @@ int64_t cicu_compressor_run(cicu_compressor *c, const void *src, size_t length, 
 void cicu_compressor_close(cicu_compressor *c);
 
 /// A dictionary prepared for decompression (`ZSTD_DDict`), shared by every thread reading a segment.
+/// It refers to `dict` without copying it: the bytes must outlive it (a segment's lie in its mapped
+/// `.store`). NULL when zstd cannot allocate it or rejects the dictionary.
 typedef struct cicu_decompression_dict cicu_decompression_dict;
-/// NULL when zstd cannot allocate it or rejects the dictionary.
 cicu_decompression_dict *cicu_decompression_dict_open(const void *dict, size_t length);
 void cicu_decompression_dict_close(cicu_decompression_dict *d);
 /// Decompresses one frame into exactly `expected` bytes, with `dict` (NULL: the frame was made
