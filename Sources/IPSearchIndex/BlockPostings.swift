@@ -200,15 +200,21 @@ public struct PostingCursor {
     private var block = -1
     private var blockPosStart = 0
     private var blockPosEnd = 0
-    /// The block's Rice parameter (`PositionCoding`), read with its first positions.
+    /// The block's Rice parameter (`PositionCoding`), where its low section starts and its bytes,
+    /// read with its first positions.
     private var blockK = 0
-    /// The next document whose positions a forward walk would read, and the bit its codes start at.
+    private var lowStart = 0
+    private var lowBytes = 0
+    /// The next document whose positions a forward walk would read, and where its codes start (bits
+    /// into the low and the unary section).
     private var scanIndex = 0
-    private var scanBit = 0
+    private var scanLow = 0
+    private var scanUnary = 0
     private var positionsChecked = false
-    /// The document whose positions were last located, and the bit they start at.
+    /// The document whose positions were last located, and where they start.
     private var locatedIndex = -1
-    private var locatedBit = 0
+    private var locatedLow = 0
+    private var locatedUnary = 0
     /// Positions decoded for a merge (`withRestOfBlock`).
     private var decoded: [UInt32] = []
     public private(set) var doc: Int32 = -1
@@ -372,7 +378,8 @@ public struct PostingCursor {
         blockPosStart = info.positionsOffset + previous.posEnd
         blockPosEnd = info.positionsOffset + posEnd
         scanIndex = 0
-        scanBit = 0
+        scanLow = 0
+        scanUnary = 0
         locatedIndex = -1
         positionsChecked = false
     }
@@ -391,39 +398,55 @@ public struct PostingCursor {
 
     func malformedPositions() -> IndexError { IndexError.corrupt(path: pos.path, reason: "malformed positions") }
 
-    /// The current block's codes (after its `k` byte), read from `bit`.
+    /// Readers of the current block's low and unary sections, from these bits on.
     @inline(__always)
-    private func codes(from bit: Int) -> PositionCoding.BitReader {
-        PositionCoding.BitReader(UnsafeRawBufferPointer(start: pos.pointer(blockPosStart + 1), count: blockPosEnd - blockPosStart - 1), bit: bit)
+    private func sections(_ low: Int, _ unary: Int) -> (PositionCoding.BitReader, PositionCoding.BitReader) {
+        let unaryStart = lowStart + lowBytes
+        // Both sections lie in `.pos`'s data, which the checksum table and footer follow: 8 bytes
+        // past either can always be loaded.
+        return (PositionCoding.BitReader(UnsafeRawBufferPointer(start: pos.pointer(lowStart), count: lowBytes), bit: low, slack: 8),
+                PositionCoding.BitReader(UnsafeRawBufferPointer(start: pos.pointer(unaryStart), count: blockPosEnd - unaryStart),
+                                         bit: unary, slack: 8))
     }
 
-    /// The bit where the current document's position codes start (the block's pages checked, and
-    /// its `k` read, on first use). Walking forward through a block reads each code once; reading
-    /// the same document again costs nothing.
+    /// Where the current document's position codes start (the block's pages checked, and its `k`
+    /// read, on first use). Walking forward through a block passes each code once, by arithmetic
+    /// in the low section and by counting one bits in the unary section; reading the same document
+    /// again costs nothing.
     @inline(__always)
-    private mutating func locatePositions() throws(IndexError) -> Int {
+    private mutating func locatePositions() throws(IndexError) -> (low: Int, unary: Int) {
         if !positionsChecked {
             posVerified = try pos.check(blockPosStart..<blockPosEnd, verified: posVerified)
             guard blockPosEnd > blockPosStart else { throw malformedPositions() }
-            blockK = Int(pos.pointer(blockPosStart).load(as: UInt8.self))
-            guard blockK <= PositionCoding.maximumK else { throw malformedPositions() }
+            var r = ByteReader(base: pos.pointer(0), range: blockPosStart..<blockPosEnd)
+            guard let k = r.u8(), k <= PositionCoding.maximumK, let length = r.varint(), length <= UInt64(r.remaining) else {
+                throw malformedPositions()
+            }
+            blockK = Int(k)
+            lowStart = r.offset
+            lowBytes = Int(length)
             positionsChecked = true
         }
-        if locatedIndex == index { return locatedBit }
+        if locatedIndex == index { return (locatedLow, locatedUnary) }
         if scanIndex > index {
             // Read an earlier document again: start over from the block's first document.
             scanIndex = 0
-            scanBit = 0
+            scanLow = 0
+            scanUnary = 0
         }
-        var r = codes(from: scanBit)
+        var ones = 0
         for k in scanIndex..<index {
-            guard r.skip(Int(freqs[k]), k: PositionCoding.documentK(blockK, tf: freqs[k])) else { throw malformedPositions() }
+            scanLow += Int(freqs[k]) * PositionCoding.documentK(blockK, tf: freqs[k])
+            ones += Int(freqs[k])
         }
+        var (_, unary) = sections(0, scanUnary)
+        guard unary.skipOnes(ones), scanLow <= lowBytes * 8 else { throw malformedPositions() }
         scanIndex = index
-        scanBit = r.bit
+        scanUnary = unary.bit
         locatedIndex = index
-        locatedBit = r.bit
-        return r.bit
+        locatedLow = scanLow
+        locatedUnary = scanUnary
+        return (scanLow, scanUnary)
     }
 
     /// For a merge: hands `body` the documents of the current block from the current one on, their
@@ -433,18 +456,21 @@ public struct PostingCursor {
         _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws(IndexError) -> Void
     ) throws(IndexError) {
         guard doc >= 0 && doc != PostingCursor.end else { return }
-        var r = codes(from: try locatePositions())
+        let start = try locatePositions()
+        var (low, unary) = sections(start.low, start.unary)
         decoded.removeAll(keepingCapacity: true)
         for k in index..<count {
             let kd = PositionCoding.documentK(blockK, tf: freqs[k])
-            var p: UInt32 = 0
+            var p: UInt64 = 0  // the least the next position may be
             for _ in 0..<Int(freqs[k]) {
-                guard let g = r.next(k: kd), g < UInt32(Int32.max) - p else { throw malformedPositions() }
-                decoded.append(p + g)
-                p += g + 1
+                guard let q = unary.unary(), let r = low.low(kd) else { throw malformedPositions() }
+                let position = p + (UInt64(q) << UInt64(kd) | UInt64(r))
+                guard position < UInt64(Int32.max) else { throw malformedPositions() }
+                decoded.append(UInt32(position))
+                p = position + 1
             }
         }
-        guard r.atEnd else { throw malformedPositions() }
+        guard low.atEnd, unary.atEnd else { throw malformedPositions() }
         let (from, to) = (index, count)
         try docs.withUnsafeBufferPointer { (d) throws(IndexError) in
             try freqs.withUnsafeBufferPointer { (f) throws(IndexError) in
@@ -456,7 +482,8 @@ public struct PostingCursor {
         index = count - 1
         doc = Int32(truncatingIfNeeded: docs[index])
         scanIndex = count
-        scanBit = r.bit
+        scanLow = low.bit
+        scanUnary = unary.bit
         locatedIndex = -1
     }
 
@@ -464,31 +491,37 @@ public struct PostingCursor {
     @inline(__always)
     public mutating func forEachPosition(_ body: (Int32) -> Void) throws(IndexError) {
         guard doc >= 0 && doc != PostingCursor.end else { return }
-        var r = codes(from: try locatePositions())
+        let start = try locatePositions()
+        var (low, unary) = sections(start.low, start.unary)
         let kd = PositionCoding.documentK(blockK, tf: freqs[index])
-        var p: UInt32 = 0  // the least the next position may be
+        var p: UInt64 = 0  // the least the next position may be
         for _ in 0..<Int(freqs[index]) {
-            guard let g = r.next(k: kd), g < UInt32(Int32.max) - p else { throw malformedPositions() }
-            body(Int32(p + g))
-            p += g + 1
+            guard let q = unary.unary(), let r = low.low(kd) else { throw malformedPositions() }
+            let position = p + (UInt64(q) << UInt64(kd) | UInt64(r))
+            guard position < UInt64(Int32.max) else { throw malformedPositions() }
+            body(Int32(position))
+            p = position + 1
         }
         scanIndex = index + 1
-        scanBit = r.bit
+        scanLow = low.bit
+        scanUnary = unary.bit
     }
 
     /// How many of the current document's positions lie in `range`; reads them only up to the
     /// range's end (ranking asks for the title zone, near the start of most documents).
     public mutating func countPositions(in range: Range<Int32>) throws(IndexError) -> Int {
         guard doc >= 0 && doc != PostingCursor.end else { return 0 }
-        var r = codes(from: try locatePositions())
+        let start = try locatePositions()
+        var (low, unary) = sections(start.low, start.unary)
         let kd = PositionCoding.documentK(blockK, tf: freqs[index])
-        var p: UInt32 = 0, count = 0
+        var p: UInt64 = 0, count = 0
         for _ in 0..<Int(freqs[index]) {
-            guard let g = r.next(k: kd), g < UInt32(Int32.max) - p else { throw malformedPositions() }
-            let position = Int32(p + g)
-            if position >= range.upperBound { break }
-            if position >= range.lowerBound { count += 1 }
-            p += g + 1
+            guard let q = unary.unary(), let r = low.low(kd) else { throw malformedPositions() }
+            let position = p + (UInt64(q) << UInt64(kd) | UInt64(r))
+            guard position < UInt64(Int32.max) else { throw malformedPositions() }
+            if position >= UInt64(max(0, range.upperBound)) { break }
+            if position >= UInt64(max(0, range.lowerBound)) { count += 1 }
+            p = position + 1
         }
         return count
     }

@@ -1,20 +1,20 @@
 /// The positions of one block of a postings list (128 documents, or the list's tail) as `.pos`
-/// stores them: `k u8 | Rice codes, least significant bit first, padded with zero bits to a byte`.
+/// stores them: `k u8 | low section length varint (bytes) | low bits | unary bits`, each bit section
+/// least significant bit first and padded with zero bits to a byte.
 ///
-/// Each document's tf positions `p₀ < p₁ < …` are coded as gaps `gᵢ = pᵢ − pᵢ₋₁ − 1` (`p₋₁ = −1`), each
-/// with the Rice parameter `k_d = max(0, k − ⌊log₂ tf⌋)`: a document with more occurrences has smaller
-/// gaps. A gap `g` is `u = min(g >> k_d, escape)` zero bits and a one bit, then, when `u < escape`,
-/// the `k_d` low bits of `g`, or else `g` in 32 bits. The writer picks the block's `k` that makes its
-/// codes shortest.
+/// Each document's tf positions `p₀ < p₁ < …` are coded as gaps `gᵢ = pᵢ − pᵢ₋₁ − 1` (`p₋₁ = −1`), in
+/// Rice codes with the parameter `k_d = max(0, k − ⌊log₂ tf⌋)` (a document with more occurrences has
+/// smaller gaps): the `k_d` low bits of each gap go to the low section, and `g >> k_d` zero bits and a
+/// one bit to the unary section. The writer picks the block's `k` that makes them shortest.
 ///
 /// Why: the positions of a gram in a document are spread over the document, so a gap's size is
 /// about the document's length over tf, and its low bits are noise. Varints spend whole bytes on them
-/// (1.73 bytes a position on the archive); Rice codes with a parameter fitted to the block spend 10.3
-/// bits, 26% less (`README.md`, Performance).
+/// (13.8 bits a position on 4,000 archive releases); Rice codes with a parameter fitted to the block
+/// spend 10.3, and `.pos` of the 100k archive shrinks from 172.7 to 127.6 MB (`Index/README.md`).
+/// The two sections keep skipping cheap: a query that needs one document's positions passes over
+/// the block's earlier documents by arithmetic in the low section (`Σ tf × k_d` bits) and by counting
+/// one bits, 57 at a time, in the unary section.
 enum PositionCoding {
-    /// Unary lengths from here on are an escape to a 32-bit gap (a document far longer than its
-    /// block's others): a code never takes more than 53 bits, so one 64-bit load reads it.
-    static let escape = 20
     static let maximumK = 30
 
     /// `k_d` for a document with `tf` positions in a block with parameter `k`.
@@ -26,40 +26,46 @@ enum PositionCoding {
     /// Bits of one gap's code.
     @inline(__always)
     static func codeLength(_ gap: UInt32, k: Int) -> Int {
-        let q = Int(gap >> UInt32(k))
-        return q < escape ? q + 1 + k : escape + 1 + 32
+        Int(gap >> UInt32(k)) + 1 + k
+    }
+
+    /// Bits of the low section for documents with these frequencies.
+    @inline(__always)
+    static func lowBits(k: Int, freqs: UnsafeBufferPointer<UInt32>) -> Int {
+        var bits = 0
+        for tf in freqs { bits += Int(tf) * documentK(k, tf: tf) }
+        return bits
     }
 
     /// Appends the codes of one block to `out`: `gaps` holds every position's gap, document after
     /// document, `freqs` each document's count of them.
     static func encodeBlock(gaps: UnsafeBufferPointer<UInt32>, freqs: UnsafeBufferPointer<UInt32>, to out: inout [UInt8]) {
         let (k, bits) = bestK(gaps: gaps, freqs: freqs)
+        let low = lowBits(k: k, freqs: freqs)
+        let lowBytes = (low + 7) >> 3, unaryBytes = (bits - low + 7) >> 3
         out.append(UInt8(k))
-        let start = out.count, length = (bits + 7) >> 3
-        // Room for the codes and for one 8-byte store past their last byte.
-        out.append(contentsOf: repeatElement(0, count: length + 8))
+        VarInt.append(UInt64(lowBytes), to: &out)
+        let start = out.count
+        // Room for both sections and for one 8-byte store past the last byte.
+        out.append(contentsOf: repeatElement(0, count: lowBytes + unaryBytes + 8))
         out.withUnsafeMutableBytes { raw in
-            let base = raw.baseAddress! + start
-            var bit = 0, i = 0
-            @inline(__always) func put(_ value: UInt64, _ count: Int) {
-                let p = base + (bit >> 3)
-                p.storeBytes(of: (p.loadUnaligned(as: UInt64.self) | value << UInt64(bit & 7)), as: UInt64.self)
-                bit += count
-            }
+            let lowBase = raw.baseAddress! + start, unaryBase = lowBase + lowBytes
+            var lowBit = 0, unaryBit = 0, i = 0
             for tf in freqs {
                 let kd = documentK(k, tf: tf)
                 let mask = kd == 0 ? 0 : (UInt64(1) << UInt64(kd)) - 1
                 for _ in 0..<Int(tf) {
                     let g = gaps[i]
                     i += 1
-                    let q = Int(g >> UInt32(kd))
-                    if q < escape {
-                        // The unary run, its one bit and the low bits at once (at most 51 bits).
-                        put((UInt64(g) & mask) << UInt64(q + 1) | 1 << UInt64(q), q + 1 + kd)
-                    } else {
-                        put(1 << UInt64(escape), escape + 1)
-                        put(UInt64(g), 32)
+                    if kd > 0 {
+                        let p = lowBase + (lowBit >> 3)
+                        p.storeBytes(of: p.loadUnaligned(as: UInt64.self) | (UInt64(g) & mask) << UInt64(lowBit & 7), as: UInt64.self)
+                        lowBit += kd
                     }
+                    unaryBit += Int(g >> UInt32(kd))
+                    let p = unaryBase + (unaryBit >> 3)
+                    p.storeBytes(of: p.load(as: UInt8.self) | UInt8(1) << UInt8(unaryBit & 7), as: UInt8.self)
+                    unaryBit += 1
                 }
             }
         }
@@ -100,7 +106,7 @@ enum PositionCoding {
         for tf in freqs {
             let scale = UInt64(31 - tf.leadingZeroBitCount)
             for _ in 0..<Int(tf) {
-                // Bit length of the scaled gap, capped: a gap of 33 bits or more costs an escape anyway.
+                // Bit length of the scaled gap (at most 31 + 31).
                 let b = min(33, 64 - (UInt64(gaps[i]) << scale).leadingZeroBitCount)
                 histogram[b] += 1
                 top = max(top, b)
@@ -115,75 +121,98 @@ enum PositionCoding {
             var bits = 0
             for b in bottom...top where histogram[b] > 0 {
                 let q4 = b <= k ? 0 : 3 << (b - k)  // 4 × 0.75 × 2^(b − k)
-                bits += histogram[b] * (q4 < 4 * escape ? q4 + 4 + 4 * k : 4 * (escape + 33))
+                bits += histogram[b] * (q4 + 4 + 4 * k)
             }
             if bits < guessBits { (guess, guessBits) = (k, bits) }
         }
         return guess
     }
 
-    /// Reads the codes of one block: `bytes` are the block's codes after its `k` byte; `bit` is
-    /// where the next code starts. Every read stays inside `bytes`; a code that would run past them
-    /// (or a unary run longer than `escape`) makes `next` return nil.
+    /// Reads one bit section of a block: `count` bytes at `base`, from bit `bit` on. Every code read
+    /// must end inside the section; a code that would not makes the read return nil (malformed
+    /// codes, never a trap). `readable` bytes from `base` may be loaded (at least `count`; a `.pos`
+    /// section is followed by at least the file's checksum table and footer, so 8 more), which lets
+    /// most reads be one 8-byte load.
     struct BitReader {
         let base: UnsafeRawPointer
         let count: Int
+        let readable: Int
         var bit = 0
 
-        init(_ bytes: UnsafeRawBufferPointer, bit: Int = 0) {
-            base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        init(_ bytes: UnsafeRawBufferPointer, bit: Int = 0, slack: Int = 0) {
+            base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
             count = bytes.count
+            readable = bytes.baseAddress == nil ? 0 : bytes.count + slack
             self.bit = bit
         }
 
-        /// 64 bits from `bit` on (57 of them valid), zeros past the end.
+        /// 64 bits from byte `byte` on (zeros past the readable bytes).
         @inline(__always)
-        private func window() -> UInt64 {
-            let byte = bit >> 3
-            let word: UInt64
-            if byte + 8 <= count {
-                word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
-            } else {
-                var w: UInt64 = 0
-                var i = byte
-                while i < count {
-                    w |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << UInt64((i - byte) * 8)
-                    i += 1
+        private func load(_ byte: Int) -> UInt64 {
+            if byte + 8 <= readable {
+                return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+            }
+            var word: UInt64 = 0
+            var i = byte
+            while i < readable {
+                word |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << UInt64((i - byte) * 8)
+                i += 1
+            }
+            return word
+        }
+
+        /// The next `k` bits (low section), as a number.
+        @inline(__always)
+        mutating func low(_ k: Int) -> UInt32? {
+            if k == 0 { return 0 }
+            guard bit + k <= count << 3 else { return nil }
+            let w = load(bit >> 3) >> UInt64(bit & 7)
+            bit += k
+            return UInt32(truncatingIfNeeded: w & ((1 << UInt64(k)) - 1))
+        }
+
+        /// The zero bits before the next one bit, and the bit after it (unary section).
+        @inline(__always)
+        mutating func unary() -> UInt32? {
+            var b = bit
+            let end = count << 3
+            while b < end {
+                let w = load(b >> 3) >> UInt64(b & 7)
+                if w != 0 {
+                    let one = b + w.trailingZeroBitCount
+                    guard one < end, one - bit <= Int(Int32.max) else { return nil }
+                    defer { bit = one + 1 }
+                    return UInt32(one - bit)
                 }
-                word = w
+                b += 64 - (b & 7)
             }
-            return word >> UInt64(bit & 7)
+            return nil
         }
 
-        /// The next gap, coded with parameter `k`.
+        /// Moves past `n` one bits (the unary codes of `n` positions); false when the section has fewer.
         @inline(__always)
-        mutating func next(k: Int) -> UInt32? {
-            let w = window()
-            let u = w.trailingZeroBitCount
-            let g: UInt64, length: Int
-            if u < PositionCoding.escape {
-                let low = k == 0 ? 0 : (w >> UInt64(u + 1)) & ((1 << UInt64(k)) - 1)
-                g = UInt64(u) << UInt64(k) | low
-                length = u + 1 + k
-            } else if u == PositionCoding.escape {
-                g = (w >> UInt64(u + 1)) & 0xFFFF_FFFF
-                length = u + 1 + 32
-            } else {
-                return nil
+        mutating func skipOnes(_ n: Int) -> Bool {
+            var left = n, b = bit
+            let end = count << 3
+            while left > 0 {
+                guard b < end else { return false }
+                var w = load(b >> 3) >> UInt64(b & 7)
+                let span = min(64 - (b & 7), end - b)
+                if span < 64 { w &= (1 << UInt64(span)) - 1 }
+                let c = w.nonzeroBitCount
+                if c >= left {
+                    for _ in 1..<left { w &= w - 1 }
+                    bit = b + w.trailingZeroBitCount + 1
+                    return true
+                }
+                left -= c
+                b += span
             }
-            guard bit + length <= count * 8, g <= UInt64(Int32.max) else { return nil }
-            bit += length
-            return UInt32(g)
-        }
-
-        /// Skips `n` codes with parameter `k`; false when they run past the end.
-        @inline(__always)
-        mutating func skip(_ n: Int, k: Int) -> Bool {
-            for _ in 0..<n where next(k: k) == nil { return false }
+            bit = b
             return true
         }
 
-        /// Whether the codes read so far end the block (only padding bits after them).
+        /// Whether the codes read so far end the section (only padding bits after them).
         var atEnd: Bool { (bit + 7) >> 3 == count }
     }
 }

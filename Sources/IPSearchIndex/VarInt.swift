@@ -53,6 +53,13 @@ struct ByteReader {
     }
 
     @inline(__always)
+    mutating func u8() -> UInt8? {
+        guard offset < end else { return nil }
+        defer { offset += 1 }
+        return base.load(fromByteOffset: offset, as: UInt8.self)
+    }
+
+    @inline(__always)
     mutating func u32() -> UInt32? {
         guard offset + 4 <= end else { return nil }
         defer { offset += 4 }
