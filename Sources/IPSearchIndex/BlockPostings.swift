@@ -58,31 +58,18 @@ public enum BlockPostings {
             try added(doc: doc, freq: offsets.count)
         }
 
-        /// Adds the documents `docs[k] + base`, with frequencies `freqs` and their positions one
-        /// document after another (`positions`, `Σ freqs` of them, `PostingCursor.withRestOfBlock`):
-        /// a merge adds a block at a time.
+        /// Adds the documents `docs[k] + base`, with frequencies `freqs` and their positions as gaps
+        /// (`PositionCoding`), one document after another (`Σ freqs` of them, as
+        /// `PostingCursor.withRestOfBlock` hands them, checked there): a merge adds a block at a time.
         mutating func add(docs: UnsafeBufferPointer<UInt32>, plus base: UInt32, freqs: UnsafeBufferPointer<UInt32>,
-                          positions all: UnsafeBufferPointer<UInt32>) throws(IndexError) {
-            // All the gaps at once, then the documents (a block fills at 128 of them).
-            let first = gaps.count
-            gaps.append(contentsOf: repeatElement(0, count: all.count))
-            let ok = gaps.withUnsafeMutableBufferPointer { g in
-                var offset = 0
-                for tf in freqs {
-                    let end = offset + Int(tf)
-                    guard end <= all.count else { return false }
-                    var next: UInt32 = 0  // the least the next position may be
-                    for j in offset..<end {
-                        let p = all[j]
-                        guard p >= next, p < UInt32(Int32.max) else { return false }
-                        g[first + j] = p - next
-                        next = p + 1
-                    }
-                    offset = end
-                }
-                return offset == all.count
+                          gaps more: UnsafeBufferPointer<UInt32>) throws(IndexError) {
+            var total = 0
+            for tf in freqs { total += Int(tf) }
+            guard total == more.count else {
+                throw IndexError.corrupt(path: positionsOut.file.path, reason: "positions do not match their frequencies")
             }
-            guard ok else { throw IndexError.corrupt(path: positionsOut.file.path, reason: "positions do not match their frequencies") }
+            // All the gaps at once, then the documents (a block fills at 128 of them).
+            gaps.append(contentsOf: more)
             for k in 0..<docs.count { try added(doc: docs[k] &+ base, freq: Int(freqs[k])) }
         }
 
@@ -450,8 +437,9 @@ public struct PostingCursor {
     }
 
     /// For a merge: hands `body` the documents of the current block from the current one on, their
-    /// frequencies and their positions (one document after another, checked to end the block's
-    /// codes exactly), and leaves the cursor on the block's last document.
+    /// frequencies and their positions as gaps (`PositionCoding`: one document after another,
+    /// checked to end the block's codes exactly and to keep every position below 2³¹), and leaves
+    /// the cursor on the block's last document.
     public mutating func withRestOfBlock(
         _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws(IndexError) -> Void
     ) throws(IndexError) {
@@ -464,10 +452,11 @@ public struct PostingCursor {
             var p: UInt64 = 0  // the least the next position may be
             for _ in 0..<Int(freqs[k]) {
                 guard let q = unary.unary(), let r = low.low(kd) else { throw malformedPositions() }
-                let position = p + (UInt64(q) << UInt64(kd) | UInt64(r))
-                guard position < UInt64(Int32.max) else { throw malformedPositions() }
-                decoded.append(UInt32(position))
-                p = position + 1
+                let gap = UInt64(q) << UInt64(kd) | UInt64(r)
+                p += gap
+                guard p < UInt64(Int32.max) else { throw malformedPositions() }
+                decoded.append(UInt32(gap))
+                p += 1
             }
         }
         guard low.atEnd, unary.atEnd else { throw malformedPositions() }

@@ -174,8 +174,8 @@ enum SegmentMerger {
                     if let base = shifts[s] {
                         // No document deleted: whole blocks, renumbered by one shift.
                         while try cursor.next() != PostingCursor.end {
-                            try cursor.withRestOfBlock { (docs, freqs, positions) throws(IndexError) in
-                                try list.add(docs: docs, plus: base, freqs: freqs, positions: positions)
+                            try cursor.withRestOfBlock { (docs, freqs, gaps) throws(IndexError) in
+                                try list.add(docs: docs, plus: base, freqs: freqs, gaps: gaps)
                             }
                         }
                     } else {
