@@ -8,9 +8,10 @@
 ///   freqBits each` (deltas from the previous block's last document, the first block's from 0);
 /// - tail (docFreq mod 128 documents): per document `varint(delta << 1 | tf == 1)` then `varint(tf)`
 ///   when tf > 1.
-/// In `.pos`, each document's tf positions (UTF-16 offsets of the gram in the normalized text) as
-/// varint deltas, the first from 0, in document order: the positions of a block are contiguous, and a
-/// query reads them only for the documents that survive the intersection of all its grams.
+/// In `.pos`, each block's positions (UTF-16 offsets of the gram in the normalized text), document
+/// after document, in Rice codes with a parameter per block (`PositionCoding`): the positions of a
+/// block are contiguous, and a query reads them only for the documents that survive the
+/// intersection of all its grams.
 public enum BlockPostings {
     static let skipEntrySize = 12
 

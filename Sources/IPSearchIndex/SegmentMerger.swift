@@ -5,8 +5,8 @@
 ///
 /// The new segment takes the store dictionary of the input with the most live documents, so the
 /// stored records of every input with that dictionary (all of them when the inputs come from runs
-/// on one index: `SharedStoreDictionary`) are copied as they are; only the texts of other inputs
-/// are decompressed and compressed again.
+/// on one index: `SharedStoreDictionary`) are copied as they are; only the texts of other inputs,
+/// and texts stored without a dictionary (a run's first, a small run's), are compressed again.
 ///
 /// Every input file is checked whole first (a merge must not carry a damaged byte into a new
 /// segment). Memory: one term's merged list at a time and one input's signature table; the inputs'

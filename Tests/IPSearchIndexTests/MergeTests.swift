@@ -101,8 +101,9 @@ import IPSearchTestSupport
     }
 
     /// Inputs without deletions are merged a block at a time: a term's documents and their
-    /// position bytes go over as they are, cut where the merged list's 128-document blocks end
-    /// (here inside the second input's first block). The result equals a segment built at once.
+    /// position gaps go over a block at a time, coded again where the merged list's 128-document
+    /// blocks end (here inside the second input's first block). The result equals a segment built
+    /// at once.
     @Test func longListsMergedABlockAtATimeEqualOneBuild() throws {
         func write(_ box: Sandbox, _ range: Range<Int>) throws {
             for n in range {
