@@ -176,8 +176,9 @@ public struct DocumentRecord: Sendable, Equatable {
     }
 
     /// Decodes the record at `base`; nil when its checksum fails.
-    static func decode(_ base: UnsafeRawPointer) -> DocumentRecord? {
-        guard isIntact(base) else { return nil }
+    /// `checked`: the record was found intact before (its CRC is not computed again).
+    static func decode(_ base: UnsafeRawPointer, checked: Bool = false) -> DocumentRecord? {
+        guard checked || isIntact(base) else { return nil }
         var r = ByteReader(base: base, range: 0..<size)
         let so = r.u64()!, sl = r.u32()!, scrc = r.u32()!, hash = r.u64()!, fsize = r.u64()!, mtime = r.u64()!
         let words = r.u32()!, mo = r.u32()!, ml = r.u32()!, mcrc = r.u32()!

@@ -1,4 +1,7 @@
 import CICU
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Integrity of the postings and positions files without reading whole lists: the body of a `.post`
 /// or `.pos` file is its data followed by one CRC-32 for every `pageSize` bytes of data, then the data
@@ -121,14 +124,21 @@ enum PageChecksums {
         private let words: UnsafeMutablePointer<UInt64>
         private let count: Int
 
+        /// Zeroed pages from `calloc` cost nothing until a bit on them is set: opening a file
+        /// touches none.
         init(count: Int) {
             self.count = count
             let n = max(1, (count + 63) / 64)
-            words = .allocate(capacity: n)
-            words.initialize(repeating: 0, count: n)
+            if let zeroed = calloc(n, MemoryLayout<UInt64>.stride) {
+                words = zeroed.bindMemory(to: UInt64.self, capacity: n)
+            } else {
+                let raw = UnsafeMutableRawPointer.allocate(byteCount: n * 8, alignment: 8)
+                raw.initializeMemory(as: UInt64.self, repeating: 0, count: n)
+                words = raw.bindMemory(to: UInt64.self, capacity: n)
+            }
         }
 
-        deinit { words.deallocate() }
+        deinit { free(words) }
 
         @inline(__always)
         func contains(_ page: Int) -> Bool { cicu_bit_test(words, page) != 0 }

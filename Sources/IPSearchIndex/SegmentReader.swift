@@ -33,6 +33,10 @@ public final class SegmentReader: @unchecked Sendable {
     private let titleSpans: UnsafeMutablePointer<UInt64>
     /// Dates, sources and zones of every document, read once at open.
     public let columns: DocumentColumns
+    /// Records found good so far, three bits a document (its `.docs` record, its meta record, its
+    /// stored record): mapped segment files never change, so a record is checked against its CRC
+    /// the first time it is read, not on every query that shows the document.
+    private let verifiedRecords: PageChecksums.VerifiedPages
     /// The dictionary of the stored texts (at the end of `.store`), and where the records end.
     let storeDictionary: StoreDictionary
     private let storeRecordsEnd: Int
@@ -79,6 +83,7 @@ public final class SegmentReader: @unchecked Sendable {
             throw IndexError.io(path: documentsFile.path, operation: "allocate the title spans", errno: ENOMEM)
         }
         titleSpans = spans.bindMemory(to: UInt64.self, capacity: max(1, meta.documents))
+        verifiedRecords = PageChecksums.VerifiedPages(count: 3 * meta.documents)
         if termCount != meta.terms {
             throw IndexError.corrupt(path: termsFile.path, reason: "holds \(termCount) terms, the manifest says \(meta.terms)")
         }
@@ -180,9 +185,11 @@ public final class SegmentReader: @unchecked Sendable {
         guard doc >= 0 && doc < meta.documents else {
             throw IndexError.corrupt(path: documentsFile.path, reason: "document number \(doc) out of range")
         }
-        guard let record = DocumentRecord.decode(records + doc * DocumentRecord.size) else {
+        let verified = verifiedRecords.contains(3 * doc)
+        guard let record = DocumentRecord.decode(records + doc * DocumentRecord.size, checked: verified) else {
             throw IndexError.corrupt(path: documentsFile.path, reason: "document record \(doc) fails its checksum")
         }
+        if !verified { verifiedRecords.insert(3 * doc) }
         return record
     }
 
@@ -203,33 +210,37 @@ public final class SegmentReader: @unchecked Sendable {
         return Int(count)
     }
 
-    private func storedBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
-        try SegmentReader.checkedRecord(in: storeFile, end: storeRecordsEnd, offset: rec.storeOffset,
-                                        length: rec.storeLength, crc: rec.storeCRC, what: "stored record")
+    private func storedBytes(_ rec: DocumentRecord, _ doc: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+        try checkedRecord(in: storeFile, end: storeRecordsEnd, offset: rec.storeOffset, length: rec.storeLength,
+                          crc: rec.storeCRC, verifiedBit: 3 * doc + 2, what: "stored record")
     }
 
-    private func metaBytes(_ rec: DocumentRecord) throws(IndexError) -> UnsafeRawBufferPointer {
-        try SegmentReader.checkedRecord(in: metaFile, end: metaFile.bodyRange.upperBound, offset: rec.metaOffset, length: rec.metaLength,
-                                        crc: rec.metaCRC, what: "document meta record")
+    private func metaBytes(_ rec: DocumentRecord, _ doc: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+        try checkedRecord(in: metaFile, end: metaFile.bodyRange.upperBound, offset: rec.metaOffset, length: rec.metaLength,
+                          crc: rec.metaCRC, verifiedBit: 3 * doc + 1, what: "document meta record")
     }
 
     /// The bytes of one record of `file` (addressed by the document table), after checking that
-    /// they lie in the file's records (from the body's start to `end`) and match their CRC-32.
-    private static func checkedRecord(in file: MappedFile, end: Int, offset: Int, length: Int, crc: UInt32,
-                                      what: String) throws(IndexError) -> UnsafeRawBufferPointer {
+    /// they lie in the file's records (from the body's start to `end`) and, the first time
+    /// (`verifiedBit` of `verifiedRecords`), that they match their CRC-32.
+    private func checkedRecord(in file: MappedFile, end: Int, offset: Int, length: Int, crc: UInt32,
+                               verifiedBit: Int, what: String) throws(IndexError) -> UnsafeRawBufferPointer {
         guard offset >= FileFormat.headerSize, offset + length <= end else {
             throw IndexError.corrupt(path: file.path, reason: "a \(what) is out of bounds")
         }
         let bytes = UnsafeRawBufferPointer(start: file.bytes.baseAddress! + offset, count: length)
-        if cicu_crc32(0, bytes.baseAddress, bytes.count) != crc {
-            throw IndexError.corrupt(path: file.path, reason: "a \(what) fails its checksum")
+        if !verifiedRecords.contains(verifiedBit) {
+            if cicu_crc32(0, bytes.baseAddress, bytes.count) != crc {
+                throw IndexError.corrupt(path: file.path, reason: "a \(what) fails its checksum")
+            }
+            verifiedRecords.insert(verifiedBit)
         }
         return bytes
     }
 
     /// The display fields of `doc` (id, title, source, url, date, …), without its text.
     public func meta(_ doc: Int) throws(IndexError) -> DocumentMeta {
-        guard let m = DocumentMeta.decode(try metaBytes(try record(doc))) else {
+        guard let m = DocumentMeta.decode(try metaBytes(try record(doc), doc)) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
         return m
@@ -237,10 +248,10 @@ public final class SegmentReader: @unchecked Sendable {
 
     public func storedDocument(_ doc: Int) throws(IndexError) -> StoredDocument {
         let rec = try record(doc)
-        guard let m = DocumentMeta.decode(try metaBytes(rec)) else {
+        guard let m = DocumentMeta.decode(try metaBytes(rec, doc)) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
-        guard let text = StoredText.decode(try storedBytes(rec), dictionary: storeDictionary) else {
+        guard let text = StoredText.decode(try storedBytes(rec, doc), dictionary: storeDictionary) else {
             throw undecodable(doc)
         }
         return StoredDocument(meta: m, text: text)
@@ -248,7 +259,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The stored text of `doc` as UTF-8 bytes (snippets read it so, without making a `String`).
     public func storedText(_ doc: Int) throws(IndexError) -> [UInt8] {
-        guard let text = StoredText.decodeUTF8(try storedBytes(try record(doc)), dictionary: storeDictionary) else {
+        guard let text = StoredText.decodeUTF8(try storedBytes(try record(doc), doc), dictionary: storeDictionary) else {
             throw undecodable(doc)
         }
         return text
@@ -262,11 +273,11 @@ public final class SegmentReader: @unchecked Sendable {
     func copyParts(_ doc: Int, sharesDictionary: Bool, targetHasDictionary: Bool) throws(IndexError)
         -> (record: DocumentRecord, meta: DocumentMeta, metaRecord: [UInt8], stored: StoredContent) {
         let rec = try record(doc)
-        let bytes = try metaBytes(rec)
+        let bytes = try metaBytes(rec, doc)
         guard let meta = DocumentMeta.decode(bytes) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
-        let stored = try storedBytes(rec)
+        let stored = try storedBytes(rec, doc)
         if let header = StoredText.header(stored), header.usesDictionary ? sharesDictionary : !targetHasDictionary {
             return (rec, meta, Array(bytes), .record(Array(stored)))
         }
@@ -283,7 +294,7 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     public func storedID(_ doc: Int) throws(IndexError) -> String {
-        guard let id = DocumentMeta.decodeID(try metaBytes(try record(doc))) else {
+        guard let id = DocumentMeta.decodeID(try metaBytes(try record(doc), doc)) else {
             throw IndexError.corrupt(path: metaFile.path, reason: "meta record of document \(doc) cannot be decoded")
         }
         return id
