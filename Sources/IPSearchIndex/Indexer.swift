@@ -29,6 +29,8 @@ public struct IndexOptions: Sendable {
     public var mergeAll: Bool? = nil
     /// Texts a build trains its store dictionary on (`StoreDictionary.sampleBytes`; tests lower it).
     var dictionarySampleBytes = StoreDictionary.sampleBytes
+    /// Merges of inputs this large merge their postings in key ranges at once (`SegmentMerger.partedBytes`; tests lower it).
+    var mergePartedBytes = SegmentMerger.partedBytes
     /// A run that adds fewer bytes uses no store dictionary (`StoreDictionary.minimumRunBytes`; tests lower it).
     var dictionaryMinimumRunBytes = StoreDictionary.minimumRunBytes
     /// Seconds to wait for another indexer's lock; nil waits as long as it takes.
@@ -242,7 +244,7 @@ public enum Indexer {
             let chosen = policy.nextMerge(survivors.map(\.meta), target: target)
             if chosen.isEmpty { break }
             survivors = try merge(chosen, of: survivors, directory: dir, readers: readers, deletions: deletions,
-                                  name: segmentName(nextSegment), merged: &summary.merged)
+                                  name: segmentName(nextSegment), partedBytes: options.mergePartedBytes, merged: &summary.merged)
             nextSegment += 1
         }
         // Everything into one: in rounds of at most `mergeAllFanIn` inputs, then one last merge.
@@ -251,12 +253,12 @@ public enum Indexer {
                 // Each merge takes the first segments of the round; its result goes to the end.
                 for size in MergePolicy.mergeAllRound(count: survivors.count) {
                     survivors = try merge(Set(0..<size), of: survivors, directory: dir, readers: readers, deletions: deletions,
-                                          name: segmentName(nextSegment), merged: &summary.merged)
+                                          name: segmentName(nextSegment), partedBytes: options.mergePartedBytes, merged: &summary.merged)
                     nextSegment += 1
                 }
             }
             survivors = try merge(Set(survivors.indices), of: survivors, directory: dir, readers: readers, deletions: deletions,
-                                  name: segmentName(nextSegment), merged: &summary.merged)
+                                  name: segmentName(nextSegment), partedBytes: options.mergePartedBytes, merged: &summary.merged)
             nextSegment += 1
         }
         next.segments = survivors.map(\.meta)
@@ -327,7 +329,7 @@ public enum Indexer {
     /// holds the current bits of `readers[s]`.
     static func merge(
         _ chosen: Set<Int>, of survivors: [(meta: SegmentMeta, reader: SegmentReader?)], directory dir: String,
-        readers: [SegmentReader], deletions: [[UInt64]], name: String, merged: inout Int
+        readers: [SegmentReader], deletions: [[UInt64]], name: String, partedBytes: Int, merged: inout Int
     ) throws(IndexError) -> [(meta: SegmentMeta, reader: SegmentReader?)] {
         var inputs: [SegmentMerger.Input] = []
         for i in chosen.sorted() {
@@ -335,7 +337,7 @@ public enum Indexer {
             if let r = survivors[i].reader { reader = r } else { reader = try SegmentReader(directory: dir, meta: survivors[i].meta) }
             inputs.append(SegmentMerger.Input(reader: reader, deleted: readers.firstIndex(where: { $0 === reader }).map { deletions[$0] }))
         }
-        let meta = try SegmentMerger.merge(inputs, directory: dir, name: name)
+        let meta = try SegmentMerger.merge(inputs, directory: dir, name: name, partedBytes: partedBytes)
         merged += meta?.documents ?? 0
         var result: [(meta: SegmentMeta, reader: SegmentReader?)] = []
         for (i, s) in survivors.enumerated() where !chosen.contains(i) { result.append(s) }

@@ -36,7 +36,9 @@ enum SegmentMerger {
     }
 
     /// Writes segment `name` holding the live documents of `inputs`; nil when none is live.
-    static func merge(_ inputs: [Input], directory: String, name: String) throws(IndexError) -> SegmentMeta? {
+    /// `partedBytes`: from this many bytes of inputs, postings are merged in key ranges at once.
+    static func merge(_ inputs: [Input], directory: String, name: String,
+                      partedBytes: Int = SegmentMerger.partedBytes) throws(IndexError) -> SegmentMeta? {
         for input in inputs { try input.reader.verify(dropping: true) }
         // New numbers: input by input, live documents in order (−1: deleted).
         var maps: [[Int32]] = []
@@ -74,21 +76,70 @@ enum SegmentMerger {
         let writer = try SegmentWriter(directory: directory, name: name, signatures: (Int(next), width),
                                        dictionary: SharedStoreDictionary(preset: dictionary.array))
         do {
-            // Two independent halves on two threads: documents (records, columns, signatures and
-            // stored text) and postings.
+            // Independent jobs on two threads: the documents (records, columns, signatures and
+            // stored text), and the postings in key ranges of about equal size, each range after
+            // the first written to files of its own and added to the segment's when all are done.
+            let ranges = try postingsRanges(inputs, partedBytes: partedBytes)
             let postings = try writer.postingsOutput()
-            try WorkerPool.forEach(jobs: 2, threads: 2) { (_, job) throws(IndexError) in
-                if job == 0 {
+            var parts: [(output: PostingsOutput, paths: PostingsOutput.PartPaths)] = []
+            for k in 1..<ranges.count { parts.append(try writer.postingsOutput(part: k)) }
+            try WorkerPool.forEach(jobs: ranges.count + 1, threads: 2) { (_, job) throws(IndexError) in
+                if job == ranges.count {
                     try copyDocuments(inputs, maps: maps, dictionary: dictionary, into: writer)
+                } else if job == 0 {
+                    try mergePostings(inputs, maps: maps, keys: ranges[0], into: postings)
                 } else {
-                    try mergePostings(inputs, maps: maps, into: postings)
+                    try mergePostings(inputs, maps: maps, keys: ranges[job], into: parts[job - 1].output)
+                    try parts[job - 1].output.finish()
                 }
             }
+            for part in parts { try postings.append(part: part.paths) }
             return try writer.finish(writtenPostings: postings)
         } catch {
             writer.discard()
             throw error
         }
+    }
+
+    /// A merge whose inputs hold at least this many bytes of postings and positions merges its
+    /// terms in `postingsParts` key ranges at once (a merge's postings take about three times as
+    /// long as its documents: on two threads, three ranges and the documents finish together).
+    static let partedBytes = 16 << 20
+    static let postingsParts = 3
+
+    /// Key ranges that split the inputs' postings into `postingsParts` of about equal bytes (by the
+    /// input with the most documents), or one range for a small merge.
+    static func postingsRanges(_ inputs: [Input], partedBytes: Int) throws(IndexError) -> [ClosedRange<UInt64>] {
+        let everything: [ClosedRange<UInt64>] = [0...UInt64.max]
+        let bytes = inputs.reduce(0) { $0 + $1.reader.meta.bytes }
+        guard bytes >= partedBytes, let largest = inputs.max(by: { $0.reader.documentCount < $1.reader.documentCount }) else {
+            return everything
+        }
+        var keys: [UInt64] = [], ends: [Int] = []
+        var total = 0
+        var stream = TermStream(reader: largest.reader)
+        while let info = try stream.current() {
+            total += info.postingsLength + info.positionsLength
+            keys.append(info.key)
+            ends.append(total)
+            stream.advance()
+        }
+        // The first key of every range after the first.
+        var starts: [UInt64] = []
+        var part = 1
+        for (i, end) in ends.enumerated() where part < postingsParts && end * postingsParts >= total * part {
+            if i + 1 < keys.count && (starts.last ?? 0) < keys[i + 1] { starts.append(keys[i + 1]) }
+            part += 1
+        }
+        guard !starts.isEmpty else { return everything }
+        var ranges: [ClosedRange<UInt64>] = []
+        var lower: UInt64 = 0
+        for start in starts {
+            ranges.append(lower...(start - 1))
+            lower = start
+        }
+        ranges.append(lower...UInt64.max)
+        return ranges
     }
 
     /// Adds every live document of the inputs to `writer` (whose store dictionary is
@@ -124,8 +175,9 @@ enum SegmentMerger {
 
     /// Every term of the inputs in key order, its lists concatenated with documents renumbered
     /// (positions are coded per block, so they are decoded and coded again in the new blocks).
-    static func mergePostings(_ inputs: [Input], maps: [[Int32]], into out: PostingsOutput) throws(IndexError) {
-        var streams = inputs.map { TermStream(reader: $0.reader) }
+    static func mergePostings(_ inputs: [Input], maps: [[Int32]], keys: ClosedRange<UInt64> = 0...UInt64.max,
+                              into out: PostingsOutput) throws(IndexError) {
+        var streams = inputs.map { TermStream(reader: $0.reader, keys: keys) }
         var positions: [UInt32] = []
         // Per input without deletions, the number its documents are shifted by (nil: some deleted).
         let shifts: [UInt32?] = maps.map { map in
@@ -207,11 +259,17 @@ enum SegmentMerger {
     /// One segment's term dictionary read in key order, a block at a time.
     struct TermStream {
         let reader: SegmentReader
+        let keys: ClosedRange<UInt64>
         private var block = 0
         private var entries: [TermInfo] = []
         private var index = 0
 
-        init(reader: SegmentReader) { self.reader = reader }
+        /// The terms of `reader` with keys in `keys`.
+        init(reader: SegmentReader, keys: ClosedRange<UInt64> = 0...UInt64.max) {
+            self.reader = reader
+            self.keys = keys
+            block = reader.dictionary.block(for: keys.lowerBound) ?? 0
+        }
 
         /// The current term, or nil after the last.
         mutating func current() throws(IndexError) -> TermInfo? {
@@ -220,14 +278,16 @@ enum SegmentMerger {
                 entries.removeAll(keepingCapacity: true)
                 index = 0
                 var loaded: [TermInfo] = []
+                let lower = keys.lowerBound
                 try reader.dictionary.scan(block: block) { info throws(IndexError) in
-                    loaded.append(info)
+                    if info.key >= lower { loaded.append(info) }
                     return true
                 }
                 entries = loaded
                 block += 1
             }
-            return entries[index]
+            let info = entries[index]
+            return info.key <= keys.upperBound ? info : nil
         }
 
         mutating func advance() { index += 1 }

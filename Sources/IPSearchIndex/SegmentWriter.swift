@@ -167,6 +167,8 @@ final class SegmentWriter {
     private var compressor: Compressor
     private var storeDictionary: [UInt8]
     private var signatureWidth = 0
+    /// Postings parts a merge writes (`postingsOutput(part:)`).
+    private var partPaths: [PostingsOutput.PartPaths] = []
     private(set) var documentCount = 0
     private(set) var totalWords = 0
 
@@ -335,6 +337,20 @@ final class SegmentWriter {
                        terms: TermDictionary.Writer(try FileWriter(path: path(.terms), component: .terms)))
     }
 
+    /// Postings files for part `k` of a merge's terms, written on another thread and then added to
+    /// the segment's own (`PostingsOutput.append(part:)`): `segNNNNNN.partK.post`, `.pos`,
+    /// `.terms`. They are deleted once added, by `discard`, or, after a crash, as files no commit
+    /// references.
+    func postingsOutput(part k: Int) throws(IndexError) -> (output: PostingsOutput, paths: PostingsOutput.PartPaths) {
+        func partPath(_ c: SegmentComponent) -> String { directory + "/" + name + ".part\(k)." + c.fileExtension }
+        let paths = PostingsOutput.PartPaths(postings: partPath(.postings), positions: partPath(.positions), terms: partPath(.terms))
+        partPaths.append(paths)
+        let output = PostingsOutput(postings: PageChecksums.Writer(try FileWriter(path: paths.postings, component: .postings)),
+                                    positions: PageChecksums.Writer(try FileWriter(path: paths.positions, component: .positions)),
+                                    terms: TermDictionary.Writer(try FileWriter(path: paths.terms, component: .terms)))
+        return (output, paths)
+    }
+
     /// Writes the remaining files, fsyncs them all and returns the segment's manifest entry. The
     /// postings are those of the added documents, or, for a merge, those it wrote to
     /// `writtenPostings` (`postingsOutput()`).
@@ -402,6 +418,7 @@ final class SegmentWriter {
     /// Removes the files written so far (an aborted segment).
     func discard() {
         for c in SegmentComponent.perSegment { unlink(path(c)) }
+        for p in partPaths { p.remove() }
     }
 
     private func path(_ c: SegmentComponent) -> String {
@@ -447,6 +464,51 @@ final class PostingsOutput {
         try postings.finish()
         try positions.finish()
         try terms.finish()
+    }
+
+    /// The files of a part (`SegmentWriter.postingsOutput(part:)`).
+    struct PartPaths {
+        let postings: String
+        let positions: String
+        let terms: String
+
+        func remove() {
+            unlink(postings)
+            unlink(positions)
+            unlink(terms)
+        }
+    }
+
+    /// Adds the terms of a finished part, whose keys all follow this output's, with their lists
+    /// (checked whole first: every file of the part, as a merge checks its inputs), then deletes
+    /// the part's files.
+    func append(part paths: PartPaths) throws(IndexError) {
+        // (Checked and copied a megabyte at a time, each dropped from resident memory once read:
+        // a part of a large merge is hundreds of megabytes.)
+        let termsFile = try MappedFile(path: paths.terms, component: .terms, verifyChecksum: true)
+        let postFile = try MappedFile(path: paths.postings, component: .postings, verifyChecksum: false)
+        let posFile = try MappedFile(path: paths.positions, component: .positions, verifyChecksum: false)
+        try postFile.verifyChecksum(dropping: true)
+        try posFile.verifyChecksum(dropping: true)
+        let dictionary = try TermDictionary.Reader(termsFile)
+        let post = try PageChecksums.Reader(postFile), pos = try PageChecksums.Reader(posFile)
+        let postBase = postings.dataLength, posBase = positions.dataLength
+        try dictionary.terms(in: 0...UInt64.max) { (info) throws(IndexError) in
+            try terms.add(key: info.key, docFreq: info.docFreq, postingsOffset: postBase + info.postingsOffset,
+                          postingsLength: info.postingsLength, positionsOffset: posBase + info.positionsOffset,
+                          positionsLength: info.positionsLength)
+        }
+        for (file, from, to) in [(postFile, post, postings), (posFile, pos, positions)] {
+            var offset = 0
+            while offset < from.length {
+                let n = min(1 << 20, from.length - offset)
+                try to.append([UInt8](UnsafeRawBufferPointer(start: from.pointer(offset), count: n)))
+                file.dropResidentPages(from: from.pointer(offset), before: from.pointer(offset + n))
+                offset += n
+            }
+        }
+        withExtendedLifetime((termsFile, postFile, posFile)) {}
+        paths.remove()
     }
 }
 

@@ -254,6 +254,44 @@ import IPSearchTestSupport
         #expect(try Self.contents(after.segments).docs == expected.docs)
     }
 
+    /// A large merge merges its postings in key ranges on two threads, each range after the first
+    /// into files of its own, added to the segment's at the end: the merged files are byte for byte
+    /// those of a merge in one range, and no part file is left behind.
+    @Test func postingsMergedInKeyRangesEqualOneRange() throws {
+        let box = try Sandbox("merge-parts")
+        try box.addBulk(copies: 8)
+        try box.run { o in
+            o.flushBytes = 1 << 19
+            o.mergeAll = false
+            o.maxSegments = 1000
+        }
+        let segments = try IndexReader(directory: box.index).segments.count
+        #expect(segments >= 3, "\(segments) segments: too few to merge")
+        let copy = try TempDirectory("index-merge-parts-copy")
+        for name in box.indexFiles() {
+            try Damage.overwrite(copy.path + "/" + name, try Damage.read(box.index + "/" + name))
+        }
+        // One range (the default threshold is far above this index), then three.
+        try box.run { o in o.mergeAll = true }
+        let one = try IndexReader(directory: box.index)
+        let inputs = try IndexReader(directory: copy.path).segments.map { SegmentMerger.Input(reader: $0, deleted: nil) }
+        #expect(try SegmentMerger.postingsRanges(inputs, partedBytes: 0).count == SegmentMerger.postingsParts)
+        var options = box.options(full: false)
+        options.index = copy.path
+        options.mergeAll = true
+        options.mergePartedBytes = 0
+        _ = try Indexer.run(options)
+        let parted = try IndexReader(directory: copy.path)
+        #expect(one.segments.count == 1 && parted.segments.count == 1)
+        let name = one.segments[0].meta.name
+        #expect(parted.segments[0].meta.name == name)
+        for ext in ["post", "pos", "terms", "docs", "store", "meta", "cols", "sig"] {
+            let a = try Damage.read(box.index + "/" + name + "." + ext), b = try Damage.read(copy.path + "/" + name + "." + ext)
+            #expect(a == b, "\(name).\(ext) differs (\(a.count) and \(b.count) bytes)")
+        }
+        #expect(!directoryEntries(copy.path).contains { $0.contains(".part") }, "part files left: \(directoryEntries(copy.path))")
+    }
+
     /// A run that stores little (under `dictionaryMinimumRunBytes`) writes its segment without a
     /// store dictionary, so a small update does not carry a dictionary larger than its texts; a
     /// merge into the segment with the dictionary compresses its texts again with that one, and
