@@ -332,9 +332,7 @@ final class SegmentWriter {
 
     /// The postings files of this segment, for a merge to write (`finish(writtenPostings:)`).
     func postingsOutput() throws(IndexError) -> PostingsOutput {
-        PostingsOutput(postings: PageChecksums.Writer(try FileWriter(path: path(.postings), component: .postings)),
-                       positions: PageChecksums.Writer(try FileWriter(path: path(.positions), component: .positions)),
-                       terms: TermDictionary.Writer(try FileWriter(path: path(.terms), component: .terms)))
+        try PostingsOutput(PostingsOutput.PartPaths(postings: path(.postings), positions: path(.positions), terms: path(.terms)))
     }
 
     /// Postings files for part `k` of a merge's terms, written on another thread and then added to
@@ -345,10 +343,7 @@ final class SegmentWriter {
         func partPath(_ c: SegmentComponent) -> String { directory + "/" + name + ".part\(k)." + c.fileExtension }
         let paths = PostingsOutput.PartPaths(postings: partPath(.postings), positions: partPath(.positions), terms: partPath(.terms))
         partPaths.append(paths)
-        let output = PostingsOutput(postings: PageChecksums.Writer(try FileWriter(path: paths.postings, component: .postings)),
-                                    positions: PageChecksums.Writer(try FileWriter(path: paths.positions, component: .positions)),
-                                    terms: TermDictionary.Writer(try FileWriter(path: paths.terms, component: .terms)))
-        return (output, paths)
+        return (try PostingsOutput(paths), paths)
     }
 
     /// Writes the remaining files, fsyncs them all and returns the segment's manifest entry. The
@@ -441,6 +436,13 @@ final class PostingsOutput {
         encoder = BlockPostings.ListEncoder(positions: positions)
     }
 
+    /// New files at `paths`.
+    convenience init(_ paths: PartPaths) throws(IndexError) {
+        self.init(postings: PageChecksums.Writer(try FileWriter(path: paths.postings, component: .postings)),
+                  positions: PageChecksums.Writer(try FileWriter(path: paths.positions, component: .positions)),
+                  terms: TermDictionary.Writer(try FileWriter(path: paths.terms, component: .terms)))
+    }
+
     /// Term `key`'s list (keys ascending): `fill` adds its documents in order, with their positions.
     /// A term given no document is left out.
     func add(key: UInt64, _ fill: (inout BlockPostings.ListEncoder) throws(IndexError) -> Void) throws(IndexError) {
@@ -466,7 +468,7 @@ final class PostingsOutput {
         try terms.finish()
     }
 
-    /// The files of a part (`SegmentWriter.postingsOutput(part:)`).
+    /// The three files of a segment's postings, or of a part of them (`SegmentWriter.postingsOutput(part:)`).
     struct PartPaths {
         let postings: String
         let positions: String
