@@ -450,14 +450,11 @@ public struct PostingCursor {
         decoded.removeAll(keepingCapacity: true)
         for k in index..<count {
             let kd = PositionCoding.documentK(blockK, tf: freqs[k])
-            var p: UInt64 = 0  // the least the next position may be
+            var least: UInt64 = 0
             for _ in 0..<Int(freqs[k]) {
-                guard let q = unary.unary(), let r = low.low(kd) else { throw malformedPositions() }
-                let gap = UInt64(q) << UInt64(kd) | UInt64(r)
-                p += gap
-                guard p < UInt64(Int32.max) else { throw malformedPositions() }
-                decoded.append(UInt32(gap))
-                p += 1
+                guard let position = PositionCoding.nextPosition(&low, &unary, k: kd, least: least) else { throw malformedPositions() }
+                decoded.append(UInt32(position - least))
+                least = position + 1
             }
         }
         guard low.atEnd, unary.atEnd else { throw malformedPositions() }
@@ -484,13 +481,11 @@ public struct PostingCursor {
         let start = try locatePositions()
         var (low, unary) = sections(start.low, start.unary)
         let kd = PositionCoding.documentK(blockK, tf: freqs[index])
-        var p: UInt64 = 0  // the least the next position may be
+        var least: UInt64 = 0
         for _ in 0..<Int(freqs[index]) {
-            guard let q = unary.unary(), let r = low.low(kd) else { throw malformedPositions() }
-            let position = p + (UInt64(q) << UInt64(kd) | UInt64(r))
-            guard position < UInt64(Int32.max) else { throw malformedPositions() }
+            guard let position = PositionCoding.nextPosition(&low, &unary, k: kd, least: least) else { throw malformedPositions() }
             body(Int32(position))
-            p = position + 1
+            least = position + 1
         }
         scanIndex = index + 1
         scanLow = low.bit
@@ -504,14 +499,12 @@ public struct PostingCursor {
         let start = try locatePositions()
         var (low, unary) = sections(start.low, start.unary)
         let kd = PositionCoding.documentK(blockK, tf: freqs[index])
-        var p: UInt64 = 0, count = 0
+        var least: UInt64 = 0, count = 0
         for _ in 0..<Int(freqs[index]) {
-            guard let q = unary.unary(), let r = low.low(kd) else { throw malformedPositions() }
-            let position = p + (UInt64(q) << UInt64(kd) | UInt64(r))
-            guard position < UInt64(Int32.max) else { throw malformedPositions() }
+            guard let position = PositionCoding.nextPosition(&low, &unary, k: kd, least: least) else { throw malformedPositions() }
             if position >= UInt64(max(0, range.upperBound)) { break }
             if position >= UInt64(max(0, range.lowerBound)) { count += 1 }
-            p = position + 1
+            least = position + 1
         }
         return count
     }

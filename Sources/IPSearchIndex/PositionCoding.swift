@@ -124,6 +124,16 @@ enum PositionCoding {
         return guess
     }
 
+    /// The next position of a document whose positions are coded with parameter `k`, from a
+    /// block's low and unary sections: `least` is the least it may be (0, then the previous
+    /// position + 1). nil when the codes are malformed or the position is 2³¹ − 1 or more.
+    @inline(__always)
+    static func nextPosition(_ low: inout BitReader, _ unary: inout BitReader, k: Int, least: UInt64) -> UInt64? {
+        guard let q = unary.unary(), let r = low.low(k) else { return nil }
+        let position = least + (UInt64(q) << UInt64(k) | UInt64(r))
+        return position < UInt64(Int32.max) ? position : nil
+    }
+
     /// Reads one bit section of a block: `count` bytes at `base`, from bit `bit` on. Every code read
     /// must end inside the section; a code that would not makes the read return nil (malformed
     /// codes, never a trap). `readable` bytes from `base` may be loaded (at least `count`; a `.pos`
