@@ -137,7 +137,7 @@ final class StoreDictionary: @unchecked Sendable, Equatable {
     static let capacity = 1 << 20
     /// Texts sampled to train it (four times the dictionary).
     static let sampleBytes = 4 << 20
-    /// A run that stores fewer bytes of text than this uses no dictionary (its texts would take
+    /// A run that adds fewer bytes of files than this uses no dictionary (its texts would take
     /// less room than the dictionary's copy in its segment); merging it into a segment with one
     /// compresses its texts again.
     static let minimumRunBytes = 8 << 20
