@@ -31,10 +31,10 @@ struct IPSearchCommand: ParsableCommand {
 /// `--index` and `--corpus`, shared by every subcommand.
 struct LocationOptions: ParsableArguments {
     @Option(name: .long, help: "The index directory.")
-    var index: String = "Index"
+    var index: String = CommandLineSearch.defaults.index
 
     @Option(name: .long, help: "The corpus directory (every .txt and .md file below it is a document).")
-    var corpus: String = "Corpus"
+    var corpus: String = CommandLineSearch.defaults.corpus
 }
 
 /// A failure the command reports as `ipsearch: error: …` with exit code 2.

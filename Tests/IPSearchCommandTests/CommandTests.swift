@@ -24,6 +24,28 @@ import Testing
         #expect(!hasEscape(text.stdout), "escape sequences in output to a file")
     }
 
+    /// `ipsearch <words>` without options (run without ArgumentParser, `CommandLineSearch.plain`)
+    /// prints what `ipsearch search <words>` prints over `Index/` and `Corpus/` of the working
+    /// directory, with the same exit status: hits, two parts, no hits, a bad query.
+    @Test func plainQueryRunsAsTheSearchCommand() throws {
+        let w = try Workspace.shared()
+        let cwd = try TempDirectory("command-plain")
+        #expect(symlink(w.index, cwd.path + "/Index") == 0 && symlink(w.corpus, cwd.path + "/Corpus") == 0)
+        // The header line ends with the search's time, which differs from run to run.
+        func withoutTime(_ s: String) -> String {
+            s.replacingOccurrences(of: #"\([0-9.]+ ms\)"#, with: "(time)", options: .regularExpression)
+        }
+        for words in [["专利"], ["国知局"], ["知识产权", "浙江"], ["犀鸟琉璃盏"], ["!!!"]] {
+            let plain = try ChildProcess.run(w.ipsearch, words, outputDirectory: cwd.path, environment: ["NO_COLOR": "1"],
+                                             currentDirectory: cwd.path)
+            let parsed = try ChildProcess.run(w.ipsearch, ["search"] + words, outputDirectory: cwd.path,
+                                              environment: ["NO_COLOR": "1"], currentDirectory: cwd.path)
+            #expect(plain.status == parsed.status, "\(words): \(plain.status) against \(parsed.status)")
+            #expect(withoutTime(plain.stdout) == withoutTime(parsed.stdout), "\(words)")
+            #expect(plain.stderr == parsed.stderr, "\(words)")
+        }
+    }
+
     /// 0 with hits, 1 with none (said on stderr), 2 for a bad query, a missing index or bad usage.
     @Test func exitStatuses() throws {
         let w = try Workspace.shared()

@@ -84,7 +84,9 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Runs to the end.
     public static func run(_ executable: String, _ arguments: [String], outputDirectory: String,
-                           environment: [String: String?] = [:], timeout: Double = 120) throws -> ProcessResult {
-        try ChildProcess(executable, arguments, outputDirectory: outputDirectory, environment: environment).wait(timeout: timeout)
+                           environment: [String: String?] = [:], currentDirectory: String? = nil,
+                           timeout: Double = 120) throws -> ProcessResult {
+        try ChildProcess(executable, arguments, outputDirectory: outputDirectory, environment: environment,
+                         currentDirectory: currentDirectory).wait(timeout: timeout)
     }
 }
