@@ -351,6 +351,10 @@ def notes(report):
 
 def ipsearch_notes(m):
     out = []
+    if m.get("nosnippets_p50_ms") is not None:
+        out.append(f"  ipsearch without snippets (timed as FTS5 and Tantivy are: top 10, no stored text): "
+                   f"p50 {m['nosnippets_p50_ms']:.2f} ms, p95 {m['nosnippets_p95_ms']:.2f} ms, "
+                   f"p99 {m['nosnippets_p99_ms']:.2f} ms")
     if m.get("build_peak_rss_bytes"):
         out.append(f"  ipsearch: index peak RSS {m['build_peak_rss_bytes'] / 2**20:.0f} MiB")
     if "incremental_s" in m:

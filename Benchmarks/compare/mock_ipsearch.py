@@ -7,7 +7,7 @@
 Implements the interface bench.py relies on with plain substring search over normalized text:
   index   --corpus DIR --index IDX [--full] [--quiet]     (incremental unless --full)
   search  --index IDX --corpus DIR --json --limit N QUERY (exit 0 hits, 1 none, 2 error)
-  queries --index IDX --queries FILE --json               ({p50_ms, p95_ms, p99_ms, totals})
+  queries --index IDX --queries FILE --json [--snippets N] ({p50_ms, p95_ms, p99_ms, totals})
 Its numbers mean nothing about ipsearch.
 """
 import argparse
@@ -87,6 +87,7 @@ def main():
     p.add_argument("--index", required=True)
     p.add_argument("--queries", required=True)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--snippets", type=int, default=2)
     a = ap.parse_args()
     try:
         {"index": cmd_index, "search": cmd_search, "queries": cmd_queries}[a.cmd](a)

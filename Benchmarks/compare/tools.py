@@ -432,11 +432,14 @@ def bench_queries(ips, index, docs, queries, queries_file, truth, timeout):
     """Warm latency (and totals) from `ipsearch-bench queries`."""
     if not ips.bench:
         raise FileNotFoundError("ipsearch-bench binary not found")
-    r = subprocess.run([ips.bench, "queries", "--index", index, "--queries", queries_file, "--json"],
-                       capture_output=True, timeout=timeout, cwd=os.path.dirname(docs))
-    if r.returncode not in (0, 1) or "{" not in r.stdout.decode(errors="replace"):  # 1: some queries failed
-        raise RuntimeError(f"ipsearch-bench exited {r.returncode}: {tail(r.stderr)}")
-    data = parse_json(r.stdout)
+    def run(*extra):
+        r = subprocess.run([ips.bench, "queries", "--index", index, "--queries", queries_file, "--json", *extra],
+                           capture_output=True, timeout=timeout, cwd=os.path.dirname(docs))
+        if r.returncode not in (0, 1) or "{" not in r.stdout.decode(errors="replace"):  # 1: some queries failed
+            raise RuntimeError(f"ipsearch-bench exited {r.returncode}: {tail(r.stderr)}")
+        return r, parse_json(r.stdout)
+
+    r, data = run()
     if data.get("errors"):
         # Failed queries return early and would flatter the percentiles: keep them aside.
         raise RuntimeError(f"ipsearch-bench: {data['errors']} of {len(queries)} queries failed "
@@ -444,6 +447,10 @@ def bench_queries(ips, index, docs, queries, queries_file, truth, timeout):
     out = {k: data[k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms", "repeat", "errors")
            if k in data}
     out["latency_queries"] = len(queries)
+    # Also without snippets, as FTS5 and Tantivy are timed (top 10 by score, no stored text read).
+    _, bare = run("--snippets", "0")
+    if not bare.get("errors"):
+        out.update({"nosnippets_" + k: bare[k] for k in ("p50_ms", "p95_ms", "p99_ms", "mean_ms") if k in bare})
     totals = data.get("totals")
     if isinstance(totals, list) and len(totals) == len(queries):
         out.update(totals_agreement(dict(zip(queries, totals)), truth))
