@@ -346,10 +346,11 @@ class IPSearch:
         return parse_json(r.stdout)
 
     def search_ids(self, index, docs, q, limit=1_000_000):
-        """Ids of every document matching all parts (partial results count as none)."""
+        """Ids of every document matching all parts (partial results count as none), each copy of a
+        republished document included (`--all-copies`: by default a search shows one hit per group)."""
         try:
-            data = self.search(index, docs, q, ["--limit", str(limit), "--snippets", "0"])
-        except RuntimeError:  # an older CLI without --snippets
+            data = self.search(index, docs, q, ["--limit", str(limit), "--snippets", "0", "--all-copies"])
+        except RuntimeError:  # an older CLI without --snippets or --all-copies
             data = self.search(index, docs, q, ["--limit", str(limit)])
         if not data or data.get("partial"):
             return []
@@ -527,12 +528,20 @@ def added_doc_found(ips, corpus, docs, index, source, seed):
 
 
 def cold_cli(ips, index, docs, corpus_root, query, json_path):
-    """hyperfine --warmup 3 of one `ipsearch search` vs. one `rg -F` (process start included)."""
-    cmds = [f"rg -F {query} {corpus_root}"]
+    """hyperfine --warmup 3 of one `ipsearch QUERY` vs. one `rg -F` (process start included).
+    ipsearch runs as a user types it, in a directory whose Index/ and Corpus/ are (links to) the
+    benchmark's index and corpus copy."""
+    cmds = [f"rg -F {query} {os.path.abspath(corpus_root)}"]
+    json_path = os.path.abspath(json_path)
+    cwd = os.path.join(os.path.dirname(json_path), "cold-cli")
+    shutil.rmtree(cwd, ignore_errors=True)
+    os.makedirs(cwd)
     if ips is not None and index:
-        cmds.insert(0, f"{ips.cli} search --index {index} --corpus {docs} {query}")
+        os.symlink(os.path.abspath(index), os.path.join(cwd, "Index"))
+        os.symlink(os.path.abspath(docs), os.path.join(cwd, "Corpus"))
+        cmds.insert(0, f"{ips.cli} {query}")
     r = subprocess.run(["hyperfine", "-N", "-i", "--warmup", "3", "--max-runs", "50",
-                        "--export-json", json_path] + cmds, capture_output=True, timeout=600)
+                        "--export-json", json_path] + cmds, capture_output=True, timeout=600, cwd=cwd)
     if r.returncode != 0:
         raise RuntimeError(f"hyperfine exited {r.returncode}: {tail(r.stderr)}")
     with open(json_path) as fh:

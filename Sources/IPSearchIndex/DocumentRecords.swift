@@ -463,26 +463,28 @@ public struct DocumentColumns: Sendable {
 /// Near-duplicate signatures (`.sig`), read only by the indexer when it regroups documents:
 ///
 /// ```
-/// documents u32 | values per signature u32 (K) | documents × K × u16
+/// documents u32 | values per signature u32 (K) | documents × K × u8
 /// ```
 /// A document without a signature (too little content to sign) has a row of zeros. Values are the
-/// low 16 bits of the MinHash minima (`storable`): two different minima agree on them once in
-/// 65,536, which moves an estimated similarity by 1/64 about once in a thousand pairs.
+/// low 8 bits of the MinHash minima (`storable`, b-bit minwise hashing): two different minima agree
+/// on them once in 256, so a pair of similarity J agrees on a value with probability
+/// J + (1 − J)/256, which moves an estimate by at most 0.4% (1/64 of a value about once in four
+/// pairs); the 0.6 threshold and the bands see the same groups (`Index/README.md`, Signatures).
 struct SignatureTable {
     static let headerSize = 8
-    static let valueSize = 2
+    static let valueSize = 1
     /// Bytes of one row of `NearDuplicates.hashCount` values.
     static let rowBytes = NearDuplicates.hashCount * valueSize
 
     /// What a signature value becomes to be stored (signatures hold it so from the start, so that
     /// grouping in memory and from the files agree).
     @inline(__always)
-    static func storable(_ value: UInt32) -> UInt32 { value & 0xFFFF }
+    static func storable(_ value: UInt32) -> UInt32 { value & 0xFF }
 
     /// Value `j` of a row as stored.
     @inline(__always)
     static func value(_ row: UnsafeRawPointer, _ j: Int) -> UInt32 {
-        UInt32(UInt16(littleEndian: row.loadUnaligned(fromByteOffset: j * valueSize, as: UInt16.self)))
+        UInt32(row.load(fromByteOffset: j, as: UInt8.self))
     }
 
     /// K, when the body holds exactly `documents` rows of it.
@@ -505,9 +507,7 @@ struct SignatureTable {
     static func appendRow(_ values: ArraySlice<UInt32>, width: Int, to out: inout [UInt8]) {
         var i = values.startIndex
         for _ in 0..<width {
-            let v = UInt16(truncatingIfNeeded: i < values.endIndex ? values[i] : 0)
-            out.append(UInt8(truncatingIfNeeded: v))
-            out.append(UInt8(truncatingIfNeeded: v >> 8))
+            out.append(UInt8(truncatingIfNeeded: i < values.endIndex ? values[i] : 0))
             i += 1
         }
     }

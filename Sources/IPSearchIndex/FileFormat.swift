@@ -77,8 +77,9 @@ enum FileFormat {
     /// versions. 3: version 2's layout plus mark terms (punctuation), which a version 2 index lacks.
     /// 4: stored texts compressed with zstd and a trained dictionary instead of deflate; signature
     /// values of 16 bits instead of 32. 5: positions in Rice codes instead of varints; the store
-    /// dictionary (up to 1 MB instead of 110 KB) ends `.store` instead of `.cols`.
-    static let version: UInt32 = 5
+    /// dictionary (up to 1 MB instead of 110 KB) ends `.store` instead of `.cols`. 6: signature
+    /// values of 8 bits instead of 16.
+    static let version: UInt32 = 6
     static let headerSize = 8
     static let footerSize = 16
     static let footerMagic: UInt32 = 0x4553_5049  // "IPSE"

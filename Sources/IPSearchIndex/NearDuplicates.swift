@@ -285,9 +285,10 @@ public enum NearDuplicates {
     /// default is for experiments: the bands are tuned for 0.6 (below ~0.5 they miss pairs).
     public static func group(_ docs: [(key: String, signature: Signature)], threshold: Double = NearDuplicates.threshold) -> [Int] {
         // The signatures laid out as a `.sig` table is (a row of zeros: none), then grouped from there.
-        var flat = [UInt16](repeating: 0, count: docs.count * hashCount)
-        for (i, d) in docs.enumerated() where d.signature.values.count == hashCount {
-            for j in 0..<hashCount { flat[i * hashCount + j] = UInt16(truncatingIfNeeded: d.signature.values[j]).littleEndian }
+        var flat: [UInt8] = []
+        flat.reserveCapacity(docs.count * SignatureTable.rowBytes)
+        for d in docs {
+            SignatureTable.appendRow(d.signature.values.count == hashCount ? d.signature.values[...] : [], width: hashCount, to: &flat)
         }
         var keys = IDBuffer()
         for d in docs { keys.append(d.key) }
