@@ -55,3 +55,84 @@ enum BitPacking {
         }
     }
 }
+
+/// Patched frame of reference (PFOR, as Lucene's postings and the PForDelta literature use it): a
+/// block of `BitPacking.blockSize` values packed at the width that makes the block smallest, each
+/// value's bits above that width kept aside as an exception:
+///
+/// ```
+/// width u8 (0…32) | exceptions u8 (n ≤ 128) | 128 values' low bits, width each (16 × width bytes) |
+/// n × ( index u8 (ascending, < 128) | high bits varint (> 0) )
+/// ```
+///
+/// One large delta in a block of small ones (a rare gram's long gap, a frequency of 40 among ones)
+/// costs a couple of bytes instead of widening all 128 values; decoding is the plain unpack plus one
+/// addition per exception.
+enum PatchedPacking {
+    /// Bytes of the exception header (width, count).
+    static let headerSize = 2
+
+    /// Appends the block of `values` (`BitPacking.blockSize` of them).
+    static func pack(_ values: UnsafeBufferPointer<UInt32>, to out: inout [UInt8]) {
+        let n = BitPacking.blockSize
+        // Values of each bit length, to price every width without another pass over the values.
+        var lengths = [Int](repeating: 0, count: 33)
+        for v in values.prefix(n) { lengths[UInt32.bitWidth - v.leadingZeroBitCount] += 1 }
+        var width = 32, best = Int.max
+        for w in stride(from: 32, through: 0, by: -1) {
+            var bytes = BitPacking.byteCount(width: w)
+            for l in (w + 1)..<33 where lengths[l] > 0 { bytes += lengths[l] * (1 + (l - w + 6) / 7) }
+            if bytes < best { best = bytes; width = w }  // ties keep the wider (fewer exceptions)
+        }
+        out.append(UInt8(width))
+        let countAt = out.count
+        out.append(0)
+        let mask: UInt32 = width == 32 ? .max : (1 << UInt32(width)) - 1
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: n) { low in
+            for i in 0..<n { low[i] = values[i] & mask }
+            BitPacking.pack(UnsafeBufferPointer(low), width: width, to: &out)
+        }
+        var exceptions = 0
+        if width < 32 {
+            for i in 0..<n where values[i] >> UInt32(width) != 0 {
+                out.append(UInt8(i))
+                VarInt.append(UInt64(values[i] >> UInt32(width)), to: &out)
+                exceptions += 1
+            }
+        }
+        out[countAt] = UInt8(exceptions)
+    }
+
+    /// Reads a block at `source` into `out`, adding `add` to each value, and returns its bytes; nil
+    /// when it is malformed (a width over 32, more than `available` bytes, exceptions out of order
+    /// or zero, a value over 2³² − 1). `available` bytes are the block's (or more), and 8 bytes past
+    /// its packed values must be readable (as for `BitPacking.unpack`).
+    @inline(__always)
+    static func unpack(_ source: UnsafeRawPointer, available: Int, add: UInt32, into out: UnsafeMutablePointer<UInt32>) -> Int? {
+        guard available >= headerSize else { return nil }
+        let width = Int(source.load(as: UInt8.self)), count = Int(source.load(fromByteOffset: 1, as: UInt8.self))
+        let packed = BitPacking.byteCount(width: width)
+        guard width <= 32, count <= BitPacking.blockSize, count == 0 || width < 32,
+              headerSize + packed <= available else { return nil }
+        BitPacking.unpack(source + headerSize, width: width, add: add, into: out)
+        return count == 0 ? headerSize + packed
+            : patch(source, from: headerSize + packed, available: available, count: count, width: width, into: out)
+    }
+
+    /// Adds the exceptions' high bits to the values they name; the bytes read in all, or nil.
+    @inline(never)
+    private static func patch(_ source: UnsafeRawPointer, from start: Int, available: Int, count: Int, width: Int,
+                              into out: UnsafeMutablePointer<UInt32>) -> Int? {
+        var r = ByteReader(base: source, range: start..<available)
+        var next = 0
+        for _ in 0..<count {
+            guard let index = r.u8(), Int(index) >= next, index < BitPacking.blockSize, let high = r.varint(), high > 0,
+                  high < UInt64(1) << UInt64(32 - width) else { return nil }
+            let (v, overflow) = out[Int(index)].addingReportingOverflow(UInt32(high) << UInt32(width))
+            guard !overflow else { return nil }
+            out[Int(index)] = v
+            next = Int(index) + 1
+        }
+        return r.offset
+    }
+}

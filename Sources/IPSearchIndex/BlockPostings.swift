@@ -4,8 +4,9 @@
 /// A term's list in `.post` is `skip entry × F | full block × F | tail`, where F = ⌊docFreq / 128⌋:
 /// - skip entry (12 bytes): the block's last document `u32`, the end of the block's bytes (from the
 ///   list's start) `u32`, the end of the block's positions (from the list's start in `.pos`) `u32`;
-/// - full block: `docBits u8 | freqBits u8 | 128 document deltas, docBits each | 128 (tf − 1),
-///   freqBits each` (deltas from the previous block's last document, the first block's from 0);
+/// - full block: the 128 documents' distances from the one before less one (the first block's first
+///   document as it is), then the 128 (tf − 1), each in patched frame of reference
+///   (`PatchedPacking`: packed at the width that makes them smallest, the bits above it as exceptions);
 /// - tail (docFreq mod 128 documents): per document `varint(delta << 1 | tf == 1)` then `varint(tf)`
 ///   when tf > 1.
 /// In `.pos`, each block's positions (UTF-16 offsets of the gram in the normalized text), document
@@ -121,19 +122,15 @@ public enum BlockPostings {
         }
 
         private mutating func packBlock() {
+            // Each document's distance from the one before less one (documents ascend strictly);
+            // the list's first document as it is.
             for k in 0..<BitPacking.blockSize {
-                scratch[k] = docs[k] &- previous
+                scratch[k] = docs[k] &- previous &- (skips.isEmpty && k == 0 ? 0 : 1)
                 previous = docs[k]
             }
-            let docBits = scratch.withUnsafeBufferPointer { BitPacking.width($0) }
-            blocks.append(UInt8(docBits))
-            let freqBitsAt = blocks.count
-            blocks.append(0)
-            scratch.withUnsafeBufferPointer { BitPacking.pack($0, width: docBits, to: &blocks) }
+            scratch.withUnsafeBufferPointer { PatchedPacking.pack($0, to: &blocks) }
             for k in 0..<BitPacking.blockSize { scratch[k] = freqs[k] &- 1 }
-            let freqBits = scratch.withUnsafeBufferPointer { BitPacking.width($0) }
-            blocks[freqBitsAt] = UInt8(freqBits)
-            scratch.withUnsafeBufferPointer { BitPacking.pack($0, width: freqBits, to: &blocks) }
+            scratch.withUnsafeBufferPointer { PatchedPacking.pack($0, to: &blocks) }
             encodePositions()
             skips.append((previous, blocks.count, positionsLength))
             buffered = 0
@@ -320,28 +317,32 @@ public struct PostingCursor {
         let limit = UInt32(truncatingIfNeeded: documents)
         if b < fullBlocks {
             let p = post.pointer(base + start)
-            guard end - start >= 2 else { throw corrupt("a postings block is malformed") }
-            let docBits = Int(p.load(as: UInt8.self)), freqBits = Int(p.load(fromByteOffset: 1, as: UInt8.self))
-            guard docBits <= 32, freqBits <= 32,
-                  end - start == 2 + BitPacking.byteCount(width: docBits) + BitPacking.byteCount(width: freqBits) else {
-                throw corrupt("a postings block is malformed")
-            }
-            var last = previous.last
+            let length = end - start
+            var last = UInt64(previous.last)
             var ok = true
-            docs.withUnsafeMutableBufferPointer { d in
-                BitPacking.unpack(p + 2, width: docBits, add: 0, into: d.baseAddress!)
-                for k in 0..<BitPacking.blockSize {
-                    let (v, o) = last.addingReportingOverflow(d[k])
-                    if o || (d[k] == 0 && !(b == 0 && k == 0)) { ok = false }
-                    last = v
-                    d[k] = v
+            let docBytes = docs.withUnsafeMutableBufferPointer { d -> Int? in
+                guard let bytes = PatchedPacking.unpack(p, available: length, add: 0, into: d.baseAddress!) else { return nil }
+                // A stored value is the distance less one (the list's first document as it is).
+                last = b == 0 ? UInt64(d[0]) : last + UInt64(d[0]) + 1
+                d[0] = UInt32(truncatingIfNeeded: last)
+                for k in 1..<BitPacking.blockSize {
+                    last += UInt64(d[k]) + 1
+                    d[k] = UInt32(truncatingIfNeeded: last)
+                }
+                return bytes
+            }
+            let freqBytes = docBytes.flatMap { docBytes in
+                freqs.withUnsafeMutableBufferPointer { f -> Int? in
+                    guard let bytes = PatchedPacking.unpack(p + docBytes, available: length - docBytes, add: 1, into: f.baseAddress!)
+                    else { return nil }
+                    var zero = false
+                    for k in 0..<BitPacking.blockSize { zero = zero || f[k] == 0 }  // tf − 1 of 2³² − 1
+                    return zero ? nil : bytes
                 }
             }
-            freqs.withUnsafeMutableBufferPointer { f in
-                BitPacking.unpack(p + 2 + BitPacking.byteCount(width: docBits), width: freqBits, add: 1, into: f.baseAddress!)
-                for k in 0..<BitPacking.blockSize where f[k] == 0 { ok = false }
-            }
-            guard ok, last == skip(b).last, last < limit else { throw corrupt("a postings block is malformed") }
+            if docBytes == nil || freqBytes == nil || docBytes! + freqBytes! != length { ok = false }
+            // Documents ascend, so the last one below the segment's count bounds them all.
+            guard ok, last == UInt64(skip(b).last), last < UInt64(limit) else { throw corrupt("a postings block is malformed") }
             count = BitPacking.blockSize
         } else {
             var r = ByteReader(base: post.pointer(0), range: (base + start)..<(base + end))

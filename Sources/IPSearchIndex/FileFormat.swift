@@ -78,7 +78,7 @@ enum FileFormat {
     /// 4: stored texts compressed with zstd and a trained dictionary instead of deflate; signature
     /// values of 16 bits instead of 32. 5: positions in Rice codes instead of varints; the store
     /// dictionary (up to 1 MB instead of 110 KB) ends `.store` instead of `.cols`. 6: signature
-    /// values of 8 bits instead of 16.
+    /// values of 8 bits instead of 16; full postings blocks in patched frame of reference.
     static let version: UInt32 = 6
     static let headerSize = 8
     static let footerSize = 16

@@ -171,6 +171,71 @@ import IPSearchAnalysis
         }
     }
 
+    /// Patched blocks (`PatchedPacking`) read back exactly, with or without `add`, for blocks of small
+    /// values with a few large ones, uniform blocks of every width and blocks of zeros; no block is
+    /// larger than the plain packing at its largest value's width, and a block with outliers is
+    /// smaller; blocks cut short, with exceptions out of order, of zero or past 32 bits read as
+    /// malformed (nil), never as other values or a trap.
+    @Test func patchedBlocksRoundTripAndRefuseDamage() {
+        var rng = SplitMix64(seed: 5)
+        let n = BitPacking.blockSize
+        func pack(_ values: [UInt32]) -> [UInt8] {
+            var bytes: [UInt8] = []
+            values.withUnsafeBufferPointer { PatchedPacking.pack($0, to: &bytes) }
+            return bytes
+        }
+        func unpack(_ bytes: [UInt8], add: UInt32 = 0) -> (values: [UInt32], length: Int)? {
+            var out = [UInt32](repeating: 0, count: n)
+            let padded = bytes + [UInt8](repeating: 0xFF, count: 8)  // the readable slack unpack needs
+            let length = padded.withUnsafeBytes { raw in
+                out.withUnsafeMutableBufferPointer {
+                    PatchedPacking.unpack(raw.baseAddress!, available: bytes.count, add: add, into: $0.baseAddress!)
+                }
+            }
+            return length.map { (out, $0) }
+        }
+        var shapes: [[UInt32]] = [[UInt32](repeating: 0, count: n), [UInt32](repeating: .max, count: n)]
+        for width in 1...32 {
+            shapes.append((0..<n).map { _ in UInt32(truncatingIfNeeded: rng.next()) >> UInt32(32 - width) })
+        }
+        for _ in 0..<200 {
+            let small = Int(rng.next() % 8), outliers = Int(rng.next() % 12)
+            var values = (0..<n).map { _ in small == 0 ? 0 : UInt32(truncatingIfNeeded: rng.next()) >> UInt32(32 - small) }
+            for _ in 0..<outliers { values[Int(rng.next() % UInt64(n))] = UInt32(truncatingIfNeeded: rng.next()) >> UInt32(rng.next() % 24) }
+            shapes.append(values)
+        }
+        var smallerWithOutliers = 0
+        for values in shapes {
+            let bytes = pack(values)
+            let plain = 2 + values.withUnsafeBufferPointer { BitPacking.byteCount(width: BitPacking.width($0)) }
+            #expect(bytes.count <= plain)
+            if bytes.count < plain { smallerWithOutliers += 1 }
+            let read = unpack(bytes)
+            #expect(read?.values == values && read?.length == bytes.count)
+            if values.allSatisfy({ $0 < .max }) { #expect(unpack(bytes, add: 1)?.values == values.map { $0 + 1 }) }
+            for cut in 1...min(bytes.count, 5) { #expect(unpack(Array(bytes.dropLast(cut))) == nil) }
+        }
+        #expect(smallerWithOutliers >= 150, "\(smallerWithOutliers) of \(shapes.count) blocks gained from exceptions")
+        // Hand-made damage: a width of 33, exceptions out of order, a zero exception, one past 32 bits.
+        var values = [UInt32](repeating: 1, count: n)
+        values[3] = 1 << 20
+        values[9] = 1 << 21
+        let good = pack(values)
+        #expect(good[0] == 1 && good[1] == 2, "\(good.prefix(2))")
+        var bad = good
+        bad[0] = 33
+        #expect(unpack(bad) == nil)
+        let exceptions = 2 + BitPacking.byteCount(width: 1)
+        bad = good
+        (bad[exceptions], bad[exceptions + 4]) = (9, 3)  // indexes 9 then 3
+        #expect(unpack(bad) == nil)
+        bad = Array(good[..<exceptions]) + [3, 0] + Array(good[(exceptions + 4)...])  // high bits 0
+        bad[1] = 2
+        #expect(unpack(bad) == nil)
+        bad = Array(good[..<exceptions]) + [3, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F] + Array(good[(exceptions + 4)...])
+        #expect(unpack(bad) == nil)
+    }
+
     /// Position codes (`PositionCoding`) read back exactly for blocks of every shape: short and
     /// long documents, one and many positions, gaps up to 2³¹ − 2, k from 0 up; the chosen k is
     /// within a bit a position of the best of all; and codes cut short read as malformed, never as
