@@ -230,16 +230,29 @@ public struct Highlighter: Sendable {
         struct Candidate { var start: Int; var end: Int; var inBody: Int; var parts: Int; var hits: Int }
         var candidates: [Candidate] = []
         var seenStarts = Set<Int>()
+        // `matches` are sorted by start: the ones inside a window follow the first that starts in it.
+        func firstStarting(atOrAfter start: Int) -> Int {
+            var lo = 0, hi = matches.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if matches[mid].start < start { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
         for m in matches {
             let lead = max(0, min(length / 4, length - (m.end - m.start)))
             var start = max(from, m.start - lead)
             let end = min(n, start + length)
             start = max(from, min(start, end - length))
             if !seenStarts.insert(start).inserted { continue }
-            var parts = Set<Int>(), hits = 0
-            for x in matches where x.start >= start && x.end <= end {
-                parts.insert(x.part)
-                hits += 1
+            var parts = PartSet(), hits = 0
+            var i = firstStarting(atOrAfter: start)
+            while i < matches.count, matches[i].start < end {
+                if matches[i].end <= end {
+                    parts.insert(matches[i].part)
+                    hits += 1
+                }
+                i += 1
             }
             candidates.append(Candidate(start: start, end: end, inBody: m.boilerplate ? 0 : 1, parts: parts.count, hits: hits))
         }
@@ -258,6 +271,18 @@ public struct Highlighter: Sendable {
         return chosen.map { c in
             render(scalars, c.start, c.end, matches.filter { $0.start >= c.start && $0.end <= c.end }, removed)
         }
+    }
+
+    /// The distinct parts a window shows: a bit each for parts 0–63, a set for any beyond.
+    struct PartSet {
+        private var bits: UInt64 = 0
+        private var more: Set<Int> = []
+
+        mutating func insert(_ part: Int) {
+            if part < 64 { bits |= 1 << UInt64(part) } else { more.insert(part) }
+        }
+
+        var count: Int { bits.nonzeroBitCount + more.count }
     }
 
     /// The window `start..<end` as a snippet; scalars inside `removed` (injected spam) are left out

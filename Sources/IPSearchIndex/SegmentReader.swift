@@ -123,6 +123,9 @@ public final class SegmentReader: @unchecked Sendable {
 
     public var documentCount: Int { meta.documents }
 
+    /// The segment's `.post` file (for errors about what its lists hold).
+    public var postingsPath: String { postingsFile.path }
+
     @inline(__always)
     /// Whether any document of the segment is deleted.
     public var hasDeletions: Bool { !deleted.isEmpty }

@@ -1,5 +1,7 @@
 import Testing
 import IPSearchAnalysis
+import IPSearchIndex
+import IPSearchTestSupport
 @testable import IPSearch
 
 @Suite struct QueryTests {
@@ -35,5 +37,34 @@ import IPSearchAnalysis
         let single = PartMatcher.elements(of: QueryPart("浙", analyzer: analyzer)!)
         #expect(single.count == 1)
         if case .prefix(let c) = single[0].lookup { #expect(c == 0x6D59) } else { Issue.record("expected a prefix lookup") }
+    }
+
+    /// A lone character's occurrences are the union of every gram starting with it: merged by
+    /// counting (`denseUnion`, for common characters) or by sorting pairs (`sortedUnion`), the two
+    /// give the same documents and positions, for every character of the five press releases.
+    @Test func bothUnionsOfACharacterAgree() throws {
+        let fixture = try Fixture.pressReleases()
+        let reader = try IndexReader(directory: fixture.index.path)
+        var characters = Set<UInt32>()
+        for name in try Repository.corpusNames() {
+            for scalar in try readText(Repository.corpus + "/" + name).unicodeScalars
+            where scalar.properties.isAlphabetic { characters.insert(scalar.value) }
+        }
+        #expect(characters.count > 500)
+        var compared = 0, several = 0
+        for segment in reader.segments {
+            for c in characters {
+                let infos = try segment.terms(in: Gram.range(startingWith: c))
+                guard infos.count > 1 else { continue }
+                let dense = try PartMatcher.denseUnion(infos, documents: segment.documentCount, in: segment)
+                let sorted = try PartMatcher.sortedUnion(infos, in: segment)
+                let same = dense.docs == sorted.docs && dense.positionStart == sorted.positionStart
+                    && dense.positions == sorted.positions
+                #expect(same, "U+\(String(c, radix: 16))")
+                if dense.docs.count > 1 { several += 1 }
+                compared += 1
+            }
+        }
+        #expect(compared > 300 && several > 100, "\(compared) unions, \(several) over several documents")
     }
 }
