@@ -75,14 +75,18 @@ enum PatchedPacking {
     /// Appends the block of `values` (`BitPacking.blockSize` of them).
     static func pack(_ values: UnsafeBufferPointer<UInt32>, to out: inout [UInt8]) {
         let n = BitPacking.blockSize
-        // Values of each bit length, to price every width without another pass over the values.
-        var lengths = [Int](repeating: 0, count: 33)
-        for v in values.prefix(n) { lengths[UInt32.bitWidth - v.leadingZeroBitCount] += 1 }
-        var width = 32, best = Int.max
-        for w in stride(from: 32, through: 0, by: -1) {
-            var bytes = BitPacking.byteCount(width: w)
-            for l in (w + 1)..<33 where lengths[l] > 0 { bytes += lengths[l] * (1 + (l - w + 6) / 7) }
-            if bytes < best { best = bytes; width = w }  // ties keep the wider (fewer exceptions)
+        // Values of each bit length, to price every width without another pass over the values
+        // (on the stack: this runs for every block a build or a merge writes).
+        let width = withUnsafeTemporaryAllocation(of: Int.self, capacity: 33) { lengths -> Int in
+            lengths.initialize(repeating: 0)
+            for v in values.prefix(n) { lengths[UInt32.bitWidth - v.leadingZeroBitCount] += 1 }
+            var width = 32, best = Int.max
+            for w in stride(from: 32, through: 0, by: -1) {
+                var bytes = BitPacking.byteCount(width: w)
+                for l in (w + 1)..<33 where lengths[l] > 0 { bytes += lengths[l] * (1 + (l - w + 6) / 7) }
+                if bytes < best { best = bytes; width = w }  // ties keep the wider (fewer exceptions)
+            }
+            return width
         }
         out.append(UInt8(width))
         let countAt = out.count

@@ -319,7 +319,6 @@ public struct PostingCursor {
             let p = post.pointer(base + start)
             let length = end - start
             var last = UInt64(previous.last)
-            var ok = true
             let docBytes = docs.withUnsafeMutableBufferPointer { d -> Int? in
                 guard let bytes = PatchedPacking.unpack(p, available: length, add: 0, into: d.baseAddress!) else { return nil }
                 // A stored value is the distance less one (the list's first document as it is).
@@ -340,9 +339,9 @@ public struct PostingCursor {
                     return zero ? nil : bytes
                 }
             }
-            if docBytes == nil || freqBytes == nil || docBytes! + freqBytes! != length { ok = false }
             // Documents ascend, so the last one below the segment's count bounds them all.
-            guard ok, last == UInt64(skip(b).last), last < UInt64(limit) else { throw corrupt("a postings block is malformed") }
+            guard let docBytes, let freqBytes, docBytes + freqBytes == length, last == UInt64(skip(b).last),
+                  last < UInt64(limit) else { throw corrupt("a postings block is malformed") }
             count = BitPacking.blockSize
         } else {
             var r = ByteReader(base: post.pointer(0), range: (base + start)..<(base + end))
