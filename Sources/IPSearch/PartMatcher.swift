@@ -35,6 +35,13 @@ struct PartMatcher {
         /// gram's frequencies, and ranking reads positions through a cursor on this term, only for
         /// the documents it scores.
         var lazyTerm: TermInfo?
+        /// Set (non-empty) when `match(_:in:lazyPositions:)` left a common lone code point's
+        /// positions unread: the grams of its union. `positions` is then empty and `counts` are the
+        /// union's frequencies; ranking bounds a document's score from these and `titleCounts` and
+        /// gathers positions from the grams only for the documents it scores.
+        var lazyUnion: [TermInfo] = []
+        /// With `lazyUnion`: each document's occurrences in its title span (`SegmentReader.titleSpan`).
+        var titleCounts: [Int32] = []
 
         var count: Int { docs.count }
 
@@ -236,19 +243,8 @@ struct PartMatcher {
     /// documents laid out in order, then each list's positions put in their document's place and
     /// each document's few sorted. A position belongs to one gram, so no two lists share one.
     static func denseUnion(_ infos: [TermInfo], documents: Int, in segment: SegmentReader) throws(IndexError) -> PostingList {
-        var next = [Int32](repeating: 0, count: documents)  // positions per document, then where the next goes
-        var total = 0
-        var docs: [Int32] = [], freqs: [Int32] = []
-        for info in infos {
-            var cursor = try segment.cursor(info)
-            docs.removeAll(keepingCapacity: true)
-            freqs.removeAll(keepingCapacity: true)
-            try cursor.appendRemaining(docs: &docs, freqs: &freqs)
-            for (d, f) in zip(docs, freqs) {
-                next[Int(d)] += f
-                total += Int(f)
-            }
-        }
+        var next = try frequencies(infos, documents: documents, in: segment)  // positions per document, then where the next goes
+        let total = next.reduce(0) { $0 + Int($1) }
         guard total < Int(Int32.max) else { throw IndexError.corrupt(path: segment.postingsPath, reason: "more than 2³¹ positions in one character's lists") }
         var merged = PostingList()
         merged.positions = [Int32](repeating: 0, count: total)
@@ -299,6 +295,52 @@ struct PartMatcher {
         return merged
     }
 
+    /// Each document's summed frequency in `infos`' lists (positions of a union, as no two lists
+    /// share a position), in an array the size of the segment.
+    static func frequencies(_ infos: [TermInfo], documents: Int, in segment: SegmentReader) throws(IndexError) -> [Int32] {
+        var counts = [Int32](repeating: 0, count: documents)
+        var docs: [Int32] = [], freqs: [Int32] = []
+        for info in infos {
+            var cursor = try segment.cursor(info)
+            docs.removeAll(keepingCapacity: true)
+            freqs.removeAll(keepingCapacity: true)
+            try cursor.appendRemaining(docs: &docs, freqs: &freqs)
+            for (d, f) in zip(docs, freqs) {
+                let (sum, overflow) = counts[Int(d)].addingReportingOverflow(f)
+                guard !overflow else { throw IndexError.corrupt(path: segment.postingsPath, reason: "more than 2³¹ positions in one document") }
+                counts[Int(d)] = sum
+            }
+        }
+        return counts
+    }
+
+    /// A common character's documents, frequencies and occurrences in each document's title span,
+    /// without keeping a position (`Matches.lazyUnion`): a document's positions are read only up to
+    /// its title span's end, the rest passed over.
+    static func lazyUnion(_ infos: [TermInfo], in segment: SegmentReader) throws(IndexError) -> Matches {
+        let documents = segment.documentCount
+        var counts = [Int32](repeating: 0, count: documents), inTitle = [Int32](repeating: 0, count: documents)
+        for info in infos {
+            var cursor = try segment.cursor(info)
+            try cursor.accumulate(counts: &counts, inSpan: &inTitle) { segment.titleSpan($0) }
+        }
+        var result = Matches()
+        result.lazyUnion = infos
+        for d in counts.indices where counts[d] > 0 && !segment.isDeleted(d) {
+            result.docs.append(Int32(d))
+            result.counts.append(counts[d])
+            result.titleCounts.append(inTitle[d])
+        }
+        return result
+    }
+
+    /// The code point of a part that is one lone code point at offset 0 (its grams' union), or nil.
+    static func loneCodePoint(_ part: QueryPart) -> UInt32? {
+        guard part.marks.isEmpty, part.runs.count == 1, let run = part.runs.first, run.scalars.count == 1,
+              !run.endsBeforeSpace, run.scalarOffsets.first == 0 else { return nil }
+        return run.scalars[0]
+    }
+
     /// The sources of `part` in `segment`, rarest first, or nil when some gram of it is absent (the
     /// part cannot occur).
     static func sources(of part: QueryPart, in segment: SegmentReader) throws(IndexError) -> [Source]? {
@@ -342,9 +384,16 @@ struct PartMatcher {
     /// skip entries, whole blocks at a time); positions are decoded only for documents every gram
     /// holds, rarest gram first, and the check stops at the first gram that rules the document out.
     ///
-    /// With `lazyPositions`, a part that is one gram at offset 0 returns its documents and
-    /// frequencies without reading a position (see `Matches.lazyTerm`).
+    /// With `lazyPositions`, a part that is one gram at offset 0, or one common code point, returns
+    /// its documents and frequencies without reading a position (see `Matches.lazyTerm` and
+    /// `Matches.lazyUnion`).
     static func match(_ part: QueryPart, in segment: SegmentReader, lazyPositions: Bool = false) throws(IndexError) -> Matches {
+        if lazyPositions, let c = loneCodePoint(part) {
+            let infos = try segment.terms(in: Gram.range(startingWith: c))
+            if infos.count > 1 && infos.reduce(0, { $0 + $1.docFreq }) >= segment.documentCount / denseUnionShare {
+                return try lazyUnion(infos, in: segment)
+            }
+        }
         guard var sources = try sources(of: part, in: segment), !sources.isEmpty else { return Matches() }
         var result = Matches()
         if sources.count == 1, lazyPositions, sources[0].offset == 0, sources[0].hasCursor {

@@ -146,7 +146,8 @@ extension SnapshotSearcher {
     /// one at its most: every occurrence outside the title zone at the larger of the body and
     /// boilerplate weights, proximity at closeness 1, and the title bonus as if every occurrence in
     /// the title span were in the title zone; a single-gram part reads its positions only up to the
-    /// end of the title span for it.
+    /// end of the title span for it, and a common character's were counted by `match`
+    /// (`Matches.titleCounts`).
     func rankWithBounds(_ plan: Plan, perSegment: [[PartMatcher.Matches]], excluded: [Set<Int32>], filters: Filters,
                         k: Int, collapse: Bool, ids: inout IDCache) throws(IndexError) -> Ranked {
         let order = Ordering(sort: .relevance)
@@ -171,10 +172,20 @@ extension SnapshotSearcher {
             // Cursors of the parts whose positions `match` left unread (`lazyOf[p]`, or −1).
             var lazy: [PostingCursor] = []
             var lazyOf = [Int](repeating: -1, count: partCount)
+            // Cursors on every gram of the common characters whose positions `match` left unread
+            // (`unionOf[p]`, or −1); a cursor is dropped when its list ends.
+            var unions: [[PostingCursor]] = []
+            var unionOf = [Int](repeating: -1, count: partCount)
             for (p, m) in matches.enumerated() {
                 if let info = m.lazyTerm {
                     lazyOf[p] = lazy.count
                     lazy.append(try segment.cursor(info))
+                } else if !m.lazyUnion.isEmpty {
+                    unionOf[p] = unions.count
+                    var cursors: [PostingCursor] = []
+                    cursors.reserveCapacity(m.lazyUnion.count)
+                    for info in m.lazyUnion { cursors.append(try segment.cursor(info)) }
+                    unions.append(cursors)
                 }
             }
             var walk = CandidateWalk(parts: partCount)
@@ -201,6 +212,8 @@ extension SnapshotSearcher {
                         if l >= 0 {
                             _ = try lazy[l].advance(to: doc)
                             tt = try lazy[l].countPositions(in: span)
+                        } else if unionOf[p] >= 0 {
+                            tt = Int(matches[p].titleCounts[walk.slots[p]])
                         } else {
                             let slot = walk.slots[p]
                             for i in matches[p].range(at: slot) where span.contains(matches[p].positions[i]) { tt += 1 }
@@ -240,7 +253,7 @@ extension SnapshotSearcher {
                 var bound = 0.0
                 for p in 0..<partCount where walk.slots[p] >= 0 {
                     let tf = Int(matches[p].counts[walk.slots[p]]), tt = inTitle[p]
-                    let weighted = Double(tt) * titleWeight + Double(tf - tt) * otherWeight
+                    let weighted = Double(tt) * max(titleWeight, otherWeight) + Double(tf - tt) * otherWeight
                     bound += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
                                                          idf: plan.idf[p])
                 }
@@ -260,6 +273,8 @@ extension SnapshotSearcher {
                     if l >= 0 {
                         _ = try lazy[l].advance(to: doc)
                         try lazy[l].forEachPosition { one[p].positions.append($0) }
+                    } else if unionOf[p] >= 0 {
+                        try Self.gather(doc, from: &unions[unionOf[p]], into: &one[p].positions)
                     } else {
                         one[p].positions.append(contentsOf: matches[p].positions[matches[p].range(at: slot)])
                     }
@@ -276,6 +291,25 @@ extension SnapshotSearcher {
         let partial = tops[0].documents == 0 && tops[1].documents > 0
         let top = tops[partial ? 1 : 0]
         return Ranked(page: top.best, total: top.total, totalDocuments: top.documents, partial: partial)
+    }
+
+    /// Appends `doc`'s positions in every list of `cursors` (a union's grams, each list holding
+    /// distinct positions), ascending. Documents are asked for in ascending order, so each cursor
+    /// only moves forward, and one whose list has ended is dropped.
+    static func gather(_ doc: Int32, from cursors: inout [PostingCursor], into positions: inout [Int32]) throws(IndexError) {
+        let before = positions.count
+        var i = 0
+        while i < cursors.count {
+            let d = try cursors[i].advance(to: doc)
+            if d == PostingCursor.end {
+                cursors.swapAt(i, cursors.count - 1)
+                cursors.removeLast()
+                continue
+            }
+            if d == doc { try cursors[i].forEachPosition { positions.append($0) } }
+            i += 1
+        }
+        positions[before...].sort()
     }
 
     /// The first matched part of group `g`, or −1 (the part that stands for the group in proximity).

@@ -384,6 +384,26 @@ public struct PostingCursor {
         }
     }
 
+    /// For a union of lists: adds each document's frequency after the current one to
+    /// `counts[doc]`, and how many of its positions lie in `span(doc)` to `inSpan[doc]` (reading
+    /// positions only up to the span's end), a block at a time. Both arrays hold one entry per
+    /// document of the segment; a sum past `Int32.max` is an error.
+    public mutating func accumulate(counts: inout [Int32], inSpan: inout [Int32],
+                                    span: (Int) -> Range<Int32>?) throws(IndexError) {
+        guard counts.count >= documents, inSpan.count >= documents else { return }
+        while try next() != PostingCursor.end {
+            for i in index..<count {
+                index = i
+                doc = Int32(truncatingIfNeeded: docs[i])
+                let d = Int(docs[i])
+                let (sum, overflow) = counts[d].addingReportingOverflow(Int32(truncatingIfNeeded: freqs[i]))
+                guard !overflow else { throw corrupt("more than 2³¹ positions in one document") }
+                counts[d] = sum
+                if let s = span(d) { inSpan[d] &+= Int32(truncatingIfNeeded: try countPositions(in: s)) }
+            }
+        }
+    }
+
     func malformedPositions() -> IndexError { IndexError.corrupt(path: pos.path, reason: "malformed positions") }
 
     /// Readers of the current block's low and unary sections, from these bits on.

@@ -59,7 +59,9 @@ import IPSearchIndex
             let at = Int(rng.next() % UInt64(t.count - n))
             return String(t[at..<(at + n)])
         }
-        var result = ["知识产权", "专利", "地理标志", "国家知识产权局", "保护", "的", "中国", "工作", "\"知识产权\"", "知识产权 保护 工作"]
+        // Lone characters, common ones included (their positions are read only for scored pages).
+        var result = ["知识产权", "专利", "地理标志", "国家知识产权局", "保护", "的", "中国", "工作", "\"知识产权\"", "知识产权 保护 工作",
+                      "国", "权", "局", "产", "保", "利 的", "的 专利"]
         for _ in 0..<60 {
             switch rng.next() % 4 {
             case 0: result.append(cut(2))

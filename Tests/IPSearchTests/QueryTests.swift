@@ -67,4 +67,36 @@ import IPSearchTestSupport
         }
         #expect(compared > 300 && several > 100, "\(compared) unions, \(several) over several documents")
     }
+
+    /// A common character matched without its positions (`Matches.lazyUnion`) has the documents
+    /// and frequencies of the union with positions, and each document's count of positions in its
+    /// title span; the positions `gather` reads for one document are the union's, ascending.
+    @Test func aCharacterMatchedWithoutPositionsKeepsItsCounts() throws {
+        let fixture = try Fixture.pressReleases()
+        let reader = try IndexReader(directory: fixture.index.path)
+        var lazy = 0, titled = 0
+        for character in ["的", "国", "权", "产", "局", "地", "标", "保"] {
+            let part = try #require(Query.parse(character, analyzer: analyzer).positiveParts.first)
+            for segment in reader.segments {
+                let eager = try PartMatcher.match(part, in: segment)
+                let m = try PartMatcher.match(part, in: segment, lazyPositions: true)
+                #expect(m.docs == eager.docs && m.counts == eager.counts, "\(character)")
+                guard !m.lazyUnion.isEmpty else { continue }
+                lazy += 1
+                #expect(m.positions.isEmpty && m.titleCounts.count == m.docs.count)
+                var cursors = try m.lazyUnion.map { try segment.cursor($0) }
+                for i in m.docs.indices {
+                    let positions = Array(eager.positions[eager.range(at: i)])
+                    let span = segment.titleSpan(Int(m.docs[i]))
+                    let inSpan = span.map { s in positions.filter { s.contains($0) }.count } ?? 0
+                    #expect(Int(m.titleCounts[i]) == inSpan, "\(character) document \(m.docs[i])")
+                    if inSpan > 0 { titled += 1 }
+                    var gathered: [Int32] = []
+                    try SnapshotSearcher.gather(m.docs[i], from: &cursors, into: &gathered)
+                    #expect(gathered == positions, "\(character) document \(m.docs[i])")
+                }
+            }
+        }
+        #expect(lazy >= 5 && titled > 0, "\(lazy) lazy unions, \(titled) documents with the character in the title")
+    }
 }
