@@ -318,18 +318,18 @@ struct PartMatcher {
     /// without keeping a position (`Matches.lazyUnion`): a document's positions are read only up to
     /// its title span's end, the rest passed over.
     static func lazyUnion(_ infos: [TermInfo], in segment: SegmentReader) throws(IndexError) -> Matches {
-        let documents = segment.documentCount
-        var counts = [Int32](repeating: 0, count: documents), inTitle = [Int32](repeating: 0, count: documents)
+        // Per document: the summed frequency, then the occurrences in the title span.
+        var sums = [Int32](repeating: 0, count: 2 * segment.documentCount)
         for info in infos {
             var cursor = try segment.cursor(info)
-            try cursor.accumulate(counts: &counts, inSpan: &inTitle) { segment.titleSpan($0) }
+            try cursor.accumulate(into: &sums) { segment.titleSpan($0) }
         }
         var result = Matches()
         result.lazyUnion = infos
-        for d in counts.indices where counts[d] > 0 && !segment.isDeleted(d) {
+        for d in 0..<segment.documentCount where sums[2 * d] > 0 && !segment.isDeleted(d) {
             result.docs.append(Int32(d))
-            result.counts.append(counts[d])
-            result.titleCounts.append(inTitle[d])
+            result.counts.append(sums[2 * d])
+            result.titleCounts.append(sums[2 * d + 1])
         }
         return result
     }

@@ -385,21 +385,21 @@ public struct PostingCursor {
     }
 
     /// For a union of lists: adds each document's frequency after the current one to
-    /// `counts[doc]`, and how many of its positions lie in `span(doc)` to `inSpan[doc]` (reading
-    /// positions only up to the span's end), a block at a time. Both arrays hold one entry per
-    /// document of the segment; a sum past `Int32.max` is an error.
-    public mutating func accumulate(counts: inout [Int32], inSpan: inout [Int32],
-                                    span: (Int) -> Range<Int32>?) throws(IndexError) {
-        guard counts.count >= documents, inSpan.count >= documents else { return }
+    /// `sums[2 × doc]`, and how many of its positions lie in `span(doc)` to `sums[2 × doc + 1]`
+    /// (reading positions only up to the span's end), a block at a time. `sums` holds two entries
+    /// per document of the segment, side by side (one cache line for both); a sum past `Int32.max`
+    /// is an error.
+    public mutating func accumulate(into sums: inout [Int32], span: (Int) -> Range<Int32>?) throws(IndexError) {
+        guard sums.count >= 2 * documents else { return }
         while try next() != PostingCursor.end {
             for i in index..<count {
                 index = i
                 doc = Int32(truncatingIfNeeded: docs[i])
                 let d = Int(docs[i])
-                let (sum, overflow) = counts[d].addingReportingOverflow(Int32(truncatingIfNeeded: freqs[i]))
+                let (sum, overflow) = sums[2 * d].addingReportingOverflow(Int32(truncatingIfNeeded: freqs[i]))
                 guard !overflow else { throw corrupt("more than 2³¹ positions in one document") }
-                counts[d] = sum
-                if let s = span(d) { inSpan[d] &+= Int32(truncatingIfNeeded: try countPositions(in: s)) }
+                sums[2 * d] = sum
+                if let s = span(d) { sums[2 * d + 1] &+= Int32(truncatingIfNeeded: try countPositions(in: s)) }
             }
         }
     }
