@@ -2,13 +2,13 @@ import Foundation
 import IPSearch
 import IPSearchIndex
 
-/// `ipsearch-bench queries --index DIR --queries FILE [--repeat N] [--limit K] [--snippets N] [--json]`
+/// `ipsearch-bench queries --index DIR --queries FILE [--repeat N] [--limit K] [--snippets N] [--facets] [--json]`
 ///
 /// Warm query latency: opens the index once through `SearchService` (as the server does), runs every
 /// query of FILE (one per line) once untimed to warm the page cache and ICU, then N timed passes.
 /// One sample = one complete search including query parsing, matching, BM25, top-k and snippets
 /// for the returned hits (`--snippets 0`: none, as `Benchmarks/compare` times the other engines,
-/// without fetching stored text). Reports p50/p95/p99/max over all samples, and each query's
+/// without fetching stored text; `--facets`: with source and date facets, as the search page asks). Reports p50/p95/p99/max over all samples, and each query's
 /// `total` (in file order) so callers can compute recall.
 ///
 /// `--build CORPUS` first rebuilds the index from CORPUS (`Indexer.run` with `full`, as `ipsearch index
@@ -16,12 +16,12 @@ import IPSearchIndex
 /// engine can be measured without building the `ipsearch` command (and its server dependencies).
 enum QueryBenchmark {
     static let usage = """
-        usage: ipsearch-bench queries --index DIR --queries FILE [--build CORPUS] [--repeat N] [--limit K] [--snippets N] [--slowest N] [--json]
+        usage: ipsearch-bench queries --index DIR --queries FILE [--build CORPUS] [--repeat N] [--limit K] [--snippets N] [--facets] [--slowest N] [--json]
 
         """
 
     static func main(_ args: [String]) -> Int32 {
-        var index = "", queriesPath = "", buildFrom = "", repeats = 3, limit = 10, json = false, slowest = 0
+        var index = "", queriesPath = "", buildFrom = "", repeats = 3, limit = 10, json = false, slowest = 0, facets = false
         var snippets = SnippetOptions().count
         var a = Arguments(args)
         do {
@@ -34,6 +34,7 @@ enum QueryBenchmark {
                 case "--limit": limit = try a.integer(of: arg, min: 1)
                 case "--snippets": snippets = try a.integer(of: arg, min: 0)
                 case "--json": json = true
+                case "--facets": facets = true
                 case "--slowest": slowest = try a.integer(of: arg, min: 0)
                 default: throw UsageError(description: "unknown argument \(arg)")
                 }
@@ -61,7 +62,8 @@ enum QueryBenchmark {
         }
         let queries = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         let service = SearchService(indexDirectory: index)
-        let options = SearchOptions(limit: limit, snippets: SnippetOptions(count: snippets))
+        var options = SearchOptions(limit: limit, snippets: SnippetOptions(count: snippets))
+        options.facets = facets
         var totals: [Int] = []
         var errors = 0
         for q in queries {

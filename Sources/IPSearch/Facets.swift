@@ -53,6 +53,10 @@ public struct FacetCounter: Sendable {
     public private(set) var total = 0
     public private(set) var undated = 0
     public private(set) var withoutSource = 0
+    /// The month index of recent day numbers, direct-mapped by the day's low bits (`monthCacheSize`
+    /// consecutive days never collide): a year of hits converts each distinct day once.
+    private var monthCache: [(day: Int32, month: Int32)] = []
+    private static let monthCacheSize = 4096
 
     /// `sourceNames`: the names that `add(day:sourceID:)` ids refer to.
     public init(sourceNames: [String] = []) {
@@ -96,7 +100,10 @@ public struct FacetCounter: Sendable {
             undated += 1
             return
         }
-        addMonth(DateFilter.yearMonth(of: day).index, count: 1)
+        if monthCache.isEmpty { monthCache = Array(repeating: (Int32.min, 0), count: Self.monthCacheSize) }
+        let slot = Int(day) & (Self.monthCacheSize - 1)
+        if monthCache[slot].day != day { monthCache[slot] = (day, Int32(DateFilter.yearMonth(of: day).index)) }
+        addMonth(Int(monthCache[slot].month), count: 1)
     }
 
     private mutating func addMonth(_ month: Int, count: Int) {

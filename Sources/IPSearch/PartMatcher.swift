@@ -384,11 +384,12 @@ struct PartMatcher {
     /// skip entries, whole blocks at a time); positions are decoded only for documents every gram
     /// holds, rarest gram first, and the check stops at the first gram that rules the document out.
     ///
-    /// With `lazyPositions`, a part that is one gram at offset 0, or one common code point, returns
-    /// its documents and frequencies without reading a position (see `Matches.lazyTerm` and
-    /// `Matches.lazyUnion`).
-    static func match(_ part: QueryPart, in segment: SegmentReader, lazyPositions: Bool = false) throws(IndexError) -> Matches {
-        if lazyPositions, let c = loneCodePoint(part) {
+    /// With `lazyPositions`, a part that is one gram at offset 0, or (with `lazyCharacters`) one
+    /// common code point, returns its documents and frequencies without reading a position (see
+    /// `Matches.lazyTerm` and `Matches.lazyUnion`).
+    static func match(_ part: QueryPart, in segment: SegmentReader, lazyPositions: Bool = false,
+                      lazyCharacters: Bool = true) throws(IndexError) -> Matches {
+        if lazyPositions && lazyCharacters, let c = loneCodePoint(part) {
             let infos = try segment.terms(in: Gram.range(startingWith: c))
             if infos.count > 1 && infos.reduce(0, { $0 + $1.docFreq }) >= segment.documentCount / denseUnionShare {
                 return try lazyUnion(infos, in: segment)

@@ -59,8 +59,10 @@ extension SnapshotSearcher {
         var total: Int
         var totalDocuments: Int
         var partial: Bool
-        /// Every hit, for facets and timelines (`rankAll` only).
+        /// Every hit shown, for facets and timelines (`rankAll` only).
         var shown: [Candidate] = []
+        /// The facet counts of every hit shown (`rankWithBounds`, when asked for).
+        var facets: FacetTally?
     }
 
     /// Walks the union of one segment's part matches in document order; `slots[p]` is the index of
@@ -148,8 +150,13 @@ extension SnapshotSearcher {
     /// the title span were in the title zone; a single-gram part reads its positions only up to the
     /// end of the title span for it, and a common character's were counted by `match`
     /// (`Matches.titleCounts`).
+    ///
+    /// With `facets`, `Ranked.facets` counts every hit shown (those of `rankAll`'s `shown`): a
+    /// document alone as it is walked, and a near-duplicate group by its best document, so a member
+    /// of a group is scored unless its bound is below both the page and the best member scored so
+    /// far, while documents alone are pruned as without facets.
     func rankWithBounds(_ plan: Plan, perSegment: [[PartMatcher.Matches]], excluded: [Set<Int32>], filters: Filters,
-                        k: Int, collapse: Bool, ids: inout IDCache) throws(IndexError) -> Ranked {
+                        k: Int, collapse: Bool, facets: Bool = false, ids: inout IDCache) throws(IndexError) -> Ranked {
         let order = Ordering(sort: .relevance)
         // Hits that match enough groups, and (while there are none) hits that match fewer.
         var tops = [TopGroups(k: k, documents: reader.groups.groups.reduce(0) { $0 + $1.count }), TopGroups(k: k, documents: 0)]
@@ -164,6 +171,10 @@ extension SnapshotSearcher {
         // What a part's BM25 can reach at most, whatever its frequency and the document's length.
         let partCeiling = (0..<partCount).map { plan.factor[$0] * plan.idf[$0] * (relevance.k1 + 1) }
         var noExplanation: Explanation?
+        // With facets, per kind of hit (full, partial): the documents alone, and each group's best.
+        var fullTally = facets ? facetTally() : nil
+        var partialTally = fullTally
+        var groupBest: [[UInt32: Candidate]] = [[:], [:]]
         for (s, matches) in perSegment.enumerated() {
             let segment = reader.segments[s]
             let columns = segment.columns
@@ -199,7 +210,14 @@ extension SnapshotSearcher {
                 let group = collapse ? groupOf[Int(doc)] : GroupTable.alone
                 tops[t].count(group)
                 let literal = matchedGroups(plan, walk.slots, literalOnly: true)
-                if !tops[t].admits(coord: coord, literal: literal) { continue }
+                // A group's best member stands for it in the facets: a member is scored unless its
+                // bound is below the best member scored so far (`rival`) as well as below the page.
+                let scoreAnyway = facets && group != GroupTable.alone
+                let rival = scoreAnyway ? groupBest[t][group] : nil
+                if facets && !scoreAnyway {
+                    if t == 0 { fullTally?.add(columns, segment: s, doc: doc) } else { partialTally?.add(columns, segment: s, doc: doc) }
+                }
+                if !scoreAnyway && !tops[t].admits(coord: coord, literal: literal) { continue }
 
                 // Upper bound: first what needs no arithmetic on the document's length (a part's
                 // BM25 at its ceiling, idf × (k1 + 1)), then, if that passes, with it.
@@ -248,7 +266,8 @@ extension SnapshotSearcher {
                     }
                 }
                 // Rounding of sums taken in another grouping than `score`'s: a margin far above it.
-                if !tops[t].admits(coord: coord, literal: literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12) { continue }
+                if !tops[t].admits(coord: coord, literal: literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12)
+                    && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12, rival)) { continue }
                 let dl = try segment.wordCount(Int(doc))
                 var bound = 0.0
                 for p in 0..<partCount where walk.slots[p] >= 0 {
@@ -257,7 +276,8 @@ extension SnapshotSearcher {
                     bound += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
                                                          idf: plan.idf[p])
                 }
-                if !tops[t].admits(coord: coord, literal: literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12) { continue }
+                if !tops[t].admits(coord: coord, literal: literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12)
+                    && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12, rival)) { continue }
 
                 // Exact score from this document's positions alone.
                 for p in 0..<partCount {
@@ -283,14 +303,24 @@ extension SnapshotSearcher {
                 }
                 let score = try self.score(plan, segment: segment, doc: doc, matches: one, slots: oneSlots, explain: false,
                                        explanation: &noExplanation)
-                try tops[t].insert(Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), literal: Int32(literal),
-                                         score: score, date: columns.dates[Int(doc)], group: group),
-                               order: order, ids: &ids)
+                let c = Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), literal: Int32(literal),
+                                  score: score, date: columns.dates[Int(doc)], group: group)
+                if scoreAnyway {
+                    if let rival {
+                        if try order.precedes(c, rival, ids: &ids) { groupBest[t][group] = c }
+                    } else {
+                        groupBest[t][group] = c
+                    }
+                }
+                try tops[t].insert(c, order: order, ids: &ids)
             }
         }
         let partial = tops[0].documents == 0 && tops[1].documents > 0
-        let top = tops[partial ? 1 : 0]
-        return Ranked(page: top.best, total: top.total, totalDocuments: top.documents, partial: partial)
+        let t = partial ? 1 : 0
+        let top = tops[t]
+        var tally = partial ? partialTally : fullTally
+        for c in groupBest[t].values { tally?.add(reader.segments[Int(c.segment)].columns, segment: Int(c.segment), doc: c.doc) }
+        return Ranked(page: top.best, total: top.total, totalDocuments: top.documents, partial: partial, facets: tally)
     }
 
     /// Appends `doc`'s positions in every list of `cursors` (a union's grams, each list holding
@@ -310,6 +340,16 @@ extension SnapshotSearcher {
             i += 1
         }
         positions[before...].sort()
+    }
+
+    /// Whether a hit with these matched groups and a score up to `bound` could precede `rival` (or
+    /// there is none), by relevance; equal scores are ordered by id, so they may.
+    @inline(__always)
+    static func mayPrecede(_ coord: Int, _ literal: Int, bound: Double, _ rival: Candidate?) -> Bool {
+        guard let rival else { return true }
+        if coord != Int(rival.coord) { return coord > Int(rival.coord) }
+        if literal != Int(rival.literal) { return literal > Int(rival.literal) }
+        return bound >= rival.score
     }
 
     /// The first matched part of group `g`, or −1 (the part that stands for the group in proximity).

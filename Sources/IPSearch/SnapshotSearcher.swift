@@ -152,10 +152,24 @@ public struct SearchResult: Sendable, Equatable {
 public final class SnapshotSearcher: Sendable {
     public let reader: IndexReader
     public let relevance: Relevance
+    /// The outlets of every segment as one list, made by the first query that counts facets.
+    private let outletsOnce = Lock()
+    nonisolated(unsafe) private var outletMap: FacetTally.Outlets?
 
     public init(reader: IndexReader, relevance: Relevance = Relevance()) {
         self.reader = reader
         self.relevance = relevance
+    }
+
+    /// An empty facet count over this snapshot's outlets.
+    func facetTally() -> FacetTally {
+        let outlets = outletsOnce.withLock {
+            if let outletMap { return outletMap }
+            let made = FacetTally.Outlets(reader)
+            outletMap = made
+            return made
+        }
+        return FacetTally(outlets)
     }
 
     struct Candidate {
@@ -207,11 +221,14 @@ public final class SnapshotSearcher: Sendable {
         let (offset, limit) = (max(0, options.offset), max(0, options.limit))
         let (sum, overflow) = offset.addingReportingOverflow(limit)
         let k = overflow ? Int.max : sum
-        // Ranked by relevance for one page, without facets: candidates whose score cannot reach the
-        // page are counted but not scored (`rankWithBounds`), and single-gram parts leave their
-        // positions unread until a candidate is scored.
-        let bounded = !options.scoreEveryCandidate && options.sort == .relevance && !options.facets && !options.timeline && !options.explain
+        // Ranked by relevance for one page: candidates whose score cannot reach the page are
+        // counted but not scored (`rankWithBounds`), and single-gram parts leave their positions
+        // unread until a candidate is scored. Facets and the timeline need the best document of
+        // every near-duplicate group, so every grouped document is scored: a common character's
+        // positions are then read in `match`, not gathered document by document.
+        let bounded = !options.scoreEveryCandidate && options.sort == .relevance && !options.explain
             && k <= SnapshotSearcher.boundedDepth && relevance.allowsScoreBounds
+        let counted = options.facets || options.timeline
 
         var perSegment: [[PartMatcher.Matches]] = []
         var excludedPerSegment: [Set<Int32>] = []
@@ -224,7 +241,8 @@ public final class SnapshotSearcher: Sendable {
                     m = try SnapshotSearcher.wholeWords(try PartMatcher.match(part, in: segment), part: part,
                                                         segment: segment, analyzer: analyzer)
                 } else {
-                    m = try PartMatcher.match(part, in: segment, lazyPositions: bounded)
+                    m = try PartMatcher.match(part, in: segment, lazyPositions: bounded,
+                                              lazyCharacters: bounded && !(counted && options.collapse))
                 }
                 df[p] += m.docs.count
                 matches.append(m)
@@ -247,7 +265,7 @@ public final class SnapshotSearcher: Sendable {
         var ids = IDCache(reader: reader)
         let ranked = bounded
             ? try rankWithBounds(plan, perSegment: perSegment, excluded: excludedPerSegment, filters: filters, k: k,
-                                 collapse: options.collapse, ids: &ids)
+                                 collapse: options.collapse, facets: counted, ids: &ids)
             : try rankAll(plan, perSegment: perSegment, excluded: excludedPerSegment, filters: filters, k: k,
                           options: options, ids: &ids)
         let page = ranked.page
@@ -277,9 +295,9 @@ public final class SnapshotSearcher: Sendable {
             hits.append(SearchHit(id: meta.id, title: meta.title, date: meta.date, source: meta.source, url: meta.url,
                                   score: c.score, snippets: snippets, copies: copies, explanation: explanation))
         }
-        let counted = options.facets || options.timeline ? facetCounts(ranked.shown) : nil
-        let facets = options.facets ? counted?.facets : nil
-        let timeline = options.timeline ? counted.map { TimelineChart.bars(monthly: $0.monthly) } : nil
+        let counts = counted ? (ranked.facets ?? facetTally(ranked.shown)).counts : nil
+        let facets = options.facets ? counts?.facets : nil
+        let timeline = options.timeline ? counts.map { TimelineChart.bars(monthly: $0.monthly) } : nil
         return SearchResult(query: query.text, reading: QueryReading(query), total: ranked.total,
                             totalDocuments: ranked.totalDocuments, offset: offset,
                             limit: limit, partial: ranked.partial, hits: hits, facets: facets, timeline: timeline,
@@ -555,36 +573,63 @@ public final class SnapshotSearcher: Sendable {
 
     // MARK: Facets
 
-    /// Counts by year, by month (the last 24 months that have matches) and by source (top 20);
-    /// outlets that fold alike are one, shown as first seen.
-    func facetCounts(_ candidates: [Candidate]) -> (facets: Facets, monthly: [(month: YearMonth, count: Int)]) {
-        // Outlets are numbered per segment: map each segment's numbers to one global list once
-        // (folding each name once), then count with one array increment per candidate.
-        var names: [String] = []
-        var idOfKey: [String: Int] = [:]
-        var globalID: [[Int]] = []
-        for segment in reader.segments {
-            let columns = segment.columns
-            var map = [Int](repeating: -1, count: columns.sourceNames.count + 1)
-            for (i, name) in columns.sourceNames.enumerated() {
-                let key = SourceKey.fold(name)
-                if let id = idOfKey[key] { map[i + 1] = id } else {
-                    idOfKey[key] = names.count
-                    map[i + 1] = names.count
-                    names.append(name)
-                }
-            }
-            globalID.append(map)
-        }
-        var counter = FacetCounter(sourceNames: names)
-        for c in candidates {
-            let columns = reader.segments[Int(c.segment)].columns
-            let day: Int32? = c.date == DayNumber.none ? nil : c.date
-            let id = globalID[Int(c.segment)][Int(columns.sources[Int(c.doc)])]
-            counter.add(day: day, sourceID: id >= 0 ? id : nil)
-        }
-        return (counter.facets(), counter.monthly)
+    /// The facet counts of `candidates`.
+    func facetTally(_ candidates: [Candidate]) -> FacetTally {
+        var tally = facetTally()
+        for c in candidates { tally.add(reader.segments[Int(c.segment)].columns, segment: Int(c.segment), doc: c.doc) }
+        return tally
     }
+}
+
+/// Counts by year, by month (the last 24 months that have matches) and by source (top 20) of the
+/// hits shown, one hit at a time: a hit costs one array increment for its outlet.
+struct FacetTally {
+    /// Each segment's outlet numbers mapped to one list of names: outlets that fold alike are one,
+    /// named as first seen (each name folded once per snapshot).
+    struct Outlets: Sendable {
+        let names: [String]
+        /// `ids[segment][k]`: the name of the segment's outlet `k` (0: none, −1).
+        let ids: [[Int]]
+
+        init(_ reader: IndexReader) {
+            var names: [String] = []
+            var idOfKey: [String: Int] = [:]
+            var ids: [[Int]] = []
+            for segment in reader.segments {
+                let columns = segment.columns
+                var map = [Int](repeating: -1, count: columns.sourceNames.count + 1)
+                for (i, name) in columns.sourceNames.enumerated() {
+                    let key = SourceKey.fold(name)
+                    if let id = idOfKey[key] { map[i + 1] = id } else {
+                        idOfKey[key] = names.count
+                        map[i + 1] = names.count
+                        names.append(name)
+                    }
+                }
+                ids.append(map)
+            }
+            self.names = names
+            self.ids = ids
+        }
+    }
+
+    private var counter: FacetCounter
+    private let outlets: Outlets
+
+    init(_ outlets: Outlets) {
+        self.outlets = outlets
+        counter = FacetCounter(sourceNames: outlets.names)
+    }
+
+    /// Counts document `doc` of segment `segment` (whose columns are `columns`).
+    @inline(__always)
+    mutating func add(_ columns: DocumentColumns, segment: Int, doc: Int32) {
+        let date = columns.dates[Int(doc)]
+        let id = outlets.ids[segment][Int(columns.sources[Int(doc)])]
+        counter.add(day: date == DayNumber.none ? nil : date, sourceID: id >= 0 ? id : nil)
+    }
+
+    var counts: (facets: Facets, monthly: [(month: YearMonth, count: Int)]) { (counter.facets(), counter.monthly) }
 }
 
 extension PartMatcher {

@@ -99,4 +99,33 @@ import IPSearchIndex
         #expect(compared > 500)
         #expect(pruned > 100)  // pages deeper than the matches would not exercise the bounds
     }
+
+    /// With facets and the timeline (as the search page asks), bounded ranking must count the same
+    /// hits as scoring every candidate: each near-duplicate group by its best document, whose
+    /// source and date may differ from its copies'.
+    @Test func boundedFacetsEqualFacetsOfEveryCandidate() throws {
+        let files = try Self.archive()
+        let fixture = try Fixture(files: files)
+        var compared = 0, grouped = 0
+        for q in Self.queries(files) {
+            for collapse in [true, false] {
+                var bounded = SearchOptions(limit: 5)
+                bounded.collapse = collapse
+                bounded.expand = false
+                bounded.facets = true
+                bounded.timeline = true
+                var every = bounded
+                every.scoreEveryCandidate = true
+                let a = try fixture.service.search(q, options: bounded)
+                let b = try fixture.service.search(q, options: every)
+                #expect(a.hits.map(\.id) == b.hits.map(\.id) && a.hits.map(\.score) == b.hits.map(\.score), "\(q) collapse \(collapse)")
+                #expect(a.total == b.total && a.totalDocuments == b.totalDocuments && a.partial == b.partial, "\(q)")
+                #expect(a.facets != nil && a.facets == b.facets, "\(q) collapse \(collapse)")
+                #expect(a.timeline != nil && a.timeline == b.timeline, "\(q) collapse \(collapse)")
+                compared += 1
+                if collapse && a.total < a.totalDocuments { grouped += 1 }
+            }
+        }
+        #expect(compared > 100 && grouped > 20, "\(compared) compared, \(grouped) with collapsed copies")
+    }
 }
