@@ -42,6 +42,9 @@ struct PartMatcher {
         var lazyUnion: [TermInfo] = []
         /// With `lazyUnion`: each document's occurrences in its title span (`SegmentReader.titleSpan`).
         var titleCounts: [Int32] = []
+        /// With `lazyUnion`: the positions of the documents `match` was asked to keep (members of
+        /// near-duplicate groups, which facets score), so that ranking need not gather them.
+        var kept = PostingList()
 
         var count: Int { docs.count }
 
@@ -272,25 +275,8 @@ struct PartMatcher {
                     }
                 }
             }
-            // Each document's positions came list by list, each list's ascending: sort them (a few
-            // dozen a document: by insertion, without the standard sort's scratch buffer).
-            for i in 0..<merged.docs.count {
-                let range = Int(merged.positionStart[i])..<Int(merged.positionStart[i + 1])
-                if range.count > 64 {
-                    var positions = UnsafeMutableBufferPointer(rebasing: out[range])
-                    positions.sort()
-                    continue
-                }
-                for k in range.dropFirst() {
-                    let v = out[k]
-                    var j = k
-                    while j > range.lowerBound, out[j - 1] > v {
-                        out[j] = out[j - 1]
-                        j -= 1
-                    }
-                    out[j] = v
-                }
-            }
+            // Each document's positions came list by list, each list's ascending: sort them.
+            sortEachDocument(out, starts: merged.positionStart)
         }
         return merged
     }
@@ -316,13 +302,15 @@ struct PartMatcher {
 
     /// A common character's documents, frequencies and occurrences in each document's title span,
     /// without keeping a position (`Matches.lazyUnion`): a document's positions are read only up to
-    /// its title span's end, the rest passed over.
-    static func lazyUnion(_ infos: [TermInfo], in segment: SegmentReader) throws(IndexError) -> Matches {
+    /// its title span's end, the rest passed over, except for the documents set in `keep`, whose
+    /// positions are kept (`Matches.kept`).
+    static func lazyUnion(_ infos: [TermInfo], in segment: SegmentReader, keeping keep: [UInt64]? = nil) throws(IndexError) -> Matches {
         // Per document: the summed frequency, then the occurrences in the title span.
         var sums = [Int32](repeating: 0, count: 2 * segment.documentCount)
+        var pairs: [UInt64] = []
         for info in infos {
             var cursor = try segment.cursor(info)
-            try cursor.accumulate(into: &sums) { segment.titleSpan($0) }
+            try cursor.accumulate(into: &sums, span: { segment.titleSpan($0) }, keeping: keep, kept: &pairs)
         }
         var result = Matches()
         result.lazyUnion = infos
@@ -331,7 +319,55 @@ struct PartMatcher {
             result.counts.append(sums[2 * d])
             result.titleCounts.append(sums[2 * d + 1])
         }
+        if let keep, !pairs.isEmpty {
+            // Each kept document's positions in its place (as many as its summed frequency).
+            var at = [Int32](repeating: 0, count: segment.documentCount)
+            var kept = PostingList()
+            var total = 0
+            for d in 0..<segment.documentCount where sums[2 * d] > 0 && keep[d >> 6] & (1 << UInt64(d & 63)) != 0 {
+                kept.docs.append(Int32(d))
+                at[d] = Int32(truncatingIfNeeded: total)
+                total += Int(sums[2 * d])
+                kept.positionStart.append(Int32(truncatingIfNeeded: total))
+            }
+            guard total == pairs.count, total < Int(Int32.max) else {
+                throw IndexError.corrupt(path: segment.postingsPath, reason: "positions do not match their frequencies")
+            }
+            let starts = kept.positionStart
+            kept.positions = [Int32](repeating: 0, count: total)
+            kept.positions.withUnsafeMutableBufferPointer { out in
+                for v in pairs {
+                    let d = Int(v >> 32), w = Int(at[d])
+                    if w < out.count { out[w] = Int32(truncatingIfNeeded: v & 0xFFFF_FFFF) }
+                    at[d] += 1
+                }
+                sortEachDocument(out, starts: starts)
+            }
+            result.kept = kept
+        }
         return result
+    }
+
+    /// Sorts each document's run of `positions` (bounded by `starts`): a few dozen by insertion,
+    /// without the standard sort's scratch buffer, more by the standard sort.
+    static func sortEachDocument(_ out: UnsafeMutableBufferPointer<Int32>, starts: [Int32]) {
+        for i in 0..<(starts.count - 1) {
+            let range = Int(starts[i])..<Int(starts[i + 1])
+            if range.count > 64 {
+                var positions = UnsafeMutableBufferPointer(rebasing: out[range])
+                positions.sort()
+                continue
+            }
+            for k in range.dropFirst() {
+                let v = out[k]
+                var j = k
+                while j > range.lowerBound, out[j - 1] > v {
+                    out[j] = out[j - 1]
+                    j -= 1
+                }
+                out[j] = v
+            }
+        }
     }
 
     /// The code point of a part that is one lone code point at offset 0 (its grams' union), or nil.
@@ -384,15 +420,16 @@ struct PartMatcher {
     /// skip entries, whole blocks at a time); positions are decoded only for documents every gram
     /// holds, rarest gram first, and the check stops at the first gram that rules the document out.
     ///
-    /// With `lazyPositions`, a part that is one gram at offset 0, or (with `lazyCharacters`) one
-    /// common code point, returns its documents and frequencies without reading a position (see
-    /// `Matches.lazyTerm` and `Matches.lazyUnion`).
+    /// With `lazyPositions`, a part that is one gram at offset 0, or one common code point, returns
+    /// its documents and frequencies without reading a position (see `Matches.lazyTerm` and
+    /// `Matches.lazyUnion`); a common code point keeps the positions of the documents set in `keep`
+    /// (a bitset, bit `doc & 63` of word `doc >> 6`).
     static func match(_ part: QueryPart, in segment: SegmentReader, lazyPositions: Bool = false,
-                      lazyCharacters: Bool = true) throws(IndexError) -> Matches {
-        if lazyPositions && lazyCharacters, let c = loneCodePoint(part) {
+                      keepingPositionsOf keep: [UInt64]? = nil) throws(IndexError) -> Matches {
+        if lazyPositions, let c = loneCodePoint(part) {
             let infos = try segment.terms(in: Gram.range(startingWith: c))
             if infos.count > 1 && infos.reduce(0, { $0 + $1.docFreq }) >= segment.documentCount / denseUnionShare {
-                return try lazyUnion(infos, in: segment)
+                return try lazyUnion(infos, in: segment, keeping: keep)
             }
         }
         guard var sources = try sources(of: part, in: segment), !sources.isEmpty else { return Matches() }

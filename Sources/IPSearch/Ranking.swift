@@ -199,6 +199,8 @@ extension SnapshotSearcher {
                     unions.append(cursors)
                 }
             }
+            // Where each union part's kept positions (`Matches.kept`) stand in the walk.
+            var keptAt = [Int](repeating: 0, count: partCount)
             var walk = CandidateWalk(parts: partCount)
             while let doc = walk.next(matches) {
                 if !excluded[s].isEmpty && excluded[s].contains(doc) { continue }
@@ -294,7 +296,8 @@ extension SnapshotSearcher {
                         _ = try lazy[l].advance(to: doc)
                         try lazy[l].forEachPosition { one[p].positions.append($0) }
                     } else if unionOf[p] >= 0 {
-                        try Self.gather(doc, from: &unions[unionOf[p]], into: &one[p].positions)
+                        try Self.unionPositions(doc, kept: matches[p].kept, at: &keptAt[p], from: &unions[unionOf[p]],
+                                                into: &one[p].positions)
                     } else {
                         one[p].positions.append(contentsOf: matches[p].positions[matches[p].range(at: slot)])
                     }
@@ -321,6 +324,21 @@ extension SnapshotSearcher {
         var tally = partial ? partialTally : fullTally
         for c in groupBest[t].values { tally?.add(reader.segments[Int(c.segment)].columns, segment: Int(c.segment), doc: c.doc) }
         return Ranked(page: top.best, total: top.total, totalDocuments: top.documents, partial: partial, facets: tally)
+    }
+
+    /// Appends `doc`'s positions of a common character (`Matches.lazyUnion`): those `match` kept
+    /// (`kept`, read from `at` on as documents ascend), or else gathered from `cursors`.
+    @inline(never)
+    static func unionPositions(_ doc: Int32, kept: PostingList, at: inout Int, from cursors: inout [PostingCursor],
+                               into positions: inout [Int32]) throws(IndexError) {
+        var i = at
+        while i < kept.count && kept.docs[i] < doc { i += 1 }
+        at = i
+        if i < kept.count && kept.docs[i] == doc {
+            positions.append(contentsOf: kept.positions(at: i))
+        } else {
+            try gather(doc, from: &cursors, into: &positions)
+        }
     }
 
     /// Appends `doc`'s positions in every list of `cursors` (a union's grams, each list holding

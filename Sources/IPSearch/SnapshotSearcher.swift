@@ -152,9 +152,11 @@ public struct SearchResult: Sendable, Equatable {
 public final class SnapshotSearcher: Sendable {
     public let reader: IndexReader
     public let relevance: Relevance
-    /// The outlets of every segment as one list, made by the first query that counts facets.
-    private let outletsOnce = Lock()
+    /// What the first query that needs it derives from the snapshot, once: the outlets of every
+    /// segment as one list, and each segment's members of near-duplicate groups as a bitset.
+    private let derivedOnce = Lock()
     nonisolated(unsafe) private var outletMap: FacetTally.Outlets?
+    nonisolated(unsafe) private var groupedMap: [[UInt64]]?
 
     public init(reader: IndexReader, relevance: Relevance = Relevance()) {
         self.reader = reader
@@ -163,13 +165,27 @@ public final class SnapshotSearcher: Sendable {
 
     /// An empty facet count over this snapshot's outlets.
     func facetTally() -> FacetTally {
-        let outlets = outletsOnce.withLock {
+        let outlets = derivedOnce.withLock {
             if let outletMap { return outletMap }
             let made = FacetTally.Outlets(reader)
             outletMap = made
             return made
         }
         return FacetTally(outlets)
+    }
+
+    /// Per segment, bit `doc & 63` of word `doc >> 6` is set when `doc` is in a near-duplicate group.
+    func groupedDocuments() -> [[UInt64]] {
+        derivedOnce.withLock {
+            if let groupedMap { return groupedMap }
+            let made = reader.groups.groups.map { groupOf in
+                var bits = [UInt64](repeating: 0, count: (groupOf.count + 63) / 64)
+                for (d, g) in groupOf.enumerated() where g != GroupTable.alone { bits[d >> 6] |= 1 << UInt64(d & 63) }
+                return bits
+            }
+            groupedMap = made
+            return made
+        }
     }
 
     struct Candidate {
@@ -224,8 +240,8 @@ public final class SnapshotSearcher: Sendable {
         // Ranked by relevance for one page: candidates whose score cannot reach the page are
         // counted but not scored (`rankWithBounds`), and single-gram parts leave their positions
         // unread until a candidate is scored. Facets and the timeline need the best document of
-        // every near-duplicate group, so every grouped document is scored: a common character's
-        // positions are then read in `match`, not gathered document by document.
+        // every near-duplicate group, so grouped documents are scored: a common character keeps
+        // their positions as `match` reads its lists, instead of gathering them one by one.
         let bounded = !options.scoreEveryCandidate && options.sort == .relevance && !options.explain
             && k <= SnapshotSearcher.boundedDepth && relevance.allowsScoreBounds
         let counted = options.facets || options.timeline
@@ -233,7 +249,10 @@ public final class SnapshotSearcher: Sendable {
         var perSegment: [[PartMatcher.Matches]] = []
         var excludedPerSegment: [Set<Int32>] = []
         var df = [Int](repeating: 0, count: parts.count)
-        for segment in reader.segments {
+        let grouped = bounded && counted && options.collapse && parts.contains { PartMatcher.loneCodePoint($0) != nil }
+            ? groupedDocuments() : nil
+        for (s, segment) in reader.segments.enumerated() {
+            let keep = grouped?[s]
             var matches: [PartMatcher.Matches] = []
             for (p, part) in parts.enumerated() {
                 var m: PartMatcher.Matches
@@ -241,8 +260,7 @@ public final class SnapshotSearcher: Sendable {
                     m = try SnapshotSearcher.wholeWords(try PartMatcher.match(part, in: segment), part: part,
                                                         segment: segment, analyzer: analyzer)
                 } else {
-                    m = try PartMatcher.match(part, in: segment, lazyPositions: bounded,
-                                              lazyCharacters: bounded && !(counted && options.collapse))
+                    m = try PartMatcher.match(part, in: segment, lazyPositions: bounded, keepingPositionsOf: keep)
                 }
                 df[p] += m.docs.count
                 matches.append(m)

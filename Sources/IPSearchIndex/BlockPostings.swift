@@ -388,9 +388,11 @@ public struct PostingCursor {
     /// `sums[2 × doc]`, and how many of its positions lie in `span(doc)` to `sums[2 × doc + 1]`
     /// (reading positions only up to the span's end), a block at a time. `sums` holds two entries
     /// per document of the segment, side by side (one cache line for both); a sum past `Int32.max`
-    /// is an error.
-    public mutating func accumulate(into sums: inout [Int32], span: (Int) -> Range<Int32>?) throws(IndexError) {
-        guard sums.count >= 2 * documents else { return }
+    /// is an error. The positions of every document whose bit is set in `keep` (bit `doc & 63` of
+    /// word `doc >> 6`) are read whole and appended to `kept` as `doc << 32 | position`.
+    public mutating func accumulate(into sums: inout [Int32], span: (Int) -> Range<Int32>?,
+                                    keeping keep: [UInt64]?, kept: inout [UInt64]) throws(IndexError) {
+        guard sums.count >= 2 * documents, keep.map({ $0.count * 64 >= documents }) ?? true else { return }
         while try next() != PostingCursor.end {
             for i in index..<count {
                 index = i
@@ -399,7 +401,17 @@ public struct PostingCursor {
                 let (sum, overflow) = sums[2 * d].addingReportingOverflow(Int32(truncatingIfNeeded: freqs[i]))
                 guard !overflow else { throw corrupt("more than 2³¹ positions in one document") }
                 sums[2 * d] = sum
-                if let s = span(d) { sums[2 * d + 1] &+= Int32(truncatingIfNeeded: try countPositions(in: s)) }
+                if let keep, keep[d >> 6] & (1 << UInt64(d & 63)) != 0 {
+                    let s = span(d) ?? 0..<0
+                    var inSpan: Int32 = 0
+                    try forEachPosition { p in
+                        kept.append(UInt64(d) << 32 | UInt64(UInt32(bitPattern: p)))
+                        if s.contains(p) { inSpan &+= 1 }
+                    }
+                    sums[2 * d + 1] &+= inSpan
+                } else if let s = span(d) {
+                    sums[2 * d + 1] &+= Int32(truncatingIfNeeded: try countPositions(in: s))
+                }
             }
         }
     }

@@ -70,7 +70,8 @@ import IPSearchTestSupport
 
     /// A common character matched without its positions (`Matches.lazyUnion`) has the documents
     /// and frequencies of the union with positions, and each document's count of positions in its
-    /// title span; the positions `gather` reads for one document are the union's, ascending.
+    /// title span; the positions `gather` reads for one document, and those kept for the documents
+    /// asked for, are the union's, ascending.
     @Test func aCharacterMatchedWithoutPositionsKeepsItsCounts() throws {
         let fixture = try Fixture.pressReleases()
         let reader = try IndexReader(directory: fixture.index.path)
@@ -84,6 +85,15 @@ import IPSearchTestSupport
                 guard !m.lazyUnion.isEmpty else { continue }
                 lazy += 1
                 #expect(m.positions.isEmpty && m.titleCounts.count == m.docs.count)
+                // Keep every other document's positions (even document numbers).
+                let even = [UInt64](repeating: 0x5555_5555_5555_5555, count: (segment.documentCount + 63) / 64)
+                let k = try PartMatcher.match(part, in: segment, lazyPositions: true, keepingPositionsOf: even)
+                #expect(k.docs == m.docs && k.counts == m.counts && k.titleCounts == m.titleCounts)
+                #expect(k.kept.docs == m.docs.filter { $0 % 2 == 0 }, "\(character)")
+                for (i, d) in k.kept.docs.enumerated() {
+                    let e = try #require(eager.docs.firstIndex(of: d))
+                    #expect(Array(k.kept.positions(at: i)) == Array(eager.positions[eager.range(at: e)]), "\(character) document \(d)")
+                }
                 var cursors = try m.lazyUnion.map { try segment.cursor($0) }
                 for i in m.docs.indices {
                     let positions = Array(eager.positions[eager.range(at: i)])
