@@ -324,7 +324,7 @@ struct PartMatcher {
             var at = [Int32](repeating: 0, count: segment.documentCount)
             var kept = PostingList()
             var total = 0
-            for d in 0..<segment.documentCount where sums[2 * d] > 0 && keep[d >> 6] & (1 << UInt64(d & 63)) != 0 {
+            for d in 0..<segment.documentCount where sums[2 * d] > 0 && d >> 6 < keep.count && keep[d >> 6] & (1 << UInt64(d & 63)) != 0 {
                 kept.docs.append(Int32(d))
                 at[d] = Int32(truncatingIfNeeded: total)
                 total += Int(sums[2 * d])

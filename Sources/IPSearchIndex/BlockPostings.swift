@@ -387,12 +387,13 @@ public struct PostingCursor {
     /// For a union of lists: adds each document's frequency after the current one to
     /// `sums[2 × doc]`, and how many of its positions lie in `span(doc)` to `sums[2 × doc + 1]`
     /// (reading positions only up to the span's end), a block at a time. `sums` holds two entries
-    /// per document of the segment, side by side (one cache line for both); a sum past `Int32.max`
-    /// is an error. The positions of every document whose bit is set in `keep` (bit `doc & 63` of
-    /// word `doc >> 6`) are read whole and appended to `kept` as `doc << 32 | position`.
+    /// per document of the segment, side by side (one cache line for both; a shorter array is left
+    /// as it is); a sum past `Int32.max` is an error. The positions of every document whose bit is
+    /// set in `keep` (bit `doc & 63` of word `doc >> 6`; documents past its end are not kept) are
+    /// read whole and appended to `kept` as `doc << 32 | position`.
     public mutating func accumulate(into sums: inout [Int32], span: (Int) -> Range<Int32>?,
                                     keeping keep: [UInt64]?, kept: inout [UInt64]) throws(IndexError) {
-        guard sums.count >= 2 * documents, keep.map({ $0.count * 64 >= documents }) ?? true else { return }
+        guard sums.count >= 2 * documents else { return }
         while try next() != PostingCursor.end {
             for i in index..<count {
                 index = i
@@ -401,7 +402,7 @@ public struct PostingCursor {
                 let (sum, overflow) = sums[2 * d].addingReportingOverflow(Int32(truncatingIfNeeded: freqs[i]))
                 guard !overflow else { throw corrupt("more than 2³¹ positions in one document") }
                 sums[2 * d] = sum
-                if let keep, keep[d >> 6] & (1 << UInt64(d & 63)) != 0 {
+                if let keep, d >> 6 < keep.count, keep[d >> 6] & (1 << UInt64(d & 63)) != 0 {
                     let s = span(d) ?? 0..<0
                     var inSpan: Int32 = 0
                     try forEachPosition { p in
