@@ -73,6 +73,13 @@ import IPSearchIndex
         return result.filter { !$0.contains("-") && !$0.contains("\"\"") }
     }
 
+    /// `q` searched with `options` as given (bounded) and scoring every candidate.
+    static func bothWays(_ q: String, _ options: SearchOptions, in fixture: Fixture) throws -> (bounded: SearchResult, every: SearchResult) {
+        var every = options
+        every.scoreEveryCandidate = true
+        return (try fixture.service.search(q, options: options), try fixture.service.search(q, options: every))
+    }
+
     @Test func boundedPagesEqualPagesThatScoreEveryCandidate() throws {
         let files = try Self.archive()
         let fixture = try Fixture(files: files)
@@ -80,13 +87,10 @@ import IPSearchIndex
         for q in Self.queries(files) {
             for collapse in [true, false] {
                 for (offset, limit) in [(0, 1), (0, 5), (0, 10), (3, 7), (0, 300)] {
-                    var bounded = SearchOptions(limit: limit, offset: offset)
-                    bounded.collapse = collapse
-                    bounded.expand = false
-                    var every = bounded
-                    every.scoreEveryCandidate = true
-                    let a = try fixture.service.search(q, options: bounded)
-                    let b = try fixture.service.search(q, options: every)
+                    var options = SearchOptions(limit: limit, offset: offset)
+                    options.collapse = collapse
+                    options.expand = false
+                    let (a, b) = try Self.bothWays(q, options, in: fixture)
                     #expect(a.hits.map(\.id) == b.hits.map(\.id), "\(q) offset \(offset) limit \(limit) collapse \(collapse)")
                     #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(q)")
                     #expect(a.hits.map { $0.copies.map(\.id) } == b.hits.map { $0.copies.map(\.id) }, "\(q)")
@@ -109,15 +113,12 @@ import IPSearchIndex
         var compared = 0, grouped = 0
         for q in Self.queries(files) {
             for collapse in [true, false] {
-                var bounded = SearchOptions(limit: 5)
-                bounded.collapse = collapse
-                bounded.expand = false
-                bounded.facets = true
-                bounded.timeline = true
-                var every = bounded
-                every.scoreEveryCandidate = true
-                let a = try fixture.service.search(q, options: bounded)
-                let b = try fixture.service.search(q, options: every)
+                var options = SearchOptions(limit: 5)
+                options.collapse = collapse
+                options.expand = false
+                options.facets = true
+                options.timeline = true
+                let (a, b) = try Self.bothWays(q, options, in: fixture)
                 #expect(a.hits.map(\.id) == b.hits.map(\.id) && a.hits.map(\.score) == b.hits.map(\.score), "\(q) collapse \(collapse)")
                 #expect(a.total == b.total && a.totalDocuments == b.totalDocuments && a.partial == b.partial, "\(q)")
                 #expect(a.facets != nil && a.facets == b.facets, "\(q) collapse \(collapse)")
