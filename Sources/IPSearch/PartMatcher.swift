@@ -183,20 +183,24 @@ struct PartMatcher {
             return doc
         }
 
-        /// Appends the current document's occurrence starts (positions minus `offset`) to `out`;
-        /// with `dropNegative`, only those at offset ≥ 0 (a start before the text cannot occur).
+        /// How many positions the current document has in this source.
         @inline(__always)
-        mutating func starts(into out: inout [Int32], dropNegative: Bool = false) throws(IndexError) {
-            let offset = self.offset
-            if hasCursor {
-                if dropNegative {
-                    try cursor.forEachPosition { let v = $0 - offset; if v >= 0 { out.append(v) } }
-                } else {
-                    try cursor.forEachPosition { out.append($0 - offset) }
-                }
-            } else {
-                for p in union.positions(at: unionIndex) where !dropNegative || p - offset >= 0 { out.append(p - offset) }
+        var frequency: Int {
+            hasCursor ? cursor.freq : Int(union.positionStart[unionIndex + 1] - union.positionStart[unionIndex])
+        }
+
+        /// Writes the current document's occurrence starts (positions minus `offset`) to `out`,
+        /// which has room for `frequency` of them; with `dropNegative`, only those at offset ≥ 0.
+        /// Returns how many it wrote.
+        @inline(__always)
+        mutating func writeStarts(into out: UnsafeMutablePointer<Int32>, dropNegative: Bool = false) throws(IndexError) -> Int {
+            if hasCursor { return try cursor.writePositions(minus: offset, into: out, dropNegative: dropNegative) }
+            var written = 0
+            for p in union.positions(at: unionIndex) where !dropNegative || p - offset >= 0 {
+                out[written] = p - offset
+                written += 1
             }
+            return written
         }
     }
 
@@ -457,15 +461,20 @@ struct PartMatcher {
             result.docs.reserveCapacity(s.cost)
             result.counts.reserveCapacity(s.cost)
             result.positionStart.reserveCapacity(s.cost + 1)
+            var starts = StartBuffer()
+            defer { starts.free() }
             while try s.next() != PostingCursor.end {
                 if segment.isDeleted(Int(s.doc)) { continue }
-                let before = result.positions.count
-                try s.starts(into: &result.positions, dropNegative: true)
-                result.close(doc: s.doc, from: before)
+                starts.reserve(s.frequency)
+                let found = try s.writeStarts(into: starts.base, dropNegative: true)
+                result.positions.append(contentsOf: UnsafeBufferPointer(start: starts.base, count: found))
+                result.close(doc: s.doc, from: result.positions.count - found)
             }
             return result
         }
-        var candidates: [Int32] = [], here: [Int32] = []
+        // One document's occurrence starts every gram agrees on so far, and the next gram's.
+        var candidates = StartBuffer(), here = StartBuffer()
+        defer { candidates.free(); here.free() }
         var target = try sources[0].next()
         docs: while target != PostingCursor.end {
             for k in 1..<sources.count {
@@ -477,29 +486,45 @@ struct PartMatcher {
                 }
             }
             if !segment.isDeleted(Int(target)) {
-                // Occurrence starts every gram agrees on, kept in place at the front of `candidates`.
-                candidates.removeAll(keepingCapacity: true)
-                try sources[0].starts(into: &candidates, dropNegative: true)
-                var kept = candidates.count
+                // Kept in place at the front of `candidates`.
+                candidates.reserve(sources[0].frequency)
+                var kept = try sources[0].writeStarts(into: candidates.base, dropNegative: true)
                 for k in 1..<sources.count where kept > 0 {
-                    here.removeAll(keepingCapacity: true)
-                    try sources[k].starts(into: &here)
+                    here.reserve(sources[k].frequency)
+                    let found = try sources[k].writeStarts(into: here.base)
+                    let c = candidates.base, h = here.base
                     var j = 0, w = 0
                     for r in 0..<kept {
-                        let c = candidates[r]
-                        while j < here.count && here[j] < c { j += 1 }
-                        if j < here.count && here[j] == c { candidates[w] = c; w += 1 }
+                        let v = c[r]
+                        while j < found && h[j] < v { j += 1 }
+                        if j < found && h[j] == v { c[w] = v; w += 1 }
                     }
                     kept = w
                 }
                 if kept > 0 {
-                    let before = result.positions.count
-                    result.positions.append(contentsOf: candidates[0..<kept])
-                    result.close(doc: target, from: before)
+                    result.positions.append(contentsOf: UnsafeBufferPointer(start: candidates.base, count: kept))
+                    result.close(doc: target, from: result.positions.count - kept)
                 }
             }
             target = try sources[0].next()
         }
         return result
+    }
+
+    /// Scratch space for one document's positions, written through its pointer. `reserve` makes
+    /// room by replacing the buffer (its contents are not kept: it is reserved before it is filled).
+    struct StartBuffer {
+        private(set) var base = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
+        private var capacity = 64
+
+        @inline(__always)
+        mutating func reserve(_ count: Int) {
+            guard count > capacity else { return }
+            base.deallocate()
+            capacity = max(count, 2 * capacity)
+            base = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        }
+
+        func free() { base.deallocate() }
     }
 }
