@@ -52,6 +52,15 @@ struct PartMatcher {
         @inline(__always)
         func range(at i: Int) -> Range<Int> { Int(positionStart[i])..<Int(positionStart[i + 1]) }
 
+        /// Appends `other`, whose documents all follow this one's.
+        mutating func append(contentsOf other: Matches) {
+            let shift = Int32(positions.count)
+            docs.append(contentsOf: other.docs)
+            counts.append(contentsOf: other.counts)
+            positionStart.append(contentsOf: other.positionStart.dropFirst().lazy.map { $0 + shift })
+            positions.append(contentsOf: other.positions)
+        }
+
         mutating func append(doc: Int32, starts: some Sequence<Int32>) {
             let before = positions.count
             positions.append(contentsOf: starts)
@@ -308,13 +317,41 @@ struct PartMatcher {
     /// without keeping a position (`Matches.lazyUnion`): a document's positions are read only up to
     /// its title span's end, the rest passed over, except for the documents set in `keep`, whose
     /// positions are kept (`Matches.kept`).
-    static func lazyUnion(_ infos: [TermInfo], in segment: SegmentReader, keeping keep: [UInt64]? = nil) throws(IndexError) -> Matches {
+    static func lazyUnion(_ infos: [TermInfo], in segment: SegmentReader, keeping keep: [UInt64]? = nil,
+                          parallel: Parallel = Parallel()) throws(IndexError) -> Matches {
         // Per document: the summed frequency, then the occurrences in the title span.
-        var sums = [Int32](repeating: 0, count: 2 * segment.documentCount)
-        var pairs: [UInt64] = []
-        for info in infos {
-            var cursor = try segment.cursor(info)
-            try cursor.accumulate(into: &sums, span: { segment.titleSpan($0) }, keeping: keep, kept: &pairs)
+        func sum(_ lists: ArraySlice<TermInfo>) throws(IndexError) -> (sums: [Int32], pairs: [UInt64]) {
+            var sums = [Int32](repeating: 0, count: 2 * segment.documentCount)
+            var pairs: [UInt64] = []
+            for info in lists {
+                var cursor = try segment.cursor(info)
+                try cursor.accumulate(into: &sums, span: { segment.titleSpan($0) }, keeping: keep, kept: &pairs)
+            }
+            return (sums, pairs)
+        }
+        // Many postings: the lists are cut in two halves of about equal postings, the second
+        // summed on a spare core when one is idle, then added (each half has its own sums: a
+        // quarter of a segment's postings at least, so that adding them costs little next to it).
+        let postings = infos.reduce(0) { $0 + $1.docFreq }
+        var cut = 0, before = 0
+        while cut < infos.count && 2 * before < postings { before += infos[cut].docFreq; cut += 1 }
+        var sums: [Int32], pairs: [UInt64]
+        if infos.count >= 2, cut < infos.count, postings / 8 >= parallel.matchFrom, postings >= segment.documentCount / 4,
+           let upper = parallel.cores.fork({ () -> Result<(sums: [Int32], pairs: [UInt64]), IndexError> in
+               Result { () throws(IndexError) in try sum(infos[cut...]) }
+           }) {
+            let lower = Result { () throws(IndexError) in try sum(infos[..<cut]) }
+            let other = upper.join()
+            (sums, pairs) = try lower.get()
+            let (more, morePairs) = try other.get()
+            for i in sums.indices {
+                let (total, overflow) = sums[i].addingReportingOverflow(more[i])
+                guard !overflow else { throw IndexError.corrupt(path: segment.postingsPath, reason: "more than 2³¹ positions in one document") }
+                sums[i] = total
+            }
+            pairs.append(contentsOf: morePairs)
+        } else {
+            (sums, pairs) = try sum(infos[...])
         }
         var result = Matches()
         result.lazyUnion = infos
@@ -429,11 +466,11 @@ struct PartMatcher {
     /// `Matches.lazyUnion`); a common code point keeps the positions of the documents set in `keep`
     /// (a bitset, bit `doc & 63` of word `doc >> 6`).
     static func match(_ part: QueryPart, in segment: SegmentReader, lazyPositions: Bool = false,
-                      keepingPositionsOf keep: [UInt64]? = nil) throws(IndexError) -> Matches {
+                      keepingPositionsOf keep: [UInt64]? = nil, parallel: Parallel = Parallel()) throws(IndexError) -> Matches {
         if lazyPositions, let c = loneCodePoint(part) {
             let infos = try segment.terms(in: Gram.range(startingWith: c))
             if infos.count > 1 && infos.reduce(0, { $0 + $1.docFreq }) >= segment.documentCount / denseUnionShare {
-                return try lazyUnion(infos, in: segment, keeping: keep)
+                return try lazyUnion(infos, in: segment, keeping: keep, parallel: parallel)
             }
         }
         guard var sources = try sources(of: part, in: segment), !sources.isEmpty else { return Matches() }
@@ -472,15 +509,51 @@ struct PartMatcher {
             }
             return result
         }
+        // A long intersection is cut in two at the rarest list's middle block: a spare core, when
+        // one is idle, takes the upper documents while this thread does the lower ones.
+        if let cut = splitDocument(sources, documents: segment.documentCount, from: parallel.matchFrom),
+           let upper = parallel.cores.fork({ [sources] () -> Result<Matches, IndexError> in
+               var sources = sources, upper = Matches()
+               return Result { () throws(IndexError) in
+                   try intersect(&sources, documents: cut..<PostingCursor.end, in: segment, into: &upper)
+                   return upper
+               }
+           }) {
+            let lower = Result { () throws(IndexError) in
+                try intersect(&sources, documents: 0..<cut, in: segment, into: &result)
+            }
+            let rest = upper.join()
+            try lower.get()
+            result.append(contentsOf: try rest.get())
+            return result
+        }
+        try intersect(&sources, documents: 0..<PostingCursor.end, in: segment, into: &result)
+        return result
+    }
+
+    /// Where to cut the intersection of `sources` (rarest first) in two: after the last document
+    /// of the rarest list's middle block (the middle of the segment for a list too short to have
+    /// one); nil when the rarest list has fewer than `from` documents.
+    static func splitDocument(_ sources: [Source], documents: Int, from: Int) -> Int32? {
+        guard sources.count > 1, sources[0].cost >= max(1, from) else { return nil }
+        if sources[0].hasCursor, let middle = sources[0].cursor.middleDocument { return middle + 1 }
+        if !sources[0].hasCursor, !sources[0].union.docs.isEmpty { return sources[0].union.docs[sources[0].union.docs.count / 2] }
+        return Int32(truncatingIfNeeded: documents / 2)
+    }
+
+    /// Appends the occurrences in documents `documents` (every source rarest first, positioned
+    /// before the range) to `result`.
+    static func intersect(_ sources: inout [Source], documents: Range<Int32>, in segment: SegmentReader,
+                          into result: inout Matches) throws(IndexError) {
         // One document's occurrence starts every gram agrees on so far, and the next gram's.
         var candidates = StartBuffer(), here = StartBuffer()
         defer { candidates.free(); here.free() }
-        var target = try sources[0].next()
-        docs: while target != PostingCursor.end {
+        var target = try sources[0].advance(to: documents.lowerBound)
+        docs: while target < documents.upperBound {
             for k in 1..<sources.count {
                 let d = try sources[k].advance(to: target)
                 if d != target {
-                    if d == PostingCursor.end { break docs }
+                    if d >= documents.upperBound { break docs }
                     target = try sources[0].advance(to: d)
                     continue docs
                 }
@@ -508,7 +581,6 @@ struct PartMatcher {
             }
             target = try sources[0].next()
         }
-        return result
     }
 
     /// Scratch space for one document's positions, written through its pointer. `reserve` makes

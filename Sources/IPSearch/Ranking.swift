@@ -76,6 +76,20 @@ extension SnapshotSearcher {
             slots = [Int](repeating: -1, count: parts)
         }
 
+        /// A walk that starts at the first document ≥ `first`.
+        init(parts: Int, from first: Int32, in matches: [PartMatcher.Matches]) {
+            self.init(parts: parts)
+            guard first > 0 else { return }
+            for p in matches.indices {
+                var lo = 0, hi = matches[p].count
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if matches[p].docs[mid] < first { lo = mid + 1 } else { hi = mid }
+                }
+                cursor[p] = lo
+            }
+        }
+
         @inline(__always)
         mutating func next(_ matches: [PartMatcher.Matches]) -> Int32? {
             var doc = Int32.max
@@ -156,10 +170,86 @@ extension SnapshotSearcher {
     /// of a group is scored unless its bound is below both the page and the best member scored so
     /// far, while documents alone are pruned as without facets.
     func rankWithBounds(_ plan: Plan, perSegment: [[PartMatcher.Matches]], excluded: [Set<Int32>], filters: Filters,
-                        k: Int, collapse: Bool, facets: Bool = false, ids: inout IDCache) throws(IndexError) -> Ranked {
+                        k: Int, collapse: Bool, facets: Bool = false, parallel: Parallel = Parallel(),
+                        ids: inout IDCache) throws(IndexError) -> Ranked {
         let order = Ordering(sort: .relevance)
-        // Hits that match enough groups, and (while there are none) hits that match fewer.
-        var tops = [TopGroups(k: k, documents: reader.groups.groups.reduce(0) { $0 + $1.count }), TopGroups(k: k, documents: 0)]
+        let documents = reader.groups.groups.reduce(0) { $0 + $1.count }
+        let tally = facets ? facetTally() : nil
+        var state = BoundedWalk(k: k, documents: documents, tally: tally)
+        for (s, matches) in perSegment.enumerated() {
+            // A segment with many candidates is walked in two document ranges, the upper one on a
+            // spare core when one is idle; the two walks' pages, counts and facets are merged.
+            if let cut = Self.rankingCut(matches, from: parallel.rankFrom),
+               let upper = parallel.cores.fork({ [self] () -> Result<BoundedWalk, IndexError> in
+                   var other = BoundedWalk(k: k, documents: documents, tally: tally)
+                   var otherIDs = IDCache(reader: reader)
+                   return Result { () throws(IndexError) in
+                       try walkWithBounds(plan, segment: s, matches: matches, documents: cut..<Int32.max, excluded: excluded[s],
+                                          filters: filters, collapse: collapse, facets: facets, into: &other, ids: &otherIDs)
+                       return other
+                   }
+               }) {
+                let lower = Result { () throws(IndexError) in
+                    try walkWithBounds(plan, segment: s, matches: matches, documents: 0..<cut, excluded: excluded[s],
+                                       filters: filters, collapse: collapse, facets: facets, into: &state, ids: &ids)
+                }
+                let other = upper.join()
+                try lower.get()
+                try state.merge(try other.get(), order: order, ids: &ids)
+            } else {
+                try walkWithBounds(plan, segment: s, matches: matches, documents: 0..<Int32.max, excluded: excluded[s],
+                                   filters: filters, collapse: collapse, facets: facets, into: &state, ids: &ids)
+            }
+        }
+        let partial = state.tops[0].documents == 0 && state.tops[1].documents > 0
+        let t = partial ? 1 : 0
+        let top = state.tops[t]
+        var facetCounts = partial ? state.partialTally : state.fullTally
+        for c in state.groupBest[t].values { facetCounts?.add(reader.segments[Int(c.segment)].columns, segment: Int(c.segment), doc: c.doc) }
+        return Ranked(page: top.best, total: top.total, totalDocuments: top.documents, partial: partial, facets: facetCounts)
+    }
+
+    /// Where to cut a segment's walk in two: the middle document of its largest part's matches, or
+    /// nil when it has fewer than `from`.
+    static func rankingCut(_ matches: [PartMatcher.Matches], from: Int) -> Int32? {
+        guard let largest = matches.max(by: { $0.count < $1.count }), largest.count >= max(from, 2) else { return nil }
+        return largest.docs[largest.count / 2]
+    }
+
+    /// What `rankWithBounds` gathers as it walks: per kind of hit (full, partial) the page and the
+    /// counts, the facets of documents alone, and each group's best member. Two walks over
+    /// different documents merge into what one walk over both would have gathered.
+    struct BoundedWalk {
+        /// Hits that match enough groups, and (while there are none) hits that match fewer.
+        var tops: [TopGroups]
+        var fullTally: FacetTally?
+        var partialTally: FacetTally?
+        var groupBest: [[UInt32: Candidate]] = [[:], [:]]
+
+        init(k: Int, documents: Int, tally: FacetTally?) {
+            tops = [TopGroups(k: k, documents: documents), TopGroups(k: k, documents: 0)]
+            fullTally = tally
+            partialTally = tally
+        }
+
+        mutating func merge(_ other: BoundedWalk, order: Ordering, ids: inout IDCache) throws(IndexError) {
+            for t in 0..<2 {
+                try tops[t].merge(other.tops[t], order: order, ids: &ids)
+                for (group, c) in other.groupBest[t] {
+                    if let mine = groupBest[t][group], !(try order.precedes(c, mine, ids: &ids)) { continue }
+                    groupBest[t][group] = c
+                }
+            }
+            if let o = other.fullTally { fullTally?.merge(o) }
+            if let o = other.partialTally { partialTally?.merge(o) }
+        }
+    }
+
+    /// The bounded walk over segment `s`'s candidates in `documents` (see `rankWithBounds`).
+    func walkWithBounds(_ plan: Plan, segment s: Int, matches: [PartMatcher.Matches], documents: Range<Int32>,
+                        excluded: Set<Int32>, filters: Filters, collapse: Bool, facets: Bool,
+                        into state: inout BoundedWalk, ids: inout IDCache) throws(IndexError) {
+        let order = Ordering(sort: .relevance)
         let bm25 = relevance.bm25
         let titleWeight = relevance.weight(.title)
         let otherWeight = max(relevance.weight(.body), relevance.weight(.boilerplate))
@@ -171,159 +261,147 @@ extension SnapshotSearcher {
         // What a part's BM25 can reach at most, whatever its frequency and the document's length.
         let partCeiling = (0..<partCount).map { plan.factor[$0] * plan.idf[$0] * (relevance.k1 + 1) }
         var noExplanation: Explanation?
-        // With facets, per kind of hit (full, partial): the documents alone, and each group's best.
-        var fullTally = facets ? facetTally() : nil
-        var partialTally = fullTally
-        var groupBest: [[UInt32: Candidate]] = [[:], [:]]
-        for (s, matches) in perSegment.enumerated() {
-            let segment = reader.segments[s]
-            let columns = segment.columns
-            let allowed = filters.allowedSources(columns)
-            let groupOf = reader.groups.groups[s]
-            // Cursors of the parts whose positions `match` left unread (`lazyOf[p]`, or −1).
-            var lazy: [PostingCursor] = []
-            var lazyOf = [Int](repeating: -1, count: partCount)
-            // Cursors on every gram of the common characters whose positions `match` left unread
-            // (`unionOf[p]`, or −1); a cursor is dropped when its list ends.
-            var unions: [[PostingCursor]] = []
-            var unionOf = [Int](repeating: -1, count: partCount)
-            for (p, m) in matches.enumerated() {
-                if let info = m.lazyTerm {
-                    lazyOf[p] = lazy.count
-                    lazy.append(try segment.cursor(info))
-                } else if !m.lazyUnion.isEmpty {
-                    unionOf[p] = unions.count
-                    var cursors: [PostingCursor] = []
-                    cursors.reserveCapacity(m.lazyUnion.count)
-                    for info in m.lazyUnion { cursors.append(try segment.cursor(info)) }
-                    unions.append(cursors)
-                }
+        let segment = reader.segments[s]
+        let columns = segment.columns
+        let allowed = filters.allowedSources(columns)
+        let groupOf = reader.groups.groups[s]
+        // Cursors of the parts whose positions `match` left unread (`lazyOf[p]`, or −1).
+        var lazy: [PostingCursor] = []
+        var lazyOf = [Int](repeating: -1, count: partCount)
+        // Cursors on every gram of the common characters whose positions `match` left unread
+        // (`unionOf[p]`, or −1); a cursor is dropped when its list ends.
+        var unions: [[PostingCursor]] = []
+        var unionOf = [Int](repeating: -1, count: partCount)
+        for (p, m) in matches.enumerated() {
+            if let info = m.lazyTerm {
+                lazyOf[p] = lazy.count
+                lazy.append(try segment.cursor(info))
+            } else if !m.lazyUnion.isEmpty {
+                unionOf[p] = unions.count
+                var cursors: [PostingCursor] = []
+                cursors.reserveCapacity(m.lazyUnion.count)
+                for info in m.lazyUnion { cursors.append(try segment.cursor(info)) }
+                unions.append(cursors)
             }
-            // Where each union part's kept positions (`Matches.kept`) stand in the walk.
-            var keptAt = [Int](repeating: 0, count: partCount)
-            var walk = CandidateWalk(parts: partCount)
-            while let doc = walk.next(matches) {
-                if !excluded[s].isEmpty && excluded[s].contains(doc) { continue }
-                if !filters.accepts(columns, doc, allowed: allowed) { continue }
-                let coord = matchedGroups(plan, walk.slots)
-                let isFull = coord >= plan.minimumGroups
-                if !isFull && tops[0].documents > 0 { continue }  // partial hits only count when nothing matches fully
-                let t = isFull ? 0 : 1
-                let group = collapse ? groupOf[Int(doc)] : GroupTable.alone
-                tops[t].count(group)
-                let literal = matchedGroups(plan, walk.slots, literalOnly: true)
-                // A group's best member stands for it in the facets: a member is scored unless its
-                // bound is below the best member scored so far (`rival`) as well as below the page.
-                let scoreAnyway = facets && group != GroupTable.alone
-                let rival = scoreAnyway ? groupBest[t][group] : nil
-                if facets && !scoreAnyway {
-                    if t == 0 { fullTally?.add(columns, segment: s, doc: doc) } else { partialTally?.add(columns, segment: s, doc: doc) }
-                }
-                if !scoreAnyway && !tops[t].admits(coord: coord, literal: literal) { continue }
+        }
+        // Where each union part's kept positions (`Matches.kept`) stand in the walk.
+        var keptAt = [Int](repeating: 0, count: partCount)
+        var walk = CandidateWalk(parts: partCount, from: documents.lowerBound, in: matches)
+        while let doc = walk.next(matches), doc < documents.upperBound {
+            if !excluded.isEmpty && excluded.contains(doc) { continue }
+            if !filters.accepts(columns, doc, allowed: allowed) { continue }
+            let coord = matchedGroups(plan, walk.slots)
+            let isFull = coord >= plan.minimumGroups
+            if !isFull && state.tops[0].documents > 0 { continue }  // partial hits only count when nothing matches fully
+            let t = isFull ? 0 : 1
+            let group = collapse ? groupOf[Int(doc)] : GroupTable.alone
+            state.tops[t].count(group)
+            let literal = matchedGroups(plan, walk.slots, literalOnly: true)
+            // A group's best member stands for it in the facets: a member is scored unless its
+            // bound is below the best member scored so far (`rival`) as well as below the page.
+            let scoreAnyway = facets && group != GroupTable.alone
+            let rival = scoreAnyway ? state.groupBest[t][group] : nil
+            if facets && !scoreAnyway {
+                if t == 0 { state.fullTally?.add(columns, segment: s, doc: doc) } else { state.partialTally?.add(columns, segment: s, doc: doc) }
+            }
+            if !scoreAnyway && !state.tops[t].admits(coord: coord, literal: literal) { continue }
 
-                // Upper bound: first what needs no arithmetic on the document's length (a part's
-                // BM25 at its ceiling, idf × (k1 + 1)), then, if that passes, with it.
-                let span = segment.titleSpan(Int(doc))
-                var ceiling = 0.0
-                for p in 0..<partCount where walk.slots[p] >= 0 {
-                    var tt = 0
-                    if let span {
-                        let l = lazyOf[p]
-                        if l >= 0 {
-                            _ = try lazy[l].advance(to: doc)
-                            tt = try lazy[l].countPositions(in: span)
-                        } else if unionOf[p] >= 0 {
-                            tt = Int(matches[p].titleCounts[walk.slots[p]])
-                        } else {
-                            let slot = walk.slots[p]
-                            for i in matches[p].range(at: slot) where span.contains(matches[p].positions[i]) { tt += 1 }
-                        }
-                    }
-                    inTitle[p] = tt
-                    ceiling += partCeiling[p]
-                }
-                var rest = 0.0
-                if plan.groups.count >= 2 {
-                    var all = true, idfs = 0.0
-                    for i in 0..<(plan.groups.count - 1) {
-                        let a = representative(plan, i, walk.slots), b = representative(plan, i + 1, walk.slots)
-                        guard a >= 0, b >= 0 else { all = false; continue }
-                        rest += relevance.proximityWeight * min(plan.idf[a], plan.idf[b])
-                    }
-                    if all {
-                        for g in plan.groups.indices { idfs += plan.idf[representative(plan, g, walk.slots)] }
-                        rest += relevance.sequenceWeight * idfs / Double(plan.groups.count)
-                    }
-                }
-                let titleLength = Int(columns.titleLengths[Int(doc)])
-                if titleLength > 0, span != nil {
-                    var covered = 0, idfs = 0.0
-                    for p in 0..<partCount where walk.slots[p] >= 0 && plan.literal[p] && inTitle[p] > 0 {
-                        covered += plan.letters[p] * inTitle[p]
-                        idfs += plan.idf[p]
-                    }
-                    if covered > 0 {
-                        let coverage = min(1, Double(covered) / Double(titleLength))
-                        rest += relevance.titleCoverageWeight * coverage * coverage * idfs
-                    }
-                }
-                // Rounding of sums taken in another grouping than `score`'s: a margin far above it.
-                if !tops[t].admits(coord: coord, literal: literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12)
-                    && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12, rival)) { continue }
-                let dl = try segment.wordCount(Int(doc))
-                var bound = 0.0
-                for p in 0..<partCount where walk.slots[p] >= 0 {
-                    let tf = Int(matches[p].counts[walk.slots[p]]), tt = inTitle[p]
-                    let weighted = Double(tt) * max(titleWeight, otherWeight) + Double(tf - tt) * otherWeight
-                    bound += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
-                                                         idf: plan.idf[p])
-                }
-                if !tops[t].admits(coord: coord, literal: literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12)
-                    && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12, rival)) { continue }
-
-                // Exact score from this document's positions alone.
-                for p in 0..<partCount {
-                    one[p].docs.removeAll(keepingCapacity: true)
-                    one[p].counts.removeAll(keepingCapacity: true)
-                    one[p].positionStart.removeAll(keepingCapacity: true)
-                    one[p].positionStart.append(0)
-                    one[p].positions.removeAll(keepingCapacity: true)
-                    oneSlots[p] = -1
-                    let slot = walk.slots[p]
-                    guard slot >= 0 else { continue }
+            // Upper bound: first what needs no arithmetic on the document's length (a part's
+            // BM25 at its ceiling, idf × (k1 + 1)), then, if that passes, with it.
+            let span = segment.titleSpan(Int(doc))
+            var ceiling = 0.0
+            for p in 0..<partCount where walk.slots[p] >= 0 {
+                var tt = 0
+                if let span {
                     let l = lazyOf[p]
                     if l >= 0 {
                         _ = try lazy[l].advance(to: doc)
-                        try lazy[l].forEachPosition { one[p].positions.append($0) }
+                        tt = try lazy[l].countPositions(in: span)
                     } else if unionOf[p] >= 0 {
-                        try Self.unionPositions(doc, kept: matches[p].kept, at: &keptAt[p], from: &unions[unionOf[p]],
-                                                into: &one[p].positions)
+                        tt = Int(matches[p].titleCounts[walk.slots[p]])
                     } else {
-                        one[p].positions.append(contentsOf: matches[p].positions[matches[p].range(at: slot)])
-                    }
-                    one[p].close(doc: doc, from: 0)
-                    oneSlots[p] = one[p].count - 1
-                }
-                let score = try self.score(plan, segment: segment, doc: doc, matches: one, slots: oneSlots, explain: false,
-                                       explanation: &noExplanation)
-                let c = Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), literal: Int32(literal),
-                                  score: score, date: columns.dates[Int(doc)], group: group)
-                if scoreAnyway {
-                    if let rival {
-                        if try order.precedes(c, rival, ids: &ids) { groupBest[t][group] = c }
-                    } else {
-                        groupBest[t][group] = c
+                        let slot = walk.slots[p]
+                        for i in matches[p].range(at: slot) where span.contains(matches[p].positions[i]) { tt += 1 }
                     }
                 }
-                try tops[t].insert(c, order: order, ids: &ids)
+                inTitle[p] = tt
+                ceiling += partCeiling[p]
             }
+            var rest = 0.0
+            if plan.groups.count >= 2 {
+                var all = true, idfs = 0.0
+                for i in 0..<(plan.groups.count - 1) {
+                    let a = representative(plan, i, walk.slots), b = representative(plan, i + 1, walk.slots)
+                    guard a >= 0, b >= 0 else { all = false; continue }
+                    rest += relevance.proximityWeight * min(plan.idf[a], plan.idf[b])
+                }
+                if all {
+                    for g in plan.groups.indices { idfs += plan.idf[representative(plan, g, walk.slots)] }
+                    rest += relevance.sequenceWeight * idfs / Double(plan.groups.count)
+                }
+            }
+            let titleLength = Int(columns.titleLengths[Int(doc)])
+            if titleLength > 0, span != nil {
+                var covered = 0, idfs = 0.0
+                for p in 0..<partCount where walk.slots[p] >= 0 && plan.literal[p] && inTitle[p] > 0 {
+                    covered += plan.letters[p] * inTitle[p]
+                    idfs += plan.idf[p]
+                }
+                if covered > 0 {
+                    let coverage = min(1, Double(covered) / Double(titleLength))
+                    rest += relevance.titleCoverageWeight * coverage * coverage * idfs
+                }
+            }
+            // Rounding of sums taken in another grouping than `score`'s: a margin far above it.
+            if !state.tops[t].admits(coord: coord, literal: literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12)
+                && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12, rival)) { continue }
+            let dl = try segment.wordCount(Int(doc))
+            var bound = 0.0
+            for p in 0..<partCount where walk.slots[p] >= 0 {
+                let tf = Int(matches[p].counts[walk.slots[p]]), tt = inTitle[p]
+                let weighted = Double(tt) * max(titleWeight, otherWeight) + Double(tf - tt) * otherWeight
+                bound += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
+                                                     idf: plan.idf[p])
+            }
+            if !state.tops[t].admits(coord: coord, literal: literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12)
+                && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12, rival)) { continue }
+
+            // Exact score from this document's positions alone.
+            for p in 0..<partCount {
+                one[p].docs.removeAll(keepingCapacity: true)
+                one[p].counts.removeAll(keepingCapacity: true)
+                one[p].positionStart.removeAll(keepingCapacity: true)
+                one[p].positionStart.append(0)
+                one[p].positions.removeAll(keepingCapacity: true)
+                oneSlots[p] = -1
+                let slot = walk.slots[p]
+                guard slot >= 0 else { continue }
+                let l = lazyOf[p]
+                if l >= 0 {
+                    _ = try lazy[l].advance(to: doc)
+                    try lazy[l].forEachPosition { one[p].positions.append($0) }
+                } else if unionOf[p] >= 0 {
+                    try Self.unionPositions(doc, kept: matches[p].kept, at: &keptAt[p], from: &unions[unionOf[p]],
+                                            into: &one[p].positions)
+                } else {
+                    one[p].positions.append(contentsOf: matches[p].positions[matches[p].range(at: slot)])
+                }
+                one[p].close(doc: doc, from: 0)
+                oneSlots[p] = one[p].count - 1
+            }
+            let score = try self.score(plan, segment: segment, doc: doc, matches: one, slots: oneSlots, explain: false,
+                                   explanation: &noExplanation)
+            let c = Candidate(segment: Int32(s), doc: doc, coord: Int32(coord), literal: Int32(literal),
+                              score: score, date: columns.dates[Int(doc)], group: group)
+            if scoreAnyway {
+                if let rival {
+                    if try order.precedes(c, rival, ids: &ids) { state.groupBest[t][group] = c }
+                } else {
+                    state.groupBest[t][group] = c
+                }
+            }
+            try state.tops[t].insert(c, order: order, ids: &ids)
         }
-        let partial = tops[0].documents == 0 && tops[1].documents > 0
-        let t = partial ? 1 : 0
-        let top = tops[t]
-        var tally = partial ? partialTally : fullTally
-        for c in groupBest[t].values { tally?.add(reader.segments[Int(c.segment)].columns, segment: Int(c.segment), doc: c.doc) }
-        return Ranked(page: top.best, total: top.total, totalDocuments: top.documents, partial: partial, facets: tally)
     }
 
     /// Appends `doc`'s positions of a common character (`Matches.lazyUnion`): those `match` kept
@@ -416,6 +494,19 @@ extension SnapshotSearcher {
             if coord != Int(worst.coord) { return coord > Int(worst.coord) }
             if literal != Int(worst.literal) { return literal > Int(worst.literal) }
             return bound >= worst.score  // equal scores are ordered by id
+        }
+
+        /// Adds the hits and counts of a walk over other documents: each group counted once, and
+        /// the page the best `k` of both pages (a group by its better member).
+        mutating func merge(_ other: TopGroups, order: Ordering, ids: inout IDCache) throws(IndexError) {
+            documents += other.documents
+            total += other.total
+            if other.seen.count > seen.count { seen.append(contentsOf: repeatElement(0, count: other.seen.count - seen.count)) }
+            for (i, word) in other.seen.enumerated() where word != 0 {
+                total -= (seen[i] & word).nonzeroBitCount  // groups both walks met
+                seen[i] |= word
+            }
+            for c in other.best { try insert(c, order: order, ids: &ids) }
         }
 
         mutating func insert(_ c: Candidate, order: Ordering, ids: inout IDCache) throws(IndexError) {

@@ -28,6 +28,8 @@ public struct SearchOptions: Sendable, Hashable {
     /// Score every candidate even when a page by relevance could skip those that cannot reach it
     /// (tests compare the two ways; see `rankWithBounds`).
     var scoreEveryCandidate = false
+    /// Internal: how the search may use idle cores (tests force splits on small indexes).
+    var parallel = Parallel()
 
     public static let maxLimit = 1_000_000
     /// The deepest page anyone can ask for (`offset + limit`): keeps a request from turning into a
@@ -228,6 +230,9 @@ public final class SnapshotSearcher: Sendable {
     /// re-segmented for that); without it they are not checked.
     public func search(_ query: Query, options: SearchOptions = SearchOptions(), analyzer: Analyzer? = nil) throws(IndexError) -> SearchResult {
         let started = System.now()
+        // Counted, so that a long part borrows a spare core only while one is idle (`SpareCores`).
+        options.parallel.cores.searchStarted()
+        defer { options.parallel.cores.searchEnded() }
         var parts: [QueryPart] = []
         for p in query.positiveParts where !parts.contains(p) { parts.append(p) }
         let groups = query.groups.map { g in g.compactMap { p in parts.firstIndex(of: p) } }
@@ -260,7 +265,8 @@ public final class SnapshotSearcher: Sendable {
                     m = try SnapshotSearcher.wholeWords(try PartMatcher.match(part, in: segment), part: part,
                                                         segment: segment, analyzer: analyzer)
                 } else {
-                    m = try PartMatcher.match(part, in: segment, lazyPositions: bounded, keepingPositionsOf: keep)
+                    m = try PartMatcher.match(part, in: segment, lazyPositions: bounded, keepingPositionsOf: keep,
+                                              parallel: options.parallel)
                 }
                 df[p] += m.docs.count
                 matches.append(m)
@@ -283,7 +289,7 @@ public final class SnapshotSearcher: Sendable {
         var ids = IDCache(reader: reader)
         let ranked = bounded
             ? try rankWithBounds(plan, perSegment: perSegment, excluded: excludedPerSegment, filters: filters, k: k,
-                                 collapse: options.collapse, facets: counted, ids: &ids)
+                                 collapse: options.collapse, facets: counted, parallel: options.parallel, ids: &ids)
             : try rankAll(plan, perSegment: perSegment, excluded: excludedPerSegment, filters: filters, k: k,
                           options: options, ids: &ids)
         let page = ranked.page
@@ -646,6 +652,9 @@ struct FacetTally {
         let id = outlets.ids[segment][Int(columns.sources[Int(doc)])]
         counter.add(day: date == DayNumber.none ? nil : date, sourceID: id >= 0 ? id : nil)
     }
+
+    /// Adds the counts of another tally of the same snapshot.
+    mutating func merge(_ other: FacetTally) { counter.merge(other.counter) }
 
     var counts: (facets: Facets, monthly: [(month: YearMonth, count: Int)]) { (counter.facets(), counter.monthly) }
 }

@@ -236,6 +236,13 @@ public struct PostingCursor {
                 Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
     }
 
+    /// The last document of the list's middle full block (from its skip entry, without decoding),
+    /// or nil for a list of fewer than two full blocks: where a long list is cut in two halves.
+    public var middleDocument: Int32? {
+        guard fullBlocks >= 2 else { return nil }
+        return Int32(truncatingIfNeeded: skip((fullBlocks - 1) / 2).last)
+    }
+
     /// Moves to the next document; returns it (or `end`).
     @inline(__always)
     public mutating func next() throws(IndexError) -> Int32 {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IPSearchTestSupport
 import IPSearchIndex
+import IPSearchAnalysis
 @testable import IPSearch
 
 /// A page ranked with upper bounds (`rankWithBounds`: candidates that cannot reach the page are
@@ -128,5 +129,51 @@ import IPSearchIndex
             }
         }
         #expect(compared > 100 && grouped > 20, "\(compared) compared, \(grouped) with collapsed copies")
+    }
+
+    /// A search cut in two (each long intersection at a document, each segment's ranking walk in
+    /// two ranges merged afterwards, the upper half on another thread) finds what one thread finds:
+    /// the same occurrences of every part, and the same pages, scores, totals, facets and timeline,
+    /// collapsed or not.
+    @Test func searchesCutInTwoEqualSearchesOnOneThread() throws {
+        let files = try Self.archive()
+        let fixture = try Fixture(files: files)
+        let reader = try IndexReader(directory: fixture.index.path)
+        let analyzer = try Analyzer()
+        let cores = SpareCores(threads: 1, searchesBelow: .max)
+        let alone = Parallel(cores: SpareCores(threads: 0, searchesBelow: 1), matchFrom: .max, rankFrom: .max)
+        let cut = Parallel(cores: cores, matchFrom: 1, rankFrom: 2)
+        var compared = 0, intersections = 0
+        for q in Self.queries(files) {
+            for part in try Query.parse(q, analyzer: analyzer).positiveParts {
+                for segment in reader.segments {
+                    let a = try PartMatcher.match(part, in: segment, parallel: alone)
+                    let b = try PartMatcher.match(part, in: segment, parallel: cut)
+                    let sameDocuments = a.docs == b.docs && a.counts == b.counts
+                    let samePositions = a.positionStart == b.positionStart && a.positions == b.positions
+                    #expect(sameDocuments && samePositions, "\(q): \(part.displayText)")
+                    if a.count > 1 { intersections += 1 }
+                }
+            }
+            for collapse in [true, false] {
+                for facets in [false, true] {
+                    var one = SearchOptions(limit: 5)
+                    one.collapse = collapse
+                    one.expand = false
+                    one.facets = facets
+                    one.timeline = facets
+                    one.parallel = alone
+                    var two = one
+                    two.parallel = cut
+                    let a = try fixture.service.search(q, options: one), b = try fixture.service.search(q, options: two)
+                    #expect(a.hits.map(\.id) == b.hits.map(\.id) && a.hits.map(\.score) == b.hits.map(\.score), "\(q) collapse \(collapse)")
+                    #expect(a.total == b.total && a.totalDocuments == b.totalDocuments && a.partial == b.partial, "\(q)")
+                    #expect(a.facets == b.facets && a.timeline == b.timeline, "\(q) collapse \(collapse)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 200 && intersections > 50, "\(compared) searches, \(intersections) parts over several documents")
+        #expect(cores.lent > 300, "\(cores.lent) halves run on the spare thread")
     }
 }
