@@ -292,10 +292,10 @@ public final class SnapshotSearcher: Sendable {
                                  collapse: options.collapse, facets: counted, parallel: options.parallel, ids: &ids)
             : try rankAll(plan, perSegment: perSegment, excluded: excludedPerSegment, filters: filters, k: k,
                           options: options, ids: &ids)
-        let page = ranked.page
-        var hits: [SearchHit] = []
+        let shown = Array(ranked.page.dropFirst(offset))
         let highlighter = Highlighter(options: options.snippets)
-        for c in page.dropFirst(offset) {
+        // One hit of the page: its display fields, snippets, explanation and copies.
+        func hit(_ c: Candidate) throws(IndexError) -> SearchHit {
             let segment = reader.segments[Int(c.segment)]
             let meta = try segment.meta(Int(c.doc))
             var slotsHere = [Int](repeating: -1, count: parts.count)
@@ -316,8 +316,27 @@ public final class SnapshotSearcher: Sendable {
                           explain: true, explanation: &explanation)
             }
             let copies = options.collapse ? try copies(segment: Int(c.segment), doc: Int(c.doc)) : []
-            hits.append(SearchHit(id: meta.id, title: meta.title, date: meta.date, source: meta.source, url: meta.url,
-                                  score: c.score, snippets: snippets, copies: copies, explanation: explanation))
+            return SearchHit(id: meta.id, title: meta.title, date: meta.date, source: meta.source, url: meta.url,
+                             score: c.score, snippets: snippets, copies: copies, explanation: explanation)
+        }
+        func makeHits(_ candidates: ArraySlice<Candidate>) throws(IndexError) -> [SearchHit] {
+            var result: [SearchHit] = []
+            result.reserveCapacity(candidates.count)
+            for c in candidates { result.append(try hit(c)) }
+            return result
+        }
+        // Snippets normalize each hit's whole stored text again: with several, the second half of
+        // the page is made on a spare core when one is idle (`SpareCores`).
+        var hits: [SearchHit]
+        let half = shown.count / 2
+        if options.snippets.count > 0, shown.count >= Parallel.snippetHitsFrom,
+           let upper = options.parallel.cores.fork({ Result { () throws(IndexError) in try makeHits(shown[half...]) } }) {
+            let lower = Result { () throws(IndexError) in try makeHits(shown[..<half]) }
+            let second = upper.join()
+            hits = try lower.get()
+            hits.append(contentsOf: try second.get())
+        } else {
+            hits = try makeHits(shown[...])
         }
         let counts = counted ? (ranked.facets ?? facetTally(ranked.shown)).counts : nil
         let facets = options.facets ? counts?.facets : nil

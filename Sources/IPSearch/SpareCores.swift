@@ -139,6 +139,8 @@ struct Parallel: Sendable, Hashable {
     var matchFrom = 2_048
     /// A segment's ranking walk whose largest part matched this many documents is cut.
     var rankFrom = 8_192
+    /// A page of at least this many hits with snippets makes its second half on a spare core.
+    static let snippetHitsFrom = 4
 
     static func == (a: Parallel, b: Parallel) -> Bool {
         a.cores === b.cores && a.matchFrom == b.matchFrom && a.rankFrom == b.rankFrom

@@ -132,9 +132,9 @@ import IPSearchAnalysis
     }
 
     /// A search cut in two (each long intersection at a document, each segment's ranking walk in
-    /// two ranges merged afterwards, the upper half on another thread) finds what one thread finds:
-    /// the same occurrences of every part, and the same pages, scores, totals, facets and timeline,
-    /// collapsed or not.
+    /// two ranges merged afterwards, the page's hits in two halves, the upper half on another
+    /// thread) finds what one thread finds: the same occurrences of every part, and the same pages,
+    /// scores, snippets, totals, facets and timeline, collapsed or not.
     @Test func searchesCutInTwoEqualSearchesOnOneThread() throws {
         let files = try Self.archive()
         let fixture = try Fixture(files: files)
@@ -143,7 +143,7 @@ import IPSearchAnalysis
         let cores = SpareCores(threads: 1, searchesBelow: .max)
         let alone = Parallel(cores: SpareCores(threads: 0, searchesBelow: 1), matchFrom: .max, rankFrom: .max)
         let cut = Parallel(cores: cores, matchFrom: 1, rankFrom: 2)
-        var compared = 0, intersections = 0
+        var compared = 0, intersections = 0, pagesInHalves = 0
         for q in Self.queries(files) {
             for part in try Query.parse(q, analyzer: analyzer).positiveParts {
                 for segment in reader.segments {
@@ -157,7 +157,7 @@ import IPSearchAnalysis
             }
             for collapse in [true, false] {
                 for facets in [false, true] {
-                    var one = SearchOptions(limit: 5)
+                    var one = SearchOptions(limit: 8)
                     one.collapse = collapse
                     one.expand = false
                     one.facets = facets
@@ -166,14 +166,17 @@ import IPSearchAnalysis
                     var two = one
                     two.parallel = cut
                     let a = try fixture.service.search(q, options: one), b = try fixture.service.search(q, options: two)
-                    #expect(a.hits.map(\.id) == b.hits.map(\.id) && a.hits.map(\.score) == b.hits.map(\.score), "\(q) collapse \(collapse)")
+                    let sameHits = a.hits == b.hits  // ids, scores, snippets, copies
+                    #expect(sameHits, "\(q) collapse \(collapse) facets \(facets)")
                     #expect(a.total == b.total && a.totalDocuments == b.totalDocuments && a.partial == b.partial, "\(q)")
                     #expect(a.facets == b.facets && a.timeline == b.timeline, "\(q) collapse \(collapse)")
+                    if a.hits.count >= Parallel.snippetHitsFrom { pagesInHalves += 1 }
                     compared += 1
                 }
             }
         }
-        #expect(compared > 200 && intersections > 50, "\(compared) searches, \(intersections) parts over several documents")
+        #expect(compared > 200 && intersections > 50 && pagesInHalves > 100,
+                "\(compared) searches, \(intersections) parts over several documents, \(pagesInHalves) pages made in two halves")
         #expect(cores.lent > 300, "\(cores.lent) halves run on the spare thread")
     }
 }
