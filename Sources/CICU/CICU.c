@@ -13,6 +13,10 @@
 #include <unicode/utf16.h>
 #include <unicode/utrans.h>
 #include <zdict.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <limits.h>
 #include <zlib.h>
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_createDDict_byReference (exported by libzstd.so)
 #include <zstd.h>
@@ -342,6 +346,14 @@ int64_t cicu_decompress(const void *src, size_t length, const cicu_decompression
 size_t cicu_train_dictionary(void *dict, size_t capacity, const void *samples, const size_t *sizes, unsigned count) {
     size_t n = ZDICT_trainFromBuffer(dict, capacity, samples, sizes, count);
     return ZDICT_isError(n) ? 0 : n;
+}
+
+void cicu_map_large_blocks(size_t bytes) {
+#ifdef __GLIBC__
+    if (bytes <= (size_t)INT_MAX) mallopt(M_MMAP_THRESHOLD, (int)bytes);
+#else
+    (void)bytes;
+#endif
 }
 
 // MARK: HTML (libxml2)

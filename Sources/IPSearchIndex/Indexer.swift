@@ -1,5 +1,6 @@
 import FoundationEssentials
 import IPSearchAnalysis
+import CICU
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -83,12 +84,19 @@ public struct IndexSummary: Sendable {
 /// whenever its postings reach `flushBytes`; write deletion files for replaced and removed documents;
 /// merge small segments; commit by replacing `manifest.json`; delete what the old commit alone used.
 public enum Indexer {
+    /// Blocks of this size or more are mapped on their own (`cicu_map_large_blocks`).
+    static let largeBlockBytes = 1 << 20
+
     public static func run(
         _ options: IndexOptions,
         progress: ((IndexProgress) -> Void)? = nil,
         waiting: (String) -> Void = { _ in }
     ) throws(IndexError) -> IndexSummary {
         let started = System.now()
+        // Large blocks (zstd's tables for each segment written: several MB with a 4 MB dictionary)
+        // in their own mappings, returned when freed: with glibc's dynamic threshold they stayed in
+        // the heap, and the 1M build's peak RSS rose from 210 to 270 MiB (`README.md`, Performance).
+        cicu_map_large_blocks(Indexer.largeBlockBytes)
         let dir = options.index
         try Corpus.requireDirectory(options.corpus)  // before creating anything in the index directory
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
@@ -186,7 +194,7 @@ public enum Indexer {
         // A run that stores little uses none (`StoreDictionary.minimumRunBytes`).
         let largest = readers.filter { !$0.storeDictionary.isEmpty }.max { $0.documentCount < $1.documentCount }
         let dictionary = SharedStoreDictionary(preset: largest?.storeDictionary.array ?? [],
-                                               sampleBytes: options.dictionarySampleBytes,
+                                               sampleBytes: StoreDictionary.sampleBytes(forRun: work.bytes, limit: options.dictionarySampleBytes),
                                                enabled: work.bytes >= options.dictionaryMinimumRunBytes)
         try processOnWorkers(work, corpus: corpus, threads: threads, spamFilter: spamFilter) { (t, file, item, result) throws(IndexError) in
             switch result {

@@ -92,9 +92,12 @@ enum StoredText {
 
 /// One segment writer's zstd context, with the segment's dictionary once there is one.
 final class Compressor {
-    /// Level 6: on press releases with a trained dictionary, 14% smaller than deflate (level 3,
-    /// 32 KB preset dictionary) and no slower to write (`README.md`, Performance).
-    static let level: Int32 = 6
+    /// Level 7: with a dictionary of several MB, level 6 finds few of its matches (its tables are
+    /// sized for less). On 3,000 files of the scale corpus, a 2 MB dictionary left 30.9, 26.5 and
+    /// 25.0% of the text at levels 6, 7 and 9, and a 4 MB one 22.8% at level 7 (50 MB/s on one
+    /// core) and 18.5% at level 9 (39 MB/s); level 9 made the scale corpus's build 46 s instead of
+    /// 36 s (`README.md`, Performance).
+    static let level: Int32 = 7
     private let context: OpaquePointer?
     let hasDictionary: Bool
 
@@ -131,12 +134,21 @@ final class Compressor {
 /// and are made, after checking the dictionary's CRC-32, the first time a text needs them (a merge
 /// that copies records never does), then shared by every thread reading the segment.
 final class StoreDictionary: @unchecked Sendable, Equatable {
-    /// At most this many bytes of dictionary. Larger dictionaries keep more of an archive's
-    /// recurring sentences: 110 KB (zstd's default), 256 KB, 512 KB and 1 MB dictionaries left
-    /// 42.9, 39.2, 35.7 and 32.2% of 3,000 releases of the 100k archive.
-    static let capacity = 1 << 20
-    /// Texts sampled to train it (four times the dictionary).
-    static let sampleBytes = 4 << 20
+    /// At most this many bytes of dictionary (a quarter of the texts it is trained on). Larger
+    /// dictionaries keep more of an archive's recurring sentences: 110 KB (zstd's default),
+    /// 256 KB, 512 KB and 1 MB dictionaries left 42.9, 39.2, 35.7 and 32.2% of 3,000 releases of
+    /// the 100k archive; on 3,000 files of the scale corpus, 1, 2 and 4 MB dictionaries left
+    /// 31.8, 25.0 and 18.5% at level 9 (33.7% for 1 MB at level 6).
+    static let capacity = 4 << 20
+    /// Texts sampled to train it: an eighth of what the run stores, from `smallestSampleBytes` up
+    /// to this (training on 16 MB takes about 3 s, on one writer, while the others go on).
+    static let sampleBytes = 16 << 20
+    static let smallestSampleBytes = 4 << 20
+
+    /// The sample for a run that stores `runBytes` of files, at most `limit` (tests lower it).
+    static func sampleBytes(forRun runBytes: Int, limit: Int = sampleBytes) -> Int {
+        min(limit, max(smallestSampleBytes, runBytes / 8))
+    }
     /// A run that adds fewer bytes of files than this uses no dictionary (its texts would take
     /// less room than the dictionary's copy in its segment); merging it into a segment with one
     /// compresses its texts again.
@@ -277,6 +289,9 @@ final class SharedStoreDictionary: @unchecked Sendable {
         dictionary = enabled ? preset : []
         self.sampleBytes = max(1, sampleBytes)
         self.enabled = enabled
+        // The samples' whole room at once: grown by doubling, a 16 MB sample held 32 MB of room and
+        // both buffers while it grew (the 1M build's peak RSS rose by 34 MB).
+        if enabled && preset.isEmpty { samples.reserveCapacity(self.sampleBytes) }
     }
 
     /// The dictionary, once there is one; until then `text` (just stored without one) is added to
@@ -285,8 +300,10 @@ final class SharedStoreDictionary: @unchecked Sendable {
     func offer(_ text: String) -> [UInt8]? {
         let complete: ([UInt8], [Int])? = lock.withLock {
             guard enabled, dictionary.isEmpty, !training else { return nil }
-            samples.append(contentsOf: text.utf8)
-            sizes.append(text.utf8.count)
+            // At most the room reserved: the text that completes the samples gives its start.
+            let taken = min(text.utf8.count, sampleBytes - samples.count)
+            samples.append(contentsOf: text.utf8.prefix(taken))
+            sizes.append(taken)
             guard samples.count >= sampleBytes else { return nil }
             training = true
             defer { samples = []; sizes = [] }

@@ -337,6 +337,18 @@ import IPSearchAnalysis
         }
     }
 
+    /// A run trains its store dictionary on an eighth of what it stores, from 4 MB up to 16 MB (a
+    /// dictionary a quarter of that), and never on more than the limit it is given.
+    @Test func theDictionarySampleGrowsWithTheRun() {
+        let mb = 1 << 20
+        #expect(StoreDictionary.sampleBytes(forRun: 8 * mb) == 4 * mb)
+        #expect(StoreDictionary.sampleBytes(forRun: 64 * mb) == 8 * mb)
+        #expect(StoreDictionary.sampleBytes(forRun: 213 * mb) == 16 * mb)
+        #expect(StoreDictionary.sampleBytes(forRun: 4096 * mb) == 16 * mb)
+        #expect(StoreDictionary.sampleBytes(forRun: 213 * mb, limit: 64 << 10) == 64 << 10)
+        #expect(StoreDictionary.sampleBytes / 4 == StoreDictionary.capacity)
+    }
+
     /// Stored texts: the first texts a build stores train its zstd dictionary (saved at the end of `.store`);
     /// every text, before and after, reads back exactly, and a missing or another trained
     /// dictionary is refused.

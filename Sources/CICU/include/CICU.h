@@ -143,6 +143,12 @@ int64_t cicu_decompress(const void *src, size_t length, const cicu_decompression
 /// make one of them (too few or too uniform samples).
 size_t cicu_train_dictionary(void *dict, size_t capacity, const void *samples, const size_t *sizes, unsigned count);
 
+// Makes the C allocator give blocks of `bytes` or more their own mappings, returned to the system
+// when freed (glibc: a fixed M_MMAP_THRESHOLD instead of its dynamic one, which rose after the
+// first large free and then kept later large blocks, such as zstd's tables for each segment
+// written, in the heap, where freed room stayed resident). No effect elsewhere.
+void cicu_map_large_blocks(size_t bytes);
+
 
 // MARK: HTML (libxml2's HTML parser)
 
