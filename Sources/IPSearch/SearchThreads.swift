@@ -52,50 +52,36 @@ final class SearchThreads: @unchecked Sendable {
 
     /// The queue the threads share (they hold it, not the `SearchThreads`).
     private final class Shared: @unchecked Sendable {
-        // The mutex and condition variable live at fixed addresses (a pthread object must not move).
-        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        private let monitor = Monitor()
         /// Jobs not started yet, oldest at `head`.
         private var queue: [(() -> Void)?] = []
         private var head = 0
         private var stopping = false
 
-        init() {
-            pthread_mutex_init(mutex, nil)
-            pthread_cond_init(condition, nil)
-        }
-
-        deinit {
-            pthread_cond_destroy(condition)
-            pthread_mutex_destroy(mutex)
-            condition.deallocate()
-            mutex.deallocate()
-        }
-
         /// False when stopping (the job is not queued).
         func enqueue(_ job: @escaping () -> Void) -> Bool {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
+            monitor.lock()
+            defer { monitor.unlock() }
             guard !stopping else { return false }
             queue.append(job)
-            pthread_cond_signal(condition)
+            monitor.signal()
             return true
         }
 
         func stop() {
-            pthread_mutex_lock(mutex)
+            monitor.lock()
             stopping = true
-            pthread_cond_broadcast(condition)
-            pthread_mutex_unlock(mutex)
+            monitor.broadcast()
+            monitor.unlock()
         }
 
         /// A thread's loop: the oldest job, until stopped with none left.
         func work() {
             while true {
-                pthread_mutex_lock(mutex)
-                while head == queue.count && !stopping { pthread_cond_wait(condition, mutex) }
+                monitor.lock()
+                while head == queue.count && !stopping { monitor.wait() }
                 if head == queue.count {
-                    pthread_mutex_unlock(mutex)
+                    monitor.unlock()
                     return
                 }
                 let job = queue[head]
@@ -105,7 +91,7 @@ final class SearchThreads: @unchecked Sendable {
                     queue.removeFirst(head)
                     head = 0
                 }
-                pthread_mutex_unlock(mutex)
+                monitor.unlock()
                 job?()
             }
         }

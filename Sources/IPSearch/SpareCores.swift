@@ -17,8 +17,7 @@ final class SpareCores: @unchecked Sendable {
     /// Spare threads for every process: one fewer than the cores.
     static let shared = SpareCores(threads: System.coreCount - 1, searchesBelow: System.coreCount)
 
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let monitor = Monitor()
     private let threads: Int
     private let searchesBelow: Int
     private var started = 0
@@ -33,8 +32,6 @@ final class SpareCores: @unchecked Sendable {
     init(threads: Int, searchesBelow: Int) {
         self.threads = max(0, threads)
         self.searchesBelow = searchesBelow
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
     }
 
     // No deinit: a started thread holds its instance, so an instance that started one lives as long
@@ -44,22 +41,22 @@ final class SpareCores: @unchecked Sendable {
     /// as a closure with typed throws: with one, the debug build's server tests crashed, jumping
     /// to an address made of this struct's numbers; without it they pass.)
     func searchStarted() {
-        pthread_mutex_lock(mutex)
+        monitor.lock()
         searches += 1
-        pthread_mutex_unlock(mutex)
+        monitor.unlock()
     }
 
     func searchEnded() {
-        pthread_mutex_lock(mutex)
+        monitor.lock()
         searches -= 1
-        pthread_mutex_unlock(mutex)
+        monitor.unlock()
     }
 
     /// Starts `job` on a spare thread and returns what to `join`, or returns nil (the caller runs
     /// the job itself) when no spare thread is idle or as many searches run as there are cores.
     func fork<T>(_ job: @escaping () -> T) -> Forked<T>? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        monitor.lock()
+        defer { monitor.unlock() }
         guard searches < searchesBelow, idle > 0 || started < threads else { return nil }
         if idle == 0 {
             guard System.startThread({ [self] in work() }) != nil else { return nil }
@@ -72,12 +69,12 @@ final class SpareCores: @unchecked Sendable {
         jobs.append { [self] in
             let result = job()
             // Idle again before the caller can join and fork its next job.
-            pthread_mutex_lock(mutex)
+            monitor.lock()
             idle += 1
-            pthread_mutex_unlock(mutex)
+            monitor.unlock()
             forked.finish(result)
         }
-        pthread_cond_signal(condition)
+        monitor.signal()
         return forked
     }
 
@@ -89,75 +86,62 @@ final class SpareCores: @unchecked Sendable {
 
     /// A spare thread's loop (it never ends: the shared instance lives as long as the process).
     private func work() {
-        pthread_mutex_lock(mutex)
+        monitor.lock()
         while true {
             if jobs.isEmpty {
                 // Look again for a while (the lock taken only when free), then sleep.
-                pthread_mutex_unlock(mutex)
+                monitor.unlock()
                 let until = System.now() + SpareCores.spinSeconds
                 while true {
-                    if pthread_mutex_trylock(mutex) == 0 {
+                    if monitor.tryLock() {
                         if !jobs.isEmpty { break }
-                        pthread_mutex_unlock(mutex)
+                        monitor.unlock()
                     }
                     if System.now() > until {
-                        pthread_mutex_lock(mutex)
+                        monitor.lock()
                         break
                     }
                     sched_yield()
                 }
-                while jobs.isEmpty { pthread_cond_wait(condition, mutex) }
+                while jobs.isEmpty { monitor.wait() }
             }
             let job = jobs.removeFirst()
-            pthread_mutex_unlock(mutex)
+            monitor.unlock()
             job()
-            pthread_mutex_lock(mutex)
+            monitor.lock()
         }
     }
 
     /// The result of a job running on a spare thread.
     final class Forked<T>: @unchecked Sendable {
-        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        private let monitor = Monitor()
         private var value: T?
 
-        init() {
-            pthread_mutex_init(mutex, nil)
-            pthread_cond_init(condition, nil)
-        }
-
-        deinit {
-            pthread_cond_destroy(condition)
-            pthread_mutex_destroy(mutex)
-            condition.deallocate()
-            mutex.deallocate()
-        }
-
         fileprivate func finish(_ result: T) {
-            pthread_mutex_lock(mutex)
+            monitor.lock()
             value = result
-            pthread_cond_signal(condition)
-            pthread_mutex_unlock(mutex)
+            monitor.signal()
+            monitor.unlock()
         }
 
         /// Waits for the job to end and returns its result.
         func join() -> T {
             let until = System.now() + SpareCores.spinSeconds
             while System.now() < until {
-                if pthread_mutex_trylock(mutex) == 0 {
+                if monitor.tryLock() {
                     if let value {
-                        pthread_mutex_unlock(mutex)
+                        monitor.unlock()
                         return value
                     }
-                    pthread_mutex_unlock(mutex)
+                    monitor.unlock()
                 }
                 sched_yield()
             }
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
+            monitor.lock()
+            defer { monitor.unlock() }
             while true {
                 if let value { return value }
-                pthread_cond_wait(condition, mutex)
+                monitor.wait()
             }
         }
     }
