@@ -535,26 +535,17 @@ public struct PostingCursor {
     /// Writes the current document's positions minus `offset`, ascending, to `out` (which has room
     /// for `freq` of them), leaving out those below 0 when `dropNegative`; returns how many it
     /// wrote. The verifying loop of a phrase calls this for every candidate: a write through a
-    /// pointer, where `forEachPosition`'s closure appending to an array checked the array's
-    /// uniqueness and capacity for every position.
+    /// pointer, where a closure appending to an array checked the array's uniqueness and capacity
+    /// for every position.
     @inline(__always)
     public mutating func writePositions(minus offset: Int32, into out: UnsafeMutablePointer<Int32>,
                                         dropNegative: Bool) throws(IndexError) -> Int {
-        guard doc >= 0 && doc != PostingCursor.end else { return 0 }
-        let start = try locatePositions()
-        var (low, unary) = sections(start.low, start.unary)
-        let kd = PositionCoding.documentK(blockK, tf: freqs[index])
-        var least: UInt64 = 0, written = 0
-        for _ in 0..<Int(freqs[index]) {
-            guard let position = PositionCoding.nextPosition(&low, &unary, k: kd, least: least) else { throw malformedPositions() }
-            let v = Int32(truncatingIfNeeded: position) &- offset
+        var written = 0
+        try forEachPosition { position in
+            let v = position &- offset
             out[written] = v
             written &+= dropNegative && v < 0 ? 0 : 1
-            least = position + 1
         }
-        scanIndex = index + 1
-        scanLow = low.bit
-        scanUnary = unary.bit
         return written
     }
 
