@@ -134,7 +134,7 @@ enum PatchedPacking {
 
     /// Reads a block at `source` into `out`, adding `add` to each value, and returns its bytes; nil
     /// when it is malformed (a width over 32, more than `available` bytes, exceptions out of order
-    /// or zero, a value over 2³² − 1). `available` bytes are the block's (or more), and 8 bytes past
+    /// or zero, a value plus `add` over 2³² − 1). `available` bytes are the block's (or more), and 8 bytes past
     /// its packed values must be readable (as for `BitPacking.unpack`).
     @inline(__always)
     static func unpack(_ source: UnsafeRawPointer, available: Int, add: UInt32, into out: UnsafeMutablePointer<UInt32>) -> Int? {
@@ -144,6 +144,12 @@ enum PatchedPacking {
         guard width <= 32, count <= BitPacking.blockSize, count == 0 || width < 32,
               headerSize + packed <= available else { return nil }
         BitPacking.unpack(source + headerSize, width: width, add: add, into: out)
+        // Below 32 bits a value plus `add` cannot wrap unless patched, and `patch` checks that.
+        if width == 32 && add != 0 {
+            var wrapped = false
+            for i in 0..<BitPacking.blockSize { wrapped = wrapped || out[i] < add }
+            if wrapped { return nil }
+        }
         return count == 0 ? headerSize + packed
             : patch(source, from: headerSize + packed, available: available, count: count, width: width, into: out)
     }

@@ -339,11 +339,8 @@ public struct PostingCursor {
             }
             let freqBytes = docBytes.flatMap { docBytes in
                 freqs.withUnsafeMutableBufferPointer { f -> Int? in
-                    guard let bytes = PatchedPacking.unpack(p + docBytes, available: length - docBytes, add: 1, into: f.baseAddress!)
-                    else { return nil }
-                    var zero = false
-                    for k in 0..<BitPacking.blockSize { zero = zero || f[k] == 0 }  // tf − 1 of 2³² − 1
-                    return zero ? nil : bytes
+                    // Stored as tf − 1; a tf of 2³² (a wrap to 0) is malformed (nil).
+                    PatchedPacking.unpack(p + docBytes, available: length - docBytes, add: 1, into: f.baseAddress!)
                 }
             }
             // Documents ascend, so the last one below the segment's count bounds them all.

@@ -212,7 +212,11 @@ import IPSearchAnalysis
             if bytes.count < plain { smallerWithOutliers += 1 }
             let read = unpack(bytes)
             #expect(read?.values == values && read?.length == bytes.count)
-            if values.allSatisfy({ $0 < .max }) { #expect(unpack(bytes, add: 1)?.values == values.map { $0 + 1 }) }
+            if values.allSatisfy({ $0 < .max }) {
+                #expect(unpack(bytes, add: 1)?.values == values.map { $0 + 1 })
+            } else {
+                #expect(unpack(bytes, add: 1) == nil, "a value plus add past 2³² − 1 reads as malformed")
+            }
             for cut in 1...min(bytes.count, 5) { #expect(unpack(Array(bytes.dropLast(cut))) == nil) }
         }
         #expect(smallerWithOutliers >= 150, "\(smallerWithOutliers) of \(shapes.count) blocks gained from exceptions")
