@@ -259,7 +259,6 @@ extension SnapshotSearcher {
         var oneSlots = [Int](repeating: -1, count: partCount)
         var inTitle = [Int](repeating: 0, count: partCount)
         // What a part's BM25 can reach at most, whatever its frequency and the document's length.
-        let partCeiling = (0..<partCount).map { plan.factor[$0] * plan.idf[$0] * (relevance.k1 + 1) }
         var noExplanation: Explanation?
         let segment = reader.segments[s]
         let columns = segment.columns
@@ -306,10 +305,48 @@ extension SnapshotSearcher {
             }
             if !scoreAnyway && !state.tops[t].admits(coord: coord, literal: literal) { continue }
 
-            // Upper bound: first what needs no arithmetic on the document's length (a part's
-            // BM25 at its ceiling, idf × (k1 + 1)), then, if that passes, with it.
+            // Upper bounds, cheapest first; each with a margin for sums rounded in another order
+            // than `score`'s, far above the rounding. The proximity and sequence terms need no
+            // positions.
+            var rest = 0.0
+            if plan.groups.count >= 2 {
+                var all = true, idfs = 0.0
+                for i in 0..<(plan.groups.count - 1) {
+                    let a = representative(plan, i, walk.slots), b = representative(plan, i + 1, walk.slots)
+                    guard a >= 0, b >= 0 else { all = false; continue }
+                    rest += relevance.proximityWeight * min(plan.idf[a], plan.idf[b])
+                }
+                if all {
+                    for g in plan.groups.indices { idfs += plan.idf[representative(plan, g, walk.slots)] }
+                    rest += relevance.sequenceWeight * idfs / Double(plan.groups.count)
+                }
+            }
+            // Without reading a position: as if every occurrence stood in the title, weighted and
+            // covering it (a title holds at most `tf` occurrences of a part). Most documents of a
+            // common term stop here, before their positions are counted in the title.
             let span = segment.titleSpan(Int(doc))
-            var ceiling = 0.0
+            let titleLength = Int(columns.titleLengths[Int(doc)])
+            let dl = try segment.wordCount(Int(doc))
+            var loose = rest, coverable = 0, coverableIDFs = 0.0
+            for p in 0..<partCount where walk.slots[p] >= 0 {
+                let tf = Int(matches[p].counts[walk.slots[p]])
+                let weighted = Double(tf) * (span == nil ? otherWeight : max(titleWeight, otherWeight))
+                loose += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
+                                                     idf: plan.idf[p])
+                if plan.literal[p] {
+                    coverable += plan.letters[p] * tf
+                    coverableIDFs += plan.idf[p]
+                }
+            }
+            if titleLength > 0, span != nil, coverable > 0 {
+                let coverage = min(1, Double(coverable) / Double(titleLength))
+                loose += relevance.titleCoverageWeight * coverage * coverage * coverableIDFs
+            }
+            loose = loose * (1 + 1e-9) + 1e-12
+            if !state.tops[t].admits(coord: coord, literal: literal, bound: loose)
+                && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: loose, rival)) { continue }
+
+            // With the title counts.
             for p in 0..<partCount where walk.slots[p] >= 0 {
                 var tt = 0
                 if let span {
@@ -325,22 +362,7 @@ extension SnapshotSearcher {
                     }
                 }
                 inTitle[p] = tt
-                ceiling += partCeiling[p]
             }
-            var rest = 0.0
-            if plan.groups.count >= 2 {
-                var all = true, idfs = 0.0
-                for i in 0..<(plan.groups.count - 1) {
-                    let a = representative(plan, i, walk.slots), b = representative(plan, i + 1, walk.slots)
-                    guard a >= 0, b >= 0 else { all = false; continue }
-                    rest += relevance.proximityWeight * min(plan.idf[a], plan.idf[b])
-                }
-                if all {
-                    for g in plan.groups.indices { idfs += plan.idf[representative(plan, g, walk.slots)] }
-                    rest += relevance.sequenceWeight * idfs / Double(plan.groups.count)
-                }
-            }
-            let titleLength = Int(columns.titleLengths[Int(doc)])
             if titleLength > 0, span != nil {
                 var covered = 0, idfs = 0.0
                 for p in 0..<partCount where walk.slots[p] >= 0 && plan.literal[p] && inTitle[p] > 0 {
@@ -352,10 +374,6 @@ extension SnapshotSearcher {
                     rest += relevance.titleCoverageWeight * coverage * coverage * idfs
                 }
             }
-            // Rounding of sums taken in another grouping than `score`'s: a margin far above it.
-            if !state.tops[t].admits(coord: coord, literal: literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12)
-                && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: (ceiling + rest) * (1 + 1e-9) + 1e-12, rival)) { continue }
-            let dl = try segment.wordCount(Int(doc))
             var bound = 0.0
             for p in 0..<partCount where walk.slots[p] >= 0 {
                 let tf = Int(matches[p].counts[walk.slots[p]]), tt = inTitle[p]
