@@ -39,6 +39,51 @@ import IPSearchTestSupport
         if case .prefix(let c) = single[0].lookup { #expect(c == 0x6D59) } else { Issue.record("expected a prefix lookup") }
     }
 
+    /// A gram the cheapest cover leaves out joins the intersection when it is much rarer than the
+    /// cover's grams: 否则将使 is covered by 否则 and 将使, which many documents hold apart, while 则将
+    /// is rare. The occurrences found are still exactly those of the text, and a gram about as
+    /// common as the cover's stays out.
+    @Test func aRareGramOutsideTheCoverNarrowsTheCandidates() throws {
+        var files: [String: String] = [:]
+        for i in 0..<40 { files["apart\(i).txt"] = "第\(i)条 否则处罚，将使用新规。否则不予受理。" }
+        for i in 0..<6 { files["phrase\(i).txt"] = "第\(i)号 如不整改，否则将使企业受损；否则将使信用降级。" }
+        files["near.txt"] = "否则将 使用说明：否则，将使之失效。则将另行通知。"
+        let fixture = try Fixture(files: files)
+        let reader = try IndexReader(directory: fixture.index.path)
+        let part = try #require(Query.parse("否则将使", analyzer: analyzer).positiveParts.first)
+        var found = 0
+        for segment in reader.segments {
+            let sources = try #require(try PartMatcher.sources(of: part, in: segment))
+            #expect(sources.map(\.offset).sorted() == [0, 1, 2], "the cover 否则@0, 将使@2 and the rare 则将@1")
+            #expect(sources[0].offset == 1, "the rarest list drives the intersection")
+            let m = try PartMatcher.match(part, in: segment)
+            for doc in 0..<segment.documentCount {
+                let text = try segment.storedDocument(doc).text
+                let normalized = analyzer.normalizer.normalize(Array(text.utf16))
+                let needle = Array("否则将使".utf16)
+                var expected: [Int32] = []
+                if normalized.units.count >= needle.count {
+                    for p in 0...(normalized.units.count - needle.count)
+                    where Array(normalized.units[p..<(p + needle.count)]) == needle { expected.append(Int32(p)) }
+                }
+                let i = m.docs.firstIndex(of: Int32(doc))
+                let positions = i.map { Array(m.positions[m.range(at: $0)]) } ?? []
+                #expect(positions == expected, "document \(doc)")
+                found += expected.count
+            }
+        }
+        #expect(found == 12)
+        // 页计 is about as common as 册页 and 计划 (every document holds all three): the cover alone.
+        var same: [String: String] = [:]
+        for i in 0..<20 { same["manual\(i).txt"] = "第\(i)章 手册页计划与册页计划书" }
+        let plain = try Fixture(files: same)
+        let part2 = try #require(Query.parse("册页计划", analyzer: analyzer).positiveParts.first)
+        for segment in try IndexReader(directory: plain.index.path).segments {
+            let sources = try #require(try PartMatcher.sources(of: part2, in: segment))
+            #expect(sources.map(\.offset).sorted() == [0, 2])
+        }
+    }
+
     /// A lone character's occurrences are the union of every gram starting with it: merged by
     /// counting (`denseUnion`, for common characters) or by sorting pairs (`sortedUnion`), the two
     /// give the same documents and positions, for every character of the five press releases.
