@@ -258,6 +258,7 @@ extension SnapshotSearcher {
         var one = [PartMatcher.Matches](repeating: PartMatcher.Matches(), count: partCount)
         var oneSlots = [Int](repeating: -1, count: partCount)
         var inTitle = [Int](repeating: 0, count: partCount)
+        var titled = [Bool](repeating: false, count: partCount)
         // What a part's BM25 can reach at most, whatever its frequency and the document's length.
         var noExplanation: Explanation?
         let segment = reader.segments[s]
@@ -271,8 +272,10 @@ extension SnapshotSearcher {
         // (`unionOf[p]`, or −1); a cursor is dropped when its list ends.
         var unions: [[PostingCursor]] = []
         var unionOf = [Int](repeating: -1, count: partCount)
+        var lazyBits = [TitleGrams](repeating: TitleGrams(), count: partCount)
         for (p, m) in matches.enumerated() {
             if let info = m.lazyTerm {
+                lazyBits[p] = TitleGrams(key: info.key)
                 lazyOf[p] = lazy.count
                 lazy.append(try segment.cursor(info))
             } else if !m.lazyUnion.isEmpty {
@@ -330,10 +333,13 @@ extension SnapshotSearcher {
             var loose = rest, coverable = 0, coverableIDFs = 0.0
             for p in 0..<partCount where walk.slots[p] >= 0 {
                 let tf = Int(matches[p].counts[walk.slots[p]])
-                let weighted = Double(tf) * (span == nil ? otherWeight : max(titleWeight, otherWeight))
+                // A part whose positions are unread may stand in the title only if the title's terms
+                // signature has its gram (`TitleGrams`: no false negatives).
+                titled[p] = span != nil && (lazyOf[p] < 0 || columns.titleMayHold(Int(doc), lazyBits[p]))
+                let weighted = Double(tf) * (titled[p] ? max(titleWeight, otherWeight) : otherWeight)
                 loose += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
                                                      idf: plan.idf[p])
-                if plan.literal[p] {
+                if plan.literal[p] && titled[p] {
                     coverable += plan.letters[p] * tf
                     coverableIDFs += plan.idf[p]
                 }
@@ -349,7 +355,7 @@ extension SnapshotSearcher {
             // With the title counts.
             for p in 0..<partCount where walk.slots[p] >= 0 {
                 var tt = 0
-                if let span {
+                if let span, titled[p] {
                     let l = lazyOf[p]
                     if l >= 0 {
                         _ = try lazy[l].advance(to: doc)

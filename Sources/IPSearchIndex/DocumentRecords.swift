@@ -29,6 +29,32 @@ public struct ZoneMap: Sendable, Equatable {
         return lo == 0 ? .body : kinds[lo - 1]
     }
 
+    /// The span ranking counts as the title: from the first title zone's start to the end of the
+    /// last title zone (the text's end when a title zone ends it); nil without a title zone.
+    public var titleSpan: Range<Int32>? {
+        ZoneMap.titleSpan { body in
+            for (s, k) in zip(starts, kinds) where !body(s, k) { return }
+        }
+    }
+
+    /// `titleSpan` over zones handed out by `forEach` in order (the one definition, for a map and
+    /// for the columns' encoded zones alike).
+    @inline(__always)
+    static func titleSpan(_ forEach: (_ body: (UInt32, ZoneKind) -> Bool) -> Void) -> Range<Int32>? {
+        var lower: Int32?, upper: Int32 = 0, inTitle = false
+        forEach { start, kind in
+            if inTitle { upper = Int32(clamping: start) }
+            inTitle = kind == .title
+            if inTitle {
+                if lower == nil { lower = Int32(clamping: start) }
+                upper = Int32.max
+            }
+            return true
+        }
+        guard let lower, lower < upper else { return nil }
+        return lower..<upper
+    }
+
     /// `count varint`, then per zone `start delta varint | kind u8`.
     func append(to out: inout [UInt8]) {
         VarInt.append(UInt64(starts.count), to: &out)
@@ -282,11 +308,45 @@ public struct DocumentMeta: Sendable, Equatable {
 ///               first document with that folded key)
 /// ```
 /// (The dictionary of the stored texts ends `.store`: `StoreDictionary`.)
+/// A 128-bit Bloom filter of the terms (gram and mark keys) whose positions lie in a document's
+/// title span (`ZoneMap.titleSpan`), two bits a term. Ranking asks it before counting a term's
+/// positions in the title: a term the filter lacks is certainly not there, and about 11% of the
+/// terms absent from a press release's title pass it anyway (their positions are then counted).
+public struct TitleGrams: Sendable, Equatable {
+    public var low: UInt64 = 0
+    public var high: UInt64 = 0
+
+    public init() {}
+
+    /// The two bits of `key`.
+    public init(key: UInt64) {
+        var h = key &+ 0x9E37_79B9_7F4A_7C15  // SplitMix64's finalizer
+        h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 31
+        let a = h >> 57, b = (h >> 50) & 127
+        if a < 64 { low |= 1 << a } else { high |= 1 << (a - 64) }
+        if b < 64 { low |= 1 << b } else { high |= 1 << (b - 64) }
+    }
+
+    /// The signature of the terms at `positions` (parallel to `keys`) inside `span`.
+    public init(keys: [UInt64], positions: [Int32], span: Range<Int32>?) {
+        guard let span else { return }
+        for (key, p) in zip(keys, positions) where span.contains(p) {
+            let bits = TitleGrams(key: key)
+            low |= bits.low
+            high |= bits.high
+        }
+    }
+}
+
 public struct DocumentColumns: Sendable {
     public internal(set) var dates: [Int32] = []
     public internal(set) var sources: [UInt32] = []
     /// Letters and Han characters of each document's clean title (how much of it a query covers).
     public internal(set) var titleLengths: [UInt16] = []
+    /// Each document's `TitleGrams` signature, two words a document (low, high).
+    public internal(set) var titleGrams: [UInt64] = []
     public internal(set) var sourceNames: [String] = []
     /// Document `d`'s zones are `zoneBytes[zoneOffsets[d] ..< zoneOffsets[d + 1]]`, decoded where
     /// they are read (a few bytes a document), so opening a segment decodes no document's zones.
@@ -378,18 +438,22 @@ public struct DocumentColumns: Sendable {
     /// From the start of `doc`'s first title zone to the end of its last (nil when it has none):
     /// every occurrence in a title zone lies in it.
     public func titleSpan(_ doc: Int) -> Range<Int32>? {
-        var lower: Int32?, upper: Int32 = 0, inTitle = false
-        forEachZone(doc) { start, kind in
-            if inTitle { upper = Int32(clamping: start) }
-            inTitle = kind == .title
-            if inTitle {
-                if lower == nil { lower = Int32(clamping: start) }
-                upper = Int32.max
-            }
-            return true
-        }
-        guard let lower, lower < upper else { return nil }
-        return lower..<upper
+        ZoneMap.titleSpan { body in forEachZone(doc, body) }
+    }
+
+    /// `doc`'s `TitleGrams` signature.
+    public func titleGrams(_ doc: Int) -> TitleGrams {
+        var g = TitleGrams()
+        if 2 * doc + 1 < titleGrams.count { (g.low, g.high) = (titleGrams[2 * doc], titleGrams[2 * doc + 1]) }
+        return g
+    }
+
+    /// Whether `doc`'s title span may hold a term whose `TitleGrams.bits` are `bits`: false only
+    /// when it holds none (no false negatives).
+    @inline(__always)
+    public func titleMayHold(_ doc: Int, _ bits: TitleGrams) -> Bool {
+        guard 2 * doc + 1 < titleGrams.count else { return true }
+        return titleGrams[2 * doc] & bits.low == bits.low && titleGrams[2 * doc + 1] & bits.high == bits.high
     }
 
     public func source(_ doc: Int) -> String? {
@@ -402,9 +466,12 @@ public struct DocumentColumns: Sendable {
         var columns = DocumentColumns()
         private var byKey: [String: UInt32] = [:]
 
-        func add(date: Int32?, sourceKey: String?, sourceDisplay: String?, titleLength: Int, zones: ZoneMap) {
+        func add(date: Int32?, sourceKey: String?, sourceDisplay: String?, titleLength: Int, titleGrams: TitleGrams,
+                 zones: ZoneMap) {
             columns.dates.append(date ?? DayNumber.none)
             columns.titleLengths.append(UInt16(clamping: titleLength))
+            columns.titleGrams.append(titleGrams.low)
+            columns.titleGrams.append(titleGrams.high)
             var ordinal: UInt32 = 0
             if let sourceKey, !sourceKey.isEmpty {
                 if let o = byKey[sourceKey] { ordinal = o } else {
@@ -421,11 +488,12 @@ public struct DocumentColumns: Sendable {
 
     func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(count * 14 + zoneBytes.count + 64)
+        out.reserveCapacity(count * 30 + zoneBytes.count + 64)
         out.appendLE(UInt32(count))
         for d in dates { out.appendLE(UInt32(bitPattern: d)) }
         for s in sources { out.appendLE(s) }
         for t in titleLengths { out.append(UInt8(t & 0xFF)); out.append(UInt8(t >> 8)) }
+        for w in titleGrams { out.appendLE(w) }
         for o in zoneOffsets { out.appendLE(o) }
         out.append(contentsOf: zoneBytes)
         out.appendLE(UInt32(sourceNames.count))
@@ -435,7 +503,7 @@ public struct DocumentColumns: Sendable {
 
     static func decode(_ body: UnsafeRawBufferPointer, documents: Int) -> DocumentColumns? {
         var r = ByteReader(body)
-        guard let n = r.u32(), Int(n) == documents, r.remaining >= documents * 14 + 4 else { return nil }
+        guard let n = r.u32(), Int(n) == documents, r.remaining >= documents * 30 + 4 else { return nil }
         var c = DocumentColumns()
         c.dates.reserveCapacity(documents)
         c.sources.reserveCapacity(documents)
@@ -443,6 +511,8 @@ public struct DocumentColumns: Sendable {
         for _ in 0..<documents { c.sources.append(r.u32()!) }
         guard let lengths = r.bytes(documents * 2) else { return nil }
         c.titleLengths = (0..<documents).map { UInt16(lengths[2 * $0]) | UInt16(lengths[2 * $0 + 1]) << 8 }
+        c.titleGrams.reserveCapacity(2 * documents)
+        for _ in 0..<(2 * documents) { c.titleGrams.append(r.u64()!) }
         c.zoneOffsets = []
         c.zoneOffsets.reserveCapacity(documents + 1)
         for _ in 0...documents { c.zoneOffsets.append(r.u32()!) }

@@ -79,8 +79,9 @@ enum FileFormat {
     /// values of 16 bits instead of 32. 5: positions in Rice codes instead of varints; the store
     /// dictionary (up to 1 MB instead of 110 KB) ends `.store` instead of `.cols`. 6: signature
     /// values of 8 bits instead of 16; full postings blocks in patched frame of reference. 7: a
-    /// store dictionary of up to 4 MB instead of 1 MB.
-    static let version: UInt32 = 7
+    /// store dictionary of up to 4 MB instead of 1 MB. 8: `.cols` holds each document's title
+    /// terms signature (`TitleGrams`).
+    static let version: UInt32 = 8
     static let headerSize = 8
     static let footerSize = 16
     static let footerMagic: UInt32 = 0x4553_5049  // "IPSE"

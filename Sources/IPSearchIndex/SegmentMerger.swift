@@ -166,7 +166,8 @@ enum SegmentMerger {
                     try writer.add(PreparedDocument(
                         copying: parts.record, id: parts.meta.id, stored: parts.stored, metaRecord: parts.metaRecord,
                         date: date == DayNumber.none ? nil : date, source: parts.meta.source,
-                        titleLength: Int(columns.titleLengths[doc]), zones: columns.zones(doc), signature: signature))
+                        titleLength: Int(columns.titleLengths[doc]), titleGrams: columns.titleGrams(doc),
+                        zones: columns.zones(doc), signature: signature))
                     // What is behind need not stay resident.
                     if doc & 4095 == 4095 { reader.dropDocumentPages() }
                 }

@@ -23,6 +23,8 @@ struct PreparedDocument: Sendable {
     var signature: [UInt32]
     /// Letters and Han characters of the clean title after its section number (`TitleCleaner.letterCount`).
     var titleLength: Int
+    /// The terms standing in the title span (`TitleGrams`).
+    var titleGrams: TitleGrams
 
     init(contentHash: UInt64, fileSize: UInt64, mtimeNanoseconds: Int64, meta: DocumentMeta, text: String,
          analysis: Analysis, sourceKey: String?, zones: ZoneMap, signature: [UInt32]) {
@@ -39,14 +41,15 @@ struct PreparedDocument: Sendable {
         self.zones = zones
         self.signature = signature
         titleLength = TitleCleaner.letterCount(meta.title)
-        (keys, freqs, positions) = PreparedDocument.invert(analysis.grams + analysis.marks,
-                                                           analysis.gramPositions + analysis.markPositions)
+        let terms = analysis.grams + analysis.marks, termPositions = analysis.gramPositions + analysis.markPositions
+        titleGrams = TitleGrams(keys: terms, positions: termPositions, span: zones.titleSpan)
+        (keys, freqs, positions) = PreparedDocument.invert(terms, termPositions)
     }
 
     /// A document of another segment, as a merge copies it: everything but its postings, which
     /// the merge writes from the segments' postings (`keys` stays empty).
     init(copying record: DocumentRecord, id: String, stored: StoredContent, metaRecord: [UInt8], date: Int32?, source: String?,
-         titleLength: Int, zones: ZoneMap, signature: [UInt32]) {
+         titleLength: Int, titleGrams: TitleGrams, zones: ZoneMap, signature: [UInt32]) {
         self.id = id
         contentHash = record.contentHash
         fileSize = record.fileSize
@@ -60,6 +63,7 @@ struct PreparedDocument: Sendable {
         self.zones = zones
         self.signature = signature
         self.titleLength = titleLength
+        self.titleGrams = titleGrams
         keys = []
         freqs = []
         positions = []
@@ -259,7 +263,7 @@ final class SegmentWriter {
         let metaCRC = doc.metaRecord.withUnsafeBytes { cicu_crc32(0, $0.baseAddress, $0.count) }
         try metaFile.append(doc.metaRecord)
         columns.add(date: doc.date, sourceKey: doc.sourceKey, sourceDisplay: doc.sourceDisplay,
-                    titleLength: doc.titleLength, zones: doc.zones)
+                    titleLength: doc.titleLength, titleGrams: doc.titleGrams, zones: doc.zones)
         if let streamed = streamedSignatures {
             guard doc.signature.count <= streamed.width, documentCount < streamed.documents else {
                 throw IndexError.io(path: streamed.file.path, operation: "add \(doc.id) (not the signature table announced)", errno: EINVAL)

@@ -9,10 +9,11 @@ import IPSearchTestSupport
 @Suite struct ColumnsTests {
     /// Random zone maps (starts ascending, runs of one kind allowed, empty maps too), written and
     /// read back through the `.cols` encoding.
-    static func roundTrip(seed: UInt64, documents: Int) -> (maps: [ZoneMap], columns: DocumentColumns) {
+    static func roundTrip(seed: UInt64, documents: Int) -> (maps: [ZoneMap], columns: DocumentColumns, titles: [TitleGrams]) {
         var rng = SplitMix64(seed: seed)
         let kinds: [ZoneKind] = [.title, .body, .boilerplate]
         var maps: [ZoneMap] = []
+        var titles: [TitleGrams] = []
         let builder = DocumentColumns.Builder()
         for _ in 0..<documents {
             var map = ZoneMap()
@@ -23,17 +24,22 @@ import IPSearchTestSupport
                 start += UInt32.random(in: 0...40, using: &rng)
             }
             maps.append(map)
-            builder.add(date: nil, sourceKey: nil, sourceDisplay: nil, titleLength: 0, zones: map)
+            var title = TitleGrams()
+            (title.low, title.high) = (rng.next(), rng.next())
+            titles.append(title)
+            builder.add(date: nil, sourceKey: nil, sourceDisplay: nil, titleLength: 0, titleGrams: title, zones: map)
         }
         let bytes = builder.columns.encoded()
         let columns = bytes.withUnsafeBytes { DocumentColumns.decode($0, documents: documents) }
-        return (maps, columns!)
+        return (maps, columns!, titles)
     }
 
     @Test func zonesDecodedWhereTheyAreReadAnswerAsTheWrittenMap() {
-        let (maps, columns) = Self.roundTrip(seed: 41, documents: 400)
+        let (maps, columns, titles) = Self.roundTrip(seed: 41, documents: 400)
         for (doc, map) in maps.enumerated() {
             #expect(columns.zones(doc) == map, "document \(doc)")
+            #expect(columns.titleGrams(doc) == titles[doc], "document \(doc)")
+            #expect(map.titleSpan == columns.titleSpan(doc), "document \(doc)")
             let positions = (0..<200).map { Int32($0) }
             var expected = (title: 0, body: 0, boilerplate: 0)
             for p in positions {
@@ -85,10 +91,51 @@ import IPSearchTestSupport
         #expect(titled > 0, "the press releases have titles")
     }
 
+    /// The title terms signature has no false negatives: every gram and mark standing in a
+    /// document's title span passes `titleMayHold`, in the segment a build writes and in the one a
+    /// merge writes from it; and it keeps most other terms out (press releases, whose titles are
+    /// 20–40 characters).
+    @Test func theTitleSignatureHoldsEveryTitleTerm() throws {
+        let box = try Sandbox("title-grams")
+        try box.addBulk(copies: 3)
+        try box.run { $0.mergeAll = false }
+        try box.addBulk(copies: 2, marker: "more")
+        try box.run { $0.mergeAll = false }
+        let analyzer = Analyzer()
+        var checked = 0, absent = 0, passed = 0
+        for merged in [false, true] {
+            if merged { try box.run { $0.mergeAll = true } }
+            let reader = try IndexReader(directory: box.index)
+            #expect(merged ? reader.segments.count == 1 : reader.segments.count >= 2)
+            for segment in reader.segments {
+                for doc in 0..<segment.documentCount {
+                    guard let span = segment.titleSpan(doc) else { continue }
+                    let stored = try segment.storedDocument(doc)
+                    let normalized = analyzer.normalizer.normalize(Array(stored.text.utf16), removing: stored.meta.spamSpans)
+                    let analysis = analyzer.analyze(normalized: normalized)
+                    let terms = zip(analysis.grams + analysis.marks, analysis.gramPositions + analysis.markPositions)
+                    var inTitle = Set<UInt64>()
+                    for (key, p) in terms where span.contains(p) { inTitle.insert(key) }
+                    for key in inTitle {
+                        let holds = segment.columns.titleMayHold(doc, TitleGrams(key: key))
+                        #expect(holds, "document \(doc): title term \(Gram(key: key)) missed")
+                        checked += 1
+                    }
+                    for (key, _) in terms where !inTitle.contains(key) {
+                        absent += 1
+                        if segment.columns.titleMayHold(doc, TitleGrams(key: key)) { passed += 1 }
+                    }
+                }
+            }
+        }
+        #expect(checked > 100, "\(checked) title terms checked")
+        #expect(absent > 1000 && passed * 4 < absent, "\(passed) of \(absent) terms outside the title pass the signature")
+    }
+
     /// A writer's bug could leave zone bytes that do not parse (the file's checksum holds): reading
     /// them answers "body", never traps.
     @Test func malformedZoneBytesEndTheWalk() {
-        var (_, columns) = Self.roundTrip(seed: 7, documents: 3)
+        var (_, columns, _) = Self.roundTrip(seed: 7, documents: 3)
         columns.zoneBytes = [0x05, 0x81]  // five zones announced, then a truncated varint
         columns.zoneOffsets = [0, 2, 2, 2]
         #expect(columns.zones(0) == ZoneMap())
