@@ -466,6 +466,16 @@ public struct DocumentColumns: Sendable {
         var columns = DocumentColumns()
         private var byKey: [String: UInt32] = [:]
 
+        /// Room for `documents` documents at once (a merge knows how many it writes), so that no
+        /// column grows by doubling: at a million documents that would hold twice their 30 MB.
+        func reserve(documents: Int) {
+            columns.dates.reserveCapacity(documents)
+            columns.sources.reserveCapacity(documents)
+            columns.titleLengths.reserveCapacity(documents)
+            columns.titleGrams.reserveCapacity(2 * documents)
+            columns.zoneOffsets.reserveCapacity(documents + 1)
+        }
+
         func add(date: Int32?, sourceKey: String?, sourceDisplay: String?, titleLength: Int, titleGrams: TitleGrams,
                  zones: ZoneMap) {
             columns.dates.append(date ?? DayNumber.none)
@@ -488,17 +498,34 @@ public struct DocumentColumns: Sendable {
 
     func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(count * 30 + zoneBytes.count + 64)
+        do { try encode { (bytes) throws(IndexError) in out.append(contentsOf: bytes) } } catch {}  // appending cannot fail
+        return out
+    }
+
+    /// The encoding handed to `write` a column at a time (a writer streams them to the file, so a
+    /// million documents' columns are never held twice).
+    func encode(_ write: ([UInt8]) throws(IndexError) -> Void) throws(IndexError) {
+        var out: [UInt8] = []
+        out.reserveCapacity(8 * count + 8)
         out.appendLE(UInt32(count))
         for d in dates { out.appendLE(UInt32(bitPattern: d)) }
+        try write(out)
+        out.removeAll(keepingCapacity: true)
         for s in sources { out.appendLE(s) }
         for t in titleLengths { out.append(UInt8(t & 0xFF)); out.append(UInt8(t >> 8)) }
-        for w in titleGrams { out.appendLE(w) }
+        try write(out)
+        out.removeAll(keepingCapacity: true)
+        for w in titleGrams {
+            out.appendLE(w)
+            if out.count >= 1 << 16 { try write(out); out.removeAll(keepingCapacity: true) }
+        }
         for o in zoneOffsets { out.appendLE(o) }
-        out.append(contentsOf: zoneBytes)
+        try write(out)
+        try write(zoneBytes)
+        out.removeAll(keepingCapacity: true)
         out.appendLE(UInt32(sourceNames.count))
         for n in sourceNames { out.appendString(n) }
-        return out
+        try write(out)
     }
 
     static func decode(_ body: UnsafeRawBufferPointer, documents: Int) -> DocumentColumns? {

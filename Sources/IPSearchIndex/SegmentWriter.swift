@@ -205,6 +205,7 @@ final class SegmentWriter {
             let sig = try file(.signatures)
             try sig.append(SignatureTable.header(documents: signatures.documents, width: signatures.width))
             streamedSignatures = (sig, signatures.documents, signatures.width)
+            columns.reserve(documents: signatures.documents)
         } else {
             streamedSignatures = nil
         }
@@ -358,7 +359,7 @@ final class SegmentWriter {
         try store.finish()
         try metaFile.finish()
         let cols = try FileWriter(path: path(.columns), component: .columns)
-        try cols.append(columns.columns.encoded())
+        try columns.columns.encode { (bytes) throws(IndexError) in try cols.append(bytes) }
         try cols.finish()
         let sig: FileWriter
         if let streamed = streamedSignatures {
