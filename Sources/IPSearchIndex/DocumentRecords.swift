@@ -448,7 +448,7 @@ public struct DocumentColumns: Sendable {
         return g
     }
 
-    /// Whether `doc`'s title span may hold a term whose `TitleGrams.bits` are `bits`: false only
+    /// Whether `doc`'s title span may hold the term whose `TitleGrams(key:)` is `bits`: false only
     /// when it holds none (no false negatives).
     @inline(__always)
     public func titleMayHold(_ doc: Int, _ bits: TitleGrams) -> Bool {
