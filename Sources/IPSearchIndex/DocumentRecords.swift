@@ -345,8 +345,8 @@ public struct DocumentColumns: Sendable {
     public internal(set) var sources: [UInt32] = []
     /// Letters and Han characters of each document's clean title (how much of it a query covers).
     public internal(set) var titleLengths: [UInt16] = []
-    /// Each document's `TitleGrams` signature, two words a document (low, high).
-    public internal(set) var titleGrams: [UInt64] = []
+    /// Each document's `TitleGrams` signature.
+    var titleSignatures: [TitleGrams] = []
     public internal(set) var sourceNames: [String] = []
     /// Document `d`'s zones are `zoneBytes[zoneOffsets[d] ..< zoneOffsets[d + 1]]`, decoded where
     /// they are read (a few bytes a document), so opening a segment decodes no document's zones.
@@ -443,17 +443,16 @@ public struct DocumentColumns: Sendable {
 
     /// `doc`'s `TitleGrams` signature.
     public func titleGrams(_ doc: Int) -> TitleGrams {
-        var g = TitleGrams()
-        if 2 * doc + 1 < titleGrams.count { (g.low, g.high) = (titleGrams[2 * doc], titleGrams[2 * doc + 1]) }
-        return g
+        doc >= 0 && doc < titleSignatures.count ? titleSignatures[doc] : TitleGrams()
     }
 
     /// Whether `doc`'s title span may hold the term whose `TitleGrams(key:)` is `bits`: false only
     /// when it holds none (no false negatives).
     @inline(__always)
     public func titleMayHold(_ doc: Int, _ bits: TitleGrams) -> Bool {
-        guard 2 * doc + 1 < titleGrams.count else { return true }
-        return titleGrams[2 * doc] & bits.low == bits.low && titleGrams[2 * doc + 1] & bits.high == bits.high
+        guard doc >= 0 && doc < titleSignatures.count else { return true }
+        let g = titleSignatures[doc]
+        return g.low & bits.low == bits.low && g.high & bits.high == bits.high
     }
 
     public func source(_ doc: Int) -> String? {
@@ -472,7 +471,7 @@ public struct DocumentColumns: Sendable {
             columns.dates.reserveCapacity(documents)
             columns.sources.reserveCapacity(documents)
             columns.titleLengths.reserveCapacity(documents)
-            columns.titleGrams.reserveCapacity(2 * documents)
+            columns.titleSignatures.reserveCapacity(documents)
             columns.zoneOffsets.reserveCapacity(documents + 1)
         }
 
@@ -480,8 +479,7 @@ public struct DocumentColumns: Sendable {
                  zones: ZoneMap) {
             columns.dates.append(date ?? DayNumber.none)
             columns.titleLengths.append(UInt16(clamping: titleLength))
-            columns.titleGrams.append(titleGrams.low)
-            columns.titleGrams.append(titleGrams.high)
+            columns.titleSignatures.append(titleGrams)
             var ordinal: UInt32 = 0
             if let sourceKey, !sourceKey.isEmpty {
                 if let o = byKey[sourceKey] { ordinal = o } else {
@@ -515,8 +513,9 @@ public struct DocumentColumns: Sendable {
         for t in titleLengths { out.append(UInt8(t & 0xFF)); out.append(UInt8(t >> 8)) }
         try write(out)
         out.removeAll(keepingCapacity: true)
-        for w in titleGrams {
-            out.appendLE(w)
+        for g in titleSignatures {
+            out.appendLE(g.low)
+            out.appendLE(g.high)
             if out.count >= 1 << 16 { try write(out); out.removeAll(keepingCapacity: true) }
         }
         for o in zoneOffsets { out.appendLE(o) }
@@ -538,8 +537,12 @@ public struct DocumentColumns: Sendable {
         for _ in 0..<documents { c.sources.append(r.u32()!) }
         guard let lengths = r.bytes(documents * 2) else { return nil }
         c.titleLengths = (0..<documents).map { UInt16(lengths[2 * $0]) | UInt16(lengths[2 * $0 + 1]) << 8 }
-        c.titleGrams.reserveCapacity(2 * documents)
-        for _ in 0..<(2 * documents) { c.titleGrams.append(r.u64()!) }
+        c.titleSignatures.reserveCapacity(documents)
+        for _ in 0..<documents {
+            var g = TitleGrams()
+            (g.low, g.high) = (r.u64()!, r.u64()!)
+            c.titleSignatures.append(g)
+        }
         c.zoneOffsets = []
         c.zoneOffsets.reserveCapacity(documents + 1)
         for _ in 0...documents { c.zoneOffsets.append(r.u32()!) }
