@@ -16,9 +16,12 @@ final class DirectoryLock {
     /// Takes the lock. When another process holds it, calls `waiting` once with the holder's
     /// description and then waits up to `timeout` seconds (nil or +infinity: forever; NaN or
     /// negative: not at all) before throwing `.locked`.
+    /// `fd` is set only once the lock is held: an initializer that throws after every stored
+    /// property is set runs `deinit`, which would close the descriptor a second time (by then
+    /// perhaps another thread's file).
     init(directory: String, timeout: Double?, waiting: (String) -> Void) throws(IndexError) {
         path = directory + "/write.lock"
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         if fd < 0 { throw IndexError.io(path: path, operation: "open", errno: errno) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             waiting(Self.holder(fd))
@@ -40,6 +43,7 @@ final class DirectoryLock {
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
         _ = pwrite(fd, pid, pid.count, 0)
+        self.fd = fd
     }
 
     /// "pid 1234" from the kernel's record of the lock (`F_GETLK`); the pid written in the file only

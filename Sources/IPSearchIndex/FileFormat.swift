@@ -152,45 +152,61 @@ final class MappedFile: @unchecked Sendable {
     /// The bytes between header and footer, addressed by file offset.
     let bodyRange: Range<Int>
 
+    /// Checks run on the local map before `base` is set: an initializer that throws after every
+    /// stored property is set runs `deinit`, which would unmap a second time (by then perhaps
+    /// another thread's mapping at the same address).
     init(path: String, component: SegmentComponent, verifyChecksum: Bool) throws(IndexError) {
         self.path = path
         let fd = try DurableIO.openForReading(path)
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) != 0 { throw IndexError.io(path: path, operation: "stat", errno: errno) }
-        length = Int(st.st_size)
+        let length = Int(st.st_size)
+        self.length = length
         if length < FileFormat.headerSize + FileFormat.footerSize {
             throw IndexError.corrupt(path: path, reason: "truncated to \(length) bytes")
         }
         guard let p = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else {
             throw IndexError.io(path: path, operation: "mmap", errno: errno)
         }
+        if let problem = Self.check(UnsafeRawBufferPointer(start: p, count: length), component: component, verifyChecksum: verifyChecksum) {
+            munmap(p, length)
+            throw problem.error(path: path)
+        }
         base = p
         bodyRange = FileFormat.headerSize..<(length - FileFormat.footerSize)
-        let raw = UnsafeRawBufferPointer(start: p, count: length)
+    }
+
+    private enum Problem {
+        case corrupt(String)
+        case version(UInt32)
+
+        func error(path: String) -> IndexError {
+            switch self {
+            case .corrupt(let reason): return .corrupt(path: path, reason: reason)
+            case .version(let found): return .unsupportedFormat(path: path, found: found, supported: FileFormat.version)
+            }
+        }
+    }
+
+    /// What is wrong with the header, footer or (with `verifyChecksum`) checksum of a whole file.
+    private static func check(_ raw: UnsafeRawBufferPointer, component: SegmentComponent, verifyChecksum: Bool) -> Problem? {
         var header = ByteReader(raw)
         let magic = header.u32()!, version = header.u32()!
-        var footer = ByteReader(raw, offset: length - FileFormat.footerSize)
+        var footer = ByteReader(raw, offset: raw.count - FileFormat.footerSize)
         let bodyLength = footer.u64()!, crc = footer.u32()!, endMagic = footer.u32()!
-        if magic != component.magic {
-            munmap(p, length)
-            throw IndexError.corrupt(path: path, reason: "not an ipsearch \(component.rawValue) file")
-        }
+        if magic != component.magic { return .corrupt("not an ipsearch \(component.rawValue) file") }
         if version != FileFormat.version {
-            munmap(p, length)
-            if version >= 1 && version < 1 << 16 {  // another version, older or newer (not noise)
-                throw IndexError.unsupportedFormat(path: path, found: version, supported: FileFormat.version)
-            }
-            throw IndexError.corrupt(path: path, reason: "unknown format version \(version)")
+            // Another version, older or newer (not noise).
+            return version >= 1 && version < 1 << 16 ? .version(version) : .corrupt("unknown format version \(version)")
         }
-        if endMagic != FileFormat.footerMagic || bodyLength != UInt64(length - FileFormat.footerSize) {
-            munmap(p, length)
-            throw IndexError.corrupt(path: path, reason: "truncated or missing footer")
+        if endMagic != FileFormat.footerMagic || bodyLength != UInt64(raw.count - FileFormat.footerSize) {
+            return .corrupt("truncated or missing footer")
         }
-        if verifyChecksum, cicu_crc32(0, p, length - FileFormat.footerSize) != crc {
-            munmap(p, length)
-            throw IndexError.corrupt(path: path, reason: "checksum mismatch")
+        if verifyChecksum, cicu_crc32(0, raw.baseAddress, raw.count - FileFormat.footerSize) != crc {
+            return .corrupt("checksum mismatch")
         }
+        return nil
     }
 
     deinit { if let base { munmap(base, length) } }

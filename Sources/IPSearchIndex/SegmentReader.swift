@@ -70,20 +70,6 @@ public final class SegmentReader: @unchecked Sendable {
         }
         self.columns = columns
         termCount = dictionary.termCount
-        if documentsFile.bodyRange.count != meta.documents * SegmentReader.documentRecordSize {
-            throw IndexError.corrupt(path: documentsFile.path, reason: "holds \(documentsFile.bodyRange.count / SegmentReader.documentRecordSize) documents, the manifest says \(meta.documents)")
-        }
-        records = UnsafeRawPointer(documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound)
-        guard let counts = calloc(max(1, meta.documents), MemoryLayout<UInt32>.stride) else {
-            throw IndexError.io(path: documentsFile.path, operation: "allocate the word counts", errno: ENOMEM)
-        }
-        wordCounts = counts.bindMemory(to: UInt32.self, capacity: max(1, meta.documents))
-        guard let spans = calloc(max(1, meta.documents), MemoryLayout<UInt64>.stride) else {
-            free(counts)
-            throw IndexError.io(path: documentsFile.path, operation: "allocate the title spans", errno: ENOMEM)
-        }
-        titleSpans = spans.bindMemory(to: UInt64.self, capacity: max(1, meta.documents))
-        verifiedRecords = PageChecksums.VerifiedPages(count: 3 * meta.documents)
         if termCount != meta.terms {
             throw IndexError.corrupt(path: termsFile.path, reason: "holds \(termCount) terms, the manifest says \(meta.terms)")
         }
@@ -94,6 +80,21 @@ public final class SegmentReader: @unchecked Sendable {
         } else {
             deleted = []
         }
+        if documentsFile.bodyRange.count != meta.documents * SegmentReader.documentRecordSize {
+            throw IndexError.corrupt(path: documentsFile.path, reason: "holds \(documentsFile.bodyRange.count / SegmentReader.documentRecordSize) documents, the manifest says \(meta.documents)")
+        }
+        records = UnsafeRawPointer(documentsFile.bytes.baseAddress! + documentsFile.bodyRange.lowerBound)
+        // Allocations last: `deinit` frees them only if every stored property is set (no throw after).
+        guard let counts = calloc(max(1, meta.documents), MemoryLayout<UInt32>.stride) else {
+            throw IndexError.io(path: documentsFile.path, operation: "allocate the word counts", errno: ENOMEM)
+        }
+        wordCounts = counts.bindMemory(to: UInt32.self, capacity: max(1, meta.documents))
+        guard let spans = calloc(max(1, meta.documents), MemoryLayout<UInt64>.stride) else {
+            free(counts)
+            throw IndexError.io(path: documentsFile.path, operation: "allocate the title spans", errno: ENOMEM)
+        }
+        titleSpans = spans.bindMemory(to: UInt64.self, capacity: max(1, meta.documents))
+        verifiedRecords = PageChecksums.VerifiedPages(count: 3 * meta.documents)
     }
 
     deinit {

@@ -146,6 +146,101 @@ import Glibc
         _ = try DirectoryLock(directory: box.index, timeout: 0, waiting: { holder in Issue.record("lock still held by \(holder)") })
     }
 
+    /// A lock that times out closes its descriptor once. It used to close it twice: once before
+    /// throwing and again in `deinit` (a class initializer that throws after setting every stored
+    /// property runs `deinit`). The second close hit whatever file another thread had opened in
+    /// between: here a file this test keeps opening and reading, elsewhere an index file being
+    /// written (which then received another file's bytes).
+    @Test func aRefusedLockClosesItsDescriptorOnce() throws {
+        let box = try Sandbox("lockclose", copyCorpus: false)
+        try FileManager.default.createDirectory(atPath: box.index, withIntermediateDirectories: true)
+        let held = try DirectoryLock(directory: box.index, timeout: nil, waiting: { _ in })
+        let probe = box.root.path + "/probe"
+        try Data("probe".utf8).write(to: URL(fileURLWithPath: probe))
+
+        let stop = Locked(false)
+        let done = DispatchSemaphore(value: 0)
+        let lost = Locked(0), opened = Locked(0)
+        let reader = Thread {
+            var n = 0
+            while !stop.get() {
+                let fd = open(probe, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { continue }
+                n += 1
+                var byte: UInt8 = 0
+                // Closed under us: the read fails (EBADF) or reads another file.
+                for _ in 0..<8 where pread(fd, &byte, 1, 0) != 1 || byte != UInt8(ascii: "p") {
+                    lost.modify { $0 += 1 }
+                    break
+                }
+                close(fd)
+            }
+            opened.modify { $0 = n }
+            done.signal()
+        }
+        reader.start()
+        var refused = 0
+        for _ in 0..<20_000 {
+            do {
+                _ = try DirectoryLock(directory: box.index, timeout: 0, waiting: { _ in })
+            } catch {
+                refused += 1
+            }
+        }
+        stop.modify { $0 = true }
+        done.wait()
+        withExtendedLifetime(held) {}
+        #expect(refused == 20_000)
+        #expect(opened.get() > 0)
+        #expect(lost.get() == 0, "\(lost.get()) of \(opened.get()) descriptors were closed under their owner")
+    }
+
+    /// A file refused for its header is unmapped once. It used to be unmapped twice (before
+    /// throwing and again in `deinit`), the second time taking away whatever another thread had
+    /// mapped at that address in between.
+    @Test func aRefusedFileIsUnmappedOnce() throws {
+        let box = try Sandbox("unmap", copyCorpus: false)
+        let damaged = box.root.path + "/seg.docs", probe = box.root.path + "/probe"
+        try Data(repeating: UInt8(ascii: "x"), count: 100).write(to: URL(fileURLWithPath: damaged))
+        try Data(repeating: UInt8(ascii: "p"), count: 100).write(to: URL(fileURLWithPath: probe))
+        let fd = open(probe, O_RDONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+
+        let stop = Locked(false)
+        let done = DispatchSemaphore(value: 0)
+        let lost = Locked(0), mapped = Locked(0)
+        let reader = Thread {
+            var n = 0
+            while !stop.get() {
+                guard let p = mmap(nil, 100, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else { continue }
+                n += 1
+                // Unmapped under us: msync reports the range as not mapped (ENOMEM), without a fault.
+                for _ in 0..<8 where msync(p, 100, MS_ASYNC) != 0 {
+                    lost.modify { $0 += 1 }
+                    break
+                }
+                munmap(p, 100)
+            }
+            mapped.modify { $0 = n }
+            done.signal()
+        }
+        reader.start()
+        var refused = 0
+        for _ in 0..<20_000 {
+            do {
+                _ = try MappedFile(path: damaged, component: .documents, verifyChecksum: false)
+            } catch {
+                refused += 1
+            }
+        }
+        stop.modify { $0 = true }
+        done.wait()
+        #expect(refused == 20_000)
+        #expect(mapped.get() > 0)
+        #expect(lost.get() == 0, "\(lost.get()) of \(mapped.get()) maps were unmapped under their owner")
+    }
+
     /// Without a timeout a second indexer waits for the lock, says so, and then does its work.
     @Test func secondIndexerWaitsForTheLock() throws {
         let ipsearch = try Repository.ipsearch()
