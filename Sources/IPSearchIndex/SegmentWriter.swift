@@ -140,20 +140,25 @@ extension PreparedDocument {
 /// Builds one immutable segment: inverts documents in memory, streams stored records to disk, and
 /// on `finish()` writes the term dictionary, postings and document table.
 ///
-/// In memory, every (gram, document) entry is appended to one flat `UInt32` pool — `next entry,
-/// doc, tf, positions…` — chained per gram, and a gram's slot is found through an open-addressing
-/// table keyed by the gram: no per-gram arrays, no per-entry allocation. Varints are written once,
-/// at `finish()`.
+/// In memory, every (gram, document) entry is appended to one flat `UInt32` pool — `previous entry,
+/// doc, tf, positions…` — chained per gram from its last entry back, and a gram's slot (its key and
+/// last entry, 16 bytes) is found through an open-addressing table keyed by the gram: no per-gram
+/// arrays, no per-entry allocation, and adding an entry touches the table and the slot only (a
+/// forward chain would also write into the gram's previous entry, a cache miss of its own). Blocks
+/// are encoded once, at `finish()`.
 final class SegmentWriter {
     let directory: String
     let name: String
     /// Open addressing, linear probing: slot + 1, or 0 for empty. Capacity is a power of two.
     private var table = [Int32](repeating: 0, count: 1 << 16)
-    private var slotKeys: [UInt64] = []
-    private var slotHead: [UInt32] = []
-    private var slotTail: [UInt32] = []
-    private var slotDocFreq: [UInt32] = []
+    private var slots: [Slot] = []
     private var pool: [UInt32] = []
+
+    /// A gram in memory: its key and its last entry in `pool`.
+    private struct Slot {
+        var key: UInt64
+        var last: UInt32
+    }
     private let store: FileWriter
     private let metaFile: FileWriter
     /// The document table, a fixed-size record per document, written as documents arrive.
@@ -213,7 +218,7 @@ final class SegmentWriter {
     }
 
     /// Memory held by the in-memory postings (what the flush policy watches).
-    var bufferedBytes: Int { pool.count * 4 + slotKeys.count * 24 + table.count * 4 }
+    var bufferedBytes: Int { pool.count * 4 + slots.count * MemoryLayout<Slot>.stride + table.count * 4 }
 
     @inline(__always)
     private static func hash(_ key: UInt64, _ mask: Int) -> Int {
@@ -223,8 +228,8 @@ final class SegmentWriter {
     private func grow() {
         var bigger = [Int32](repeating: 0, count: table.count * 2)
         let mask = bigger.count - 1
-        for (slot, key) in slotKeys.enumerated() {
-            var h = SegmentWriter.hash(key, mask)
+        for (slot, s) in slots.enumerated() {
+            var h = SegmentWriter.hash(s.key, mask)
             while bigger[h] != 0 { h = (h + 1) & mask }
             bigger[h] = Int32(slot + 1)
         }
@@ -279,17 +284,13 @@ final class SegmentWriter {
             signatureValues.append(contentsOf: repeatElement(0, count: start + NearDuplicates.hashCount - signatureValues.count))
         }
 
-        if (slotKeys.count + doc.keys.count) * 2 > table.count {
-            while (slotKeys.count + doc.keys.count) * 2 > table.count { grow() }
+        if (slots.count + doc.keys.count) * 2 > table.count {
+            while (slots.count + doc.keys.count) * 2 > table.count { grow() }
         }
         // Work on local copies (moved out, so appends stay in place and skip exclusivity checks).
-        var table = self.table, keys = self.slotKeys, head = self.slotHead, tail = self.slotTail
-        var df = self.slotDocFreq, pool = self.pool
-        self.table = []; self.slotKeys = []; self.slotHead = []; self.slotTail = []; self.slotDocFreq = []; self.pool = []
-        defer {
-            self.table = table; self.slotKeys = keys; self.slotHead = head; self.slotTail = tail
-            self.slotDocFreq = df; self.pool = pool
-        }
+        var table = self.table, slots = self.slots, pool = self.pool
+        self.table = []; self.slots = []; self.pool = []
+        defer { self.table = table; self.slots = slots; self.pool = pool }
         let mask = table.count - 1
         var p = 0
         for k in doc.keys.indices {
@@ -299,29 +300,24 @@ final class SegmentWriter {
             while true {
                 let v = table[h]
                 if v == 0 {
-                    slot = keys.count
+                    slot = slots.count
                     table[h] = Int32(slot + 1)
-                    keys.append(key)
-                    head.append(SegmentWriter.none)
-                    tail.append(SegmentWriter.none)
-                    df.append(0)
+                    slots.append(Slot(key: key, last: SegmentWriter.none))
                     break
                 }
-                if keys[Int(v) - 1] == key { slot = Int(v) - 1; break }
+                if slots[Int(v) - 1].key == key { slot = Int(v) - 1; break }
                 h = (h + 1) & mask
             }
-            let entry = UInt32(pool.count)
             let tf = doc.freqs[k]
-            pool.append(SegmentWriter.none)
+            let entry = UInt32(pool.count)
+            pool.append(slots[slot].last)
             pool.append(docID)
             pool.append(tf)
             for _ in 0..<tf {
                 pool.append(doc.positions[p])
                 p += 1
             }
-            if tail[slot] == SegmentWriter.none { head[slot] = entry } else { pool[Int(tail[slot])] = entry }
-            tail[slot] = entry
-            df[slot] += 1
+            slots[slot].last = entry
         }
 
         let record = DocumentRecord(
@@ -396,19 +392,26 @@ final class SegmentWriter {
                            bytes: sizes, storedBytes: store.offset)
     }
 
-    /// The in-memory postings (`add`), term by term in key order, each gram's chain walked straight
-    /// into the encoder.
+    /// The in-memory postings (`add`), term by term in key order: each gram's chain is walked from
+    /// its last entry back, then its entries go to the encoder in document order.
     private func writePooledPostings(to out: PostingsOutput) throws(IndexError) {
-        let order = slotKeys.indices.sorted { slotKeys[$0] < slotKeys[$1] }
+        // Keys are unique: sorting (key, last entry) pairs needs no indirection.
+        var order = slots.map { ($0.key, $0.last) }
+        order.sort { $0.0 < $1.0 }
+        var entries: [UInt32] = []
         try pool.withUnsafeBufferPointer { (pool) throws(IndexError) in
-            for slot in order {
-                try out.add(key: slotKeys[slot]) { (list) throws(IndexError) in
-                    var e = slotHead[slot]
-                    while e != SegmentWriter.none {
+            for (key, last) in order {
+                entries.removeAll(keepingCapacity: true)
+                var e = last
+                while e != SegmentWriter.none {
+                    entries.append(e)
+                    e = pool[Int(e)]
+                }
+                try out.add(key: key) { (list) throws(IndexError) in
+                    for e in entries.reversed() {
                         let i = Int(e)
                         let tf = Int(pool[i + 2])
                         try list.add(doc: pool[i + 1], positions: UnsafeBufferPointer(rebasing: pool[(i + 3)..<(i + 3 + tf)]))
-                        e = pool[i]
                     }
                 }
             }
