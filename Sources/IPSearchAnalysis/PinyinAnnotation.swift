@@ -33,18 +33,34 @@ public enum PinyinAnnotation {
 extension PinyinAnnotation {
     /// `text` with converter pinyin removed (for display: titles), everything else untouched.
     public static func strip(_ text: String) -> String {
-        let units = Array(text.utf16)
+        // Most titles hold no parenthesis, ASCII `(` or full-width `（` (EF BC 88): nothing to strip.
+        var open = false
+        var utf8 = text.utf8.makeIterator()
+        var before: (UInt8, UInt8) = (0, 0)
+        while let b = utf8.next() {
+            if b == 0x28 || (b == 0x88 && before == (0xEF, 0xBC)) { open = true; break }
+            before = (before.1, b)
+        }
+        guard open else { return text }
+        // Appended one by one: `Array(text.utf16)` counts the UTF-16 view first, which is slower
+        // than the copy itself for a non-ASCII string.
+        var units: [UInt16] = []
+        units.reserveCapacity(text.utf8.count)
+        for u in text.utf16 { units.append(u) }
         var out: [UInt16] = []
         out.reserveCapacity(units.count)
+        var stripped = false
         units.withUnsafeBufferPointer { src in
             var i = 0
             while i < src.count {
                 let (c, len) = Analysis.scalar(src, at: i, limit: src.count)
-                out.append(contentsOf: src[i..<(i + len)])
+                out.append(src[i])
+                if len == 2 { out.append(src[i + 1]) }
                 i += len
-                if Script.isHan(c), let end = end(in: src, at: i) { i = end }
+                if Script.isHan(c), let end = end(in: src, at: i) { i = end; stripped = true }
             }
         }
-        return String(decoding: out, as: UTF16.self)
+        // A parenthesis that held no pinyin: the text as it was, not decoded again.
+        return stripped ? String(decoding: out, as: UTF16.self) : text
     }
 }

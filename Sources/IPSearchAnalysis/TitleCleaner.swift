@@ -69,8 +69,16 @@ public enum TitleCleaner {
         if skipDotted() { skipSpaces(); return i }
         return 0
     }
-    static let sentenceEnds: Set<Unicode.Scalar> = ["。", "|", "｜", "!", "！", "?", "？", ";", "；"]
-    static let siteSeparators: [[Unicode.Scalar]] = [["_"], [" ", "-", " "], ["－"], ["—"]]
+    /// What ends a title's first sentence (a headline cut from a paragraph ends there).
+    @inline(__always)
+    public static func isSentenceEnd(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "。", "|", "｜", "!", "！", "?", "？", ";", "；": return true
+        default: return false
+        }
+    }
+    /// What stands between a headline and the site name after it: "…发布会_中國網", "… - 中国知识产权网".
+    public static let siteSeparators: [[Unicode.Scalar]] = [["_"], [" ", "-", " "], ["－"], ["—"]]
 
     /// The clean title of one line of text (e.g. an HTML `<title>`), nil when nothing is left.
     public static func clean(_ line: String, spamFilter: SpamFilter? = nil) -> String? {
@@ -156,8 +164,8 @@ public enum TitleCleaner {
         }
         // A paragraph, not a headline: its first sentence.
         var sentenceCut = false
-        if hi - lo > maxLength || (lo..<hi).contains(where: { sentenceEnds.contains(chars[$0].scalar) }) {
-            if let end = (lo..<hi).first(where: { sentenceEnds.contains(chars[$0].scalar) }), end - lo >= 6 {
+        if hi - lo > maxLength || (lo..<hi).contains(where: { isSentenceEnd(chars[$0].scalar) }) {
+            if let end = (lo..<hi).first(where: { isSentenceEnd(chars[$0].scalar) }), end - lo >= 6 {
                 hi = end
                 sentenceCut = true
             }

@@ -197,7 +197,6 @@ public struct DocumentMetadata: Equatable, Sendable {
     // MARK: Title
 
     static let fieldPrefixes = ["作者", "分类", "分類", "来源", "來源", "requestid", "编辑", "編輯", "责任编辑", "責任編輯", "发布时间", "發布時間", "時間", "时间"]
-    static let sentenceEnds: Set<Character> = ["。", "|", "｜", "!", "！", "?", "？", ";", "；"]
 
     /// The headline line of a plain text, cleaned, and the site suffix cut from it.
     static func heuristicTitle(_ body: Substring) -> (title: String, suffix: String?)? {
@@ -227,11 +226,11 @@ public struct DocumentMetadata: Equatable, Sendable {
     }
 
     static func cleanTitle(_ line: String) -> (title: String, suffix: String?) {
-        // One Character decomposition of the (at most 200-character) line, then index arithmetic.
-        var chars = Array(dropDateline(PinyinAnnotation.strip(line)))
+        // One scalar array of the (at most 200-character) line, then index arithmetic: every
+        // separator and sentence end is one scalar (or three), so no Character is needed.
+        var chars = Array(dropDateline(PinyinAnnotation.strip(line)).unicodeScalars)
         var suffix: String?
-        // Site suffixes: "…发布会_中國網", "… - 中国知识产权网".
-        for separator in ["_", " - ", "－", "—"].map(Array.init) {
+        for separator in TitleCleaner.siteSeparators {
             // Only a short tail can be a site name: look for the separator in the last 8 + its length characters.
             let tailStart = max(0, chars.count - 8 - separator.count)
             var at: Int?
@@ -246,17 +245,15 @@ public struct DocumentMetadata: Equatable, Sendable {
             let doubled = separator == ["—"] && ((kept > 0 && chars[kept - 1] == "—") || cut.first == "—")
             if cut.count <= 8, !cut.isEmpty, kept >= 8, !doubled {
                 // The tail of a paragraph is no site name: only a headline-sized line has one.
-                if chars.count <= 80 { suffix = String(cut).trimmed() }
+                if chars.count <= 80 { suffix = String(String.UnicodeScalarView(cut)).trimmed() }
                 chars.removeSubrange(kept...)
             }
         }
         // A paragraph, not a headline: keep its first sentence.
-        if chars.count > maxTitleLength || chars.contains(where: { sentenceEnds.contains($0) }) {
-            if let end = chars.firstIndex(where: { sentenceEnds.contains($0) }), end >= 6 {
-                chars.removeSubrange(end...)
-            }
+        if let end = chars.firstIndex(where: TitleCleaner.isSentenceEnd), end >= 6 {
+            chars.removeSubrange(end...)
         }
-        return (limitTitle(String(chars)), suffix.flatMap { $0.isEmpty ? nil : $0 })
+        return (limitTitle(String(String.UnicodeScalarView(chars))), suffix.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     static func limitTitle(_ title: String) -> String {
