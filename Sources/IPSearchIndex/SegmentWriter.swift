@@ -293,7 +293,18 @@ final class SegmentWriter {
         defer { self.table = table; self.slots = slots; self.pool = pool }
         let mask = table.count - 1
         var p = 0
-        for k in doc.keys.indices {
+        let keyCount = doc.keys.count
+        for k in 0..<keyCount {
+            // The table and slots are far larger than the caches, and a document's keys are known
+            // up front: ask for the table cell of the key 8 ahead, and for the slot of the key 4
+            // ahead (its cell asked for 4 keys ago), so that neither is a miss when its turn comes.
+            if k + 8 < keyCount {
+                table.withUnsafeBufferPointer { cicu_prefetch($0.baseAddress! + SegmentWriter.hash(doc.keys[k + 8], mask)) }
+            }
+            if k + 4 < keyCount {
+                let v = Int(table[SegmentWriter.hash(doc.keys[k + 4], mask)])
+                if v > 0 { slots.withUnsafeBufferPointer { cicu_prefetch($0.baseAddress! + (v - 1)) } }
+            }
             let key = doc.keys[k]
             var h = SegmentWriter.hash(key, mask)
             var slot = -1
@@ -400,7 +411,12 @@ final class SegmentWriter {
         order.sort { $0.0 < $1.0 }
         var entries: [UInt32] = []
         try pool.withUnsafeBufferPointer { (pool) throws(IndexError) in
-            for (key, last) in order {
+            for t in order.indices {
+                let (key, last) = order[t]
+                // Most grams have a few entries: the last entry of the gram 4 ahead is asked for now.
+                if t + 4 < order.count, order[t + 4].1 != SegmentWriter.none {
+                    cicu_prefetch(pool.baseAddress! + Int(order[t + 4].1))
+                }
                 entries.removeAll(keepingCapacity: true)
                 var e = last
                 while e != SegmentWriter.none {
