@@ -411,12 +411,7 @@ final class SegmentWriter {
         order.sort { $0.0 < $1.0 }
         var entries: [UInt32] = []
         try pool.withUnsafeBufferPointer { (pool) throws(IndexError) in
-            for t in order.indices {
-                let (key, last) = order[t]
-                // Most grams have a few entries: the last entry of the gram 4 ahead is asked for now.
-                if t + 4 < order.count, order[t + 4].1 != SegmentWriter.none {
-                    cicu_prefetch(pool.baseAddress! + Int(order[t + 4].1))
-                }
+            for (key, last) in order {
                 entries.removeAll(keepingCapacity: true)
                 var e = last
                 while e != SegmentWriter.none {
