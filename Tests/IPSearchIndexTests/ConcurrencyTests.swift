@@ -146,6 +146,34 @@ import Glibc
         _ = try DirectoryLock(directory: box.index, timeout: 0, waiting: { holder in Issue.record("lock still held by \(holder)") })
     }
 
+    /// Runs `attempt` (which must throw) 20,000 times while another thread keeps taking a resource
+    /// and checking it is still its own (`probe`: false when it was taken away under it). Returns
+    /// how many attempts threw, how many probes ran and how many found their resource gone.
+    static func refusals(_ attempt: () throws -> Void, whileProbing probe: @escaping @Sendable () -> Bool?) -> (refused: Int, probes: Int, lost: Int) {
+        let stop = Locked(false)
+        let done = DispatchSemaphore(value: 0)
+        let lost = Locked(0), probes = Locked(0)
+        let prober = Thread {
+            var n = 0, gone = 0
+            while !stop.get() {
+                guard let kept = probe() else { continue }
+                n += 1
+                if !kept { gone += 1 }
+            }
+            probes.modify { $0 = n }
+            lost.modify { $0 = gone }
+            done.signal()
+        }
+        prober.start()
+        var refused = 0
+        for _ in 0..<20_000 {
+            do { try attempt() } catch { refused += 1 }
+        }
+        stop.modify { $0 = true }
+        done.wait()
+        return (refused, probes.get(), lost.get())
+    }
+
     /// A lock that times out closes its descriptor once. It used to close it twice: once before
     /// throwing and again in `deinit` (a class initializer that throws after setting every stored
     /// property runs `deinit`). The second close hit whatever file another thread had opened in
@@ -158,41 +186,18 @@ import Glibc
         let probe = box.root.path + "/probe"
         try Data("probe".utf8).write(to: URL(fileURLWithPath: probe))
 
-        let stop = Locked(false)
-        let done = DispatchSemaphore(value: 0)
-        let lost = Locked(0), opened = Locked(0)
-        let reader = Thread {
-            var n = 0
-            while !stop.get() {
-                let fd = open(probe, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { continue }
-                n += 1
-                var byte: UInt8 = 0
-                // Closed under us: the read fails (EBADF) or reads another file.
-                for _ in 0..<8 where pread(fd, &byte, 1, 0) != 1 || byte != UInt8(ascii: "p") {
-                    lost.modify { $0 += 1 }
-                    break
-                }
-                close(fd)
-            }
-            opened.modify { $0 = n }
-            done.signal()
+        let result = Self.refusals({ _ = try DirectoryLock(directory: box.index, timeout: 0, waiting: { _ in }) }) {
+            let fd = open(probe, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            // Closed under us: a read fails (EBADF) or reads another file.
+            var byte: UInt8 = 0
+            return (0..<8).allSatisfy { _ in pread(fd, &byte, 1, 0) == 1 && byte == UInt8(ascii: "p") }
         }
-        reader.start()
-        var refused = 0
-        for _ in 0..<20_000 {
-            do {
-                _ = try DirectoryLock(directory: box.index, timeout: 0, waiting: { _ in })
-            } catch {
-                refused += 1
-            }
-        }
-        stop.modify { $0 = true }
-        done.wait()
         withExtendedLifetime(held) {}
-        #expect(refused == 20_000)
-        #expect(opened.get() > 0)
-        #expect(lost.get() == 0, "\(lost.get()) of \(opened.get()) descriptors were closed under their owner")
+        #expect(result.refused == 20_000)
+        #expect(result.probes > 0)
+        #expect(result.lost == 0, "\(result.lost) of \(result.probes) descriptors were closed under their owner")
     }
 
     /// A file refused for its header is unmapped once. It used to be unmapped twice (before
@@ -207,38 +212,15 @@ import Glibc
         try #require(fd >= 0)
         defer { close(fd) }
 
-        let stop = Locked(false)
-        let done = DispatchSemaphore(value: 0)
-        let lost = Locked(0), mapped = Locked(0)
-        let reader = Thread {
-            var n = 0
-            while !stop.get() {
-                guard let p = mmap(nil, 100, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else { continue }
-                n += 1
-                // Unmapped under us: msync reports the range as not mapped (ENOMEM), without a fault.
-                for _ in 0..<8 where msync(p, 100, MS_ASYNC) != 0 {
-                    lost.modify { $0 += 1 }
-                    break
-                }
-                munmap(p, 100)
-            }
-            mapped.modify { $0 = n }
-            done.signal()
+        let result = Self.refusals({ _ = try MappedFile(path: damaged, component: .documents, verifyChecksum: false) }) {
+            guard let p = mmap(nil, 100, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else { return nil }
+            defer { munmap(p, 100) }
+            // Unmapped under us: msync reports the range as not mapped (ENOMEM), without a fault.
+            return (0..<8).allSatisfy { _ in msync(p, 100, MS_ASYNC) == 0 }
         }
-        reader.start()
-        var refused = 0
-        for _ in 0..<20_000 {
-            do {
-                _ = try MappedFile(path: damaged, component: .documents, verifyChecksum: false)
-            } catch {
-                refused += 1
-            }
-        }
-        stop.modify { $0 = true }
-        done.wait()
-        #expect(refused == 20_000)
-        #expect(mapped.get() > 0)
-        #expect(lost.get() == 0, "\(lost.get()) of \(mapped.get()) maps were unmapped under their owner")
+        #expect(result.refused == 20_000)
+        #expect(result.probes > 0)
+        #expect(result.lost == 0, "\(result.lost) of \(result.probes) maps were unmapped under their owner")
     }
 
     /// Without a timeout a second indexer waits for the lock, says so, and then does its work.
