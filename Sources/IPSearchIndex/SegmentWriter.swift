@@ -406,14 +406,17 @@ final class SegmentWriter {
     /// The in-memory postings (`add`), term by term in key order: each gram's chain is walked from
     /// its last entry back, then its entries go to the encoder in document order.
     private func writePooledPostings(to out: PostingsOutput) throws(IndexError) {
-        // Keys are unique: sorting (key, last entry) pairs needs no indirection.
-        var order = slots.map { ($0.key, $0.last) }
-        order.sort { $0.0 < $1.0 }
+        // No gram is added after this: the table goes, and the slots are sorted in place (keys are
+        // unique), so the sort needs no index array and no indirection, and the memory it takes
+        // is less than the table's.
+        table = []
+        slots.sort { $0.key < $1.key }
         var entries: [UInt32] = []
         try pool.withUnsafeBufferPointer { (pool) throws(IndexError) in
-            for (key, last) in order {
+            for slot in slots {
+                let key = slot.key
                 entries.removeAll(keepingCapacity: true)
-                var e = last
+                var e = slot.last
                 while e != SegmentWriter.none {
                     entries.append(e)
                     e = pool[Int(e)]
