@@ -80,6 +80,17 @@ public enum TitleCleaner {
     /// What stands between a headline and the site name after it: "…发布会_中國網", "… - 中国知识产权网".
     public static let siteSeparators: [[Unicode.Scalar]] = [["_"], [" ", "-", " "], ["－"], ["—"]]
 
+    /// Where the last `separator` starts within the last 8 + its length scalars of `range` (only a
+    /// short tail can be a site name), nil when it is not there; `scalar(i)` is the i-th scalar.
+    public static func lastSeparator(_ separator: [Unicode.Scalar], in range: Range<Int>, scalar: (Int) -> Unicode.Scalar) -> Int? {
+        var k = range.upperBound - separator.count
+        while k >= max(range.lowerBound, range.upperBound - 8 - separator.count) {
+            if (0..<separator.count).allSatisfy({ scalar(k + $0) == separator[$0] }) { return k }
+            k -= 1
+        }
+        return nil
+    }
+
     /// The clean title of one line of text (e.g. an HTML `<title>`), nil when nothing is left.
     public static func clean(_ line: String, spamFilter: SpamFilter? = nil) -> String? {
         let units = Array(line.utf16)
@@ -150,14 +161,7 @@ public enum TitleCleaner {
         }
         // Site suffix: a separator in the last few characters, a short tail after it.
         for sep in siteSeparators {
-            let tailStart = max(lo, hi - 8 - sep.count)
-            var found: Int?
-            var k = hi - sep.count
-            while k >= tailStart {
-                if (0..<sep.count).allSatisfy({ chars[k + $0].scalar == sep[$0] }) { found = k; break }
-                k -= 1
-            }
-            if let k = found {
+            if let k = lastSeparator(sep, in: lo..<hi, scalar: { chars[$0].scalar }) {
                 let suffix = hi - (k + sep.count)
                 if suffix > 0, suffix <= 8, k - lo >= 8 { hi = k }
             }

@@ -231,15 +231,7 @@ public struct DocumentMetadata: Equatable, Sendable {
         var chars = Array(dropDateline(PinyinAnnotation.strip(line)).unicodeScalars)
         var suffix: String?
         for separator in TitleCleaner.siteSeparators {
-            // Only a short tail can be a site name: look for the separator in the last 8 + its length characters.
-            let tailStart = max(0, chars.count - 8 - separator.count)
-            var at: Int?
-            var i = chars.count - separator.count
-            while i >= tailStart {
-                if chars[i..<(i + separator.count)].elementsEqual(separator) { at = i; break }
-                i -= 1
-            }
-            guard let kept = at else { continue }
+            guard let kept = TitleCleaner.lastSeparator(separator, in: 0..<chars.count, scalar: { chars[$0] }) else { continue }
             let cut = chars[(kept + separator.count)...]
             // "——" is a subtitle dash, not a separator.
             let doubled = separator == ["—"] && ((kept > 0 && chars[kept - 1] == "—") || cut.first == "—")
