@@ -45,11 +45,11 @@ public struct Synonyms: Sendable, Hashable {
         知产局 => 知识产权局
         """
 
-    public static let builtIn: Synonyms = {
-        let (synonyms, problems) = Synonyms.parse(builtInRules, source: "built-in rules")
-        assert(problems.isEmpty, "\(problems)")
-        return synonyms
-    }()
+    /// `builtInRules`, parsed at development time (`BuiltInSynonyms`; a test checks that the table
+    /// is what `parse` makes of the rules).
+    public static let builtIn = Synonyms(alternatives: BuiltInSynonyms.alternatives)
+
+    private init(alternatives: [String: [String]]) { self.alternatives = alternatives }
 
     /// The terms `part` also finds (empty when no rule names it).
     public func alternatives(for part: String) -> [String] {
