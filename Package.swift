@@ -20,14 +20,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
-        // libxml2's HTML parser (Debian: libxml2-dev), for HTML input; its header path comes from pkg-config.
-        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        // The C shim over ICU, zlib, zstd and libxml2's HTML parser (Debian: libicu-dev, zlib1g-dev, libzstd-dev,
+        // libxml2-dev). Its public header exposes plain C types only.
         .target(
             name: "CICU",
-            dependencies: ["CLibXML2"],
             exclude: ["tools"],
-            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("z"), .linkedLibrary("zstd"),
-                             .linkedLibrary("xml2")]
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: cLibraries
         ),
         .target(name: "IPSearchAnalysis", dependencies: ["CICU"]),
         .target(
@@ -93,3 +92,18 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+/// How the C libraries are linked. A release build on Linux links ICU (with its data), libxml2, zstd and
+/// lzma statically: loading ICU's shared C++ libraries (and libxml2's, which loads ICU again) took about
+/// 1.5 ms of every process, a fifth of a cold `ipsearch <query>` (README, "Cold start"). Debug builds
+/// (the tests) and other platforms link the shared libraries.
+var cLibraries: [LinkerSetting] {
+    let libraries = ["xml2", "icui18n", "icuuc", "zstd", "z"]
+    let staticOnLinux = ["xml2", "icui18n", "icuuc", "icudata", "zstd", "lzma"]
+    var settings: [LinkerSetting] = libraries.map { .linkedLibrary($0, .when(configuration: .debug)) }
+    settings += libraries.map { .linkedLibrary($0, .when(platforms: [.macOS], configuration: .release)) }
+    settings.append(.unsafeFlags(
+        ["-Xlinker", "-Bstatic"] + staticOnLinux.flatMap { ["-Xlinker", "-l" + $0] } + ["-Xlinker", "-Bdynamic", "-lz", "-lstdc++", "-lm"],
+        .when(platforms: [.linux], configuration: .release)))
+    return settings
+}

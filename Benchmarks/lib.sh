@@ -44,6 +44,8 @@ build_release() {
     local scratch="$1" product
     shift
     [[ "${IPSEARCH_NO_BUILD:-0}" == 1 ]] && return 0
+    # A release build links ICU, libxml2, zstd and lzma statically (Package.swift, cLibraries).
+    ensure_debian_packages libicu-dev zlib1g-dev libzstd-dev libxml2-dev liblzma-dev
     for product in "$@"; do
         say "swift build -c release --product $product"
         (cd "$REPO" && swift build -c release --product "$product" --scratch-path "$scratch" \
