@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 // Layers, bottom to top: CICU (C shim over the system ICU, zlib, zstd and libxml2) → IPSearchAnalysis → IPSearchIndex
@@ -24,7 +25,7 @@ let package = Package(
         // libxml2-dev). Its public header exposes plain C types only.
         .target(
             name: "CICU",
-            exclude: ["tools"],
+            exclude: ["tools", "link"],
             cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
             linkerSettings: cLibraries
         ),
@@ -93,17 +94,22 @@ let package = Package(
     swiftLanguageModes: [.v5]
 )
 
-/// How the C libraries are linked. A release build on Linux links ICU (with its data), libxml2, zstd and
-/// lzma statically: loading ICU's shared C++ libraries (and libxml2's, which loads ICU again) took about
-/// 1.5 ms of every process, a fifth of a cold `ipsearch <query>` (README, "Cold start"). Debug builds
-/// (the tests) and other platforms link the shared libraries.
+/// How the C libraries are linked. A release build on Linux links ICU (with its data), libxml2, zstd,
+/// lzma and libstdc++ statically, and exports no symbols from the executable: loading ICU's shared
+/// C++ libraries (reached twice, through libxml2 too), and binding their symbols against the 23,000
+/// the Swift toolchain's `-export-dynamic` put in the executable's dynamic table, took about 5 ms
+/// of every process, half of a cold `ipsearch <query>` (README, "Cold start"). Debug builds (the
+/// tests) and other platforms link the shared libraries.
 var cLibraries: [LinkerSetting] {
     let libraries = ["xml2", "icui18n", "icuuc", "zstd", "z"]
     let staticOnLinux = ["xml2", "icui18n", "icuuc", "icudata", "zstd", "lzma"]
+    // `Sources/CICU/link/libstdc++.so` is a linker script that names `libstdc++.a`: first on the
+    // search path, it also turns the toolchain's own `-lstdc++` (static-stdlib-args.lnk) static.
+    let linkScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Sources/CICU/link"
     var settings: [LinkerSetting] = libraries.map { .linkedLibrary($0, .when(configuration: .debug)) }
     settings += libraries.map { .linkedLibrary($0, .when(platforms: [.macOS], configuration: .release)) }
-    settings.append(.unsafeFlags(
-        ["-Xlinker", "-Bstatic"] + staticOnLinux.flatMap { ["-Xlinker", "-l" + $0] } + ["-Xlinker", "-Bdynamic", "-lz", "-lstdc++", "-lm"],
-        .when(platforms: [.linux], configuration: .release)))
+    let linker = ["-Bstatic"] + staticOnLinux.map { "-l" + $0 } + ["-Bdynamic", "-lstdc++", "-lz", "-lm", "--no-export-dynamic"]
+    settings.append(.unsafeFlags(["-L", linkScripts] + linker.flatMap { ["-Xlinker", $0] },
+                                 .when(platforms: [.linux], configuration: .release)))
     return settings
 }
