@@ -12,6 +12,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utrans.h>
+#define ZDICT_STATIC_LINKING_ONLY  // ZDICT_trainFromBuffer_fastCover
 #include <zdict.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -344,7 +345,21 @@ int64_t cicu_decompress(const void *src, size_t length, const cicu_decompression
 }
 
 size_t cicu_train_dictionary(void *dict, size_t capacity, const void *samples, const size_t *sizes, unsigned count) {
-    size_t n = ZDICT_trainFromBuffer(dict, capacity, samples, sizes, count);
+    // FastCover with fixed parameters, on every sample. `ZDICT_trainFromBuffer` searches five
+    // segment sizes `k`, training on three quarters of the samples and compressing the rest for
+    // each: about 8 s of one core for 16 MB of samples. Its search picks k = 1024 on this project's
+    // corpora; trained once with it on all the samples, the dictionary takes 2–4 s and compresses
+    // the texts that follow a little better (22.03% of their size instead of 22.22% at level 7, on
+    // the 25 MB of the scale corpus after its first 16 MB).
+    ZDICT_fastCover_params_t params;
+    memset(&params, 0, sizeof params);
+    params.k = 1024;
+    params.d = 8;
+    params.f = 20;
+    params.accel = 1;
+    params.splitPoint = 1.0;
+    params.zParams.compressionLevel = 3;  // what the search used to finalize the dictionary
+    size_t n = ZDICT_trainFromBuffer_fastCover(dict, capacity, samples, sizes, count, params);
     return ZDICT_isError(n) ? 0 : n;
 }
 

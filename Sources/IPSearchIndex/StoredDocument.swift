@@ -125,7 +125,7 @@ final class Compressor {
 /// The dictionary of a segment's stored texts, kept at the end of its `.store`, with its
 /// decompression tables.
 ///
-/// A dictionary is trained by zstd (`ZDICT_trainFromBuffer`) on the first `sampleBytes` of texts a
+/// A dictionary is trained by zstd (FastCover, `cicu_train_dictionary`) on the first `sampleBytes` of texts a
 /// build stores: press releases of one archive share outlets, boilerplate and phrasing, so the
 /// releases of the 100k archive compressed against it take less than half the room they take alone
 /// (`README.md`, Performance).
@@ -141,7 +141,7 @@ final class StoreDictionary: @unchecked Sendable, Equatable {
     /// 31.8, 25.0 and 18.5% at level 9 (33.7% for 1 MB at level 6).
     static let capacity = 4 << 20
     /// Texts sampled to train it: an eighth of what the run stores, from `smallestSampleBytes` up
-    /// to this (training on 16 MB takes about 3 s, on one writer, while the others go on).
+    /// to this (training on 16 MB takes 2–4 s, on one writer, while the others go on).
     static let sampleBytes = 16 << 20
     static let smallestSampleBytes = 4 << 20
 
