@@ -411,23 +411,44 @@ final class SegmentWriter {
         // is less than the table's.
         table = []
         slots.sort { $0.key < $1.key }
-        var entries: [UInt32] = []
+        // A chain is walked one dependent load at a time, a cache miss an entry: `lanes` chains are
+        // walked side by side, each next entry asked for as soon as it is known, so that their misses
+        // overlap; then the lanes' lists are written in key order.
+        let lanes = 8
+        var entries = [[UInt32]](repeating: [], count: lanes)
         try pool.withUnsafeBufferPointer { (pool) throws(IndexError) in
-            for slot in slots {
-                let key = slot.key
-                entries.removeAll(keepingCapacity: true)
-                var e = slot.last
-                while e != SegmentWriter.none {
-                    entries.append(e)
-                    e = pool[Int(e)]
+            var first = 0
+            while first < slots.count {
+                let count = min(lanes, slots.count - first)
+                var next = [UInt32](repeating: SegmentWriter.none, count: lanes)
+                for l in 0..<count {
+                    entries[l].removeAll(keepingCapacity: true)
+                    next[l] = slots[first + l].last
                 }
-                try out.add(key: key) { (list) throws(IndexError) in
-                    for e in entries.reversed() {
-                        let i = Int(e)
-                        let tf = Int(pool[i + 2])
-                        try list.add(doc: pool[i + 1], positions: UnsafeBufferPointer(rebasing: pool[(i + 3)..<(i + 3 + tf)]))
+                var active = count
+                while active > 0 {
+                    active = 0
+                    for l in 0..<count where next[l] != SegmentWriter.none {
+                        let e = next[l]
+                        entries[l].append(e)
+                        let n = pool[Int(e)]
+                        next[l] = n
+                        if n != SegmentWriter.none {
+                            cicu_prefetch(pool.baseAddress! + Int(n))
+                            active += 1
+                        }
                     }
                 }
+                for l in 0..<count {
+                    try out.add(key: slots[first + l].key) { (list) throws(IndexError) in
+                        for e in entries[l].reversed() {
+                            let i = Int(e)
+                            let tf = Int(pool[i + 2])
+                            try list.add(doc: pool[i + 1], positions: UnsafeBufferPointer(rebasing: pool[(i + 3)..<(i + 3 + tf)]))
+                        }
+                    }
+                }
+                first += count
             }
         }
     }
