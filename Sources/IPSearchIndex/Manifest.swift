@@ -180,7 +180,7 @@ extension Manifest {
             var members: [(String, String)] = [("bytes", String(s.bytes)), ("deleted", String(s.deleted)),
                                                ("deletedWords", String(s.deletedWords))]
             if let g = s.deletionGeneration { members.append(("deletionGeneration", String(g))) }
-            members += [("documents", String(s.documents)), ("name", JSONText.string(s.name)),
+            members += [("documents", String(s.documents)), ("name", "\"" + s.name + "\""),
                         ("storedBytes", String(s.storedBytes)), ("terms", String(s.terms)), ("words", String(s.words))]
             out += "    {\n"
             out += members.map { "      \"\($0.0)\" : \($0.1)" }.joined(separator: ",\n")
@@ -275,26 +275,9 @@ extension SegmentMeta {
     }
 }
 
-/// How the manifest writes a string and a `Double` (as `JSONEncoder` does).
+/// How the manifest writes a `Double` (as `JSONEncoder` does). Its only strings are segment names,
+/// which `commit` checks (`isSegmentName`), so they need no escaping.
 private enum JSONText {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// The shortest description, without a trailing `.0` (the caller rejects non-finite values).
     static func double(_ v: Double) -> String {
         var text = v.description
