@@ -12,6 +12,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utrans.h>
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_createDDict_byReference, ZSTD_createCDict_advanced2 (exported by libzstd.so)
 #define ZDICT_STATIC_LINKING_ONLY  // ZDICT_trainFromBuffer_fastCover
 #include <zdict.h>
 #ifdef __GLIBC__
@@ -19,7 +20,6 @@
 #endif
 #include <limits.h>
 #include <zlib.h>
-#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_createDDict_byReference (exported by libzstd.so)
 #include <zstd.h>
 
 #include "t2s_table.h"
@@ -273,12 +273,37 @@ uint32_t cicu_crc32(uint32_t crc, const void *bytes, size_t length) {
 
 size_t cicu_compress_bound(size_t length) { return ZSTD_compressBound(length); }
 
-struct cicu_compressor {
-    ZSTD_CCtx *cctx;
-    ZSTD_CDict *cdict;  // NULL: no dictionary
+struct cicu_compression_dict {
+    ZSTD_CDict *cdict;
 };
 
-cicu_compressor *cicu_compressor_open(int level, const void *dict, size_t dict_length) {
+cicu_compression_dict *cicu_compression_dict_open(int level, const void *dict, size_t length) {
+    if (!dict || length == 0) return NULL;
+    cicu_compression_dict *d = calloc(1, sizeof *d);
+    ZSTD_CCtx_params *params = ZSTD_createCCtxParams();
+    if (!d || !params) { free(d); ZSTD_freeCCtxParams(params); return NULL; }
+    // The dedicated dictionary search lays the dictionary's tables out for lookups from small
+    // inputs: at level 7 and the same speed, the scale corpus's texts after the first 16 MB take
+    // 19.7% of their size instead of 22.0% against a 4 MB trained dictionary.
+    int ok = !ZSTD_isError(ZSTD_CCtxParams_init(params, level)) &&
+             !ZSTD_isError(ZSTD_CCtxParams_setParameter(params, ZSTD_c_enableDedicatedDictSearch, 1));
+    if (ok) d->cdict = ZSTD_createCDict_advanced2(dict, length, ZSTD_dlm_byCopy, ZSTD_dct_auto, params, ZSTD_defaultCMem);
+    ZSTD_freeCCtxParams(params);
+    if (!d->cdict) { free(d); return NULL; }
+    return d;
+}
+
+void cicu_compression_dict_close(cicu_compression_dict *d) {
+    if (!d) return;
+    ZSTD_freeCDict(d->cdict);
+    free(d);
+}
+
+struct cicu_compressor {
+    ZSTD_CCtx *cctx;
+};
+
+cicu_compressor *cicu_compressor_open(int level, const cicu_compression_dict *dict) {
     cicu_compressor *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->cctx = ZSTD_createCCtx();
@@ -286,10 +311,7 @@ cicu_compressor *cicu_compressor_open(int level, const void *dict, size_t dict_l
     int ok = !ZSTD_isError(ZSTD_CCtx_setParameter(c->cctx, ZSTD_c_compressionLevel, level)) &&
              !ZSTD_isError(ZSTD_CCtx_setParameter(c->cctx, ZSTD_c_checksumFlag, 0)) &&
              !ZSTD_isError(ZSTD_CCtx_setParameter(c->cctx, ZSTD_c_contentSizeFlag, 0));
-    if (ok && dict && dict_length > 0) {
-        c->cdict = ZSTD_createCDict(dict, dict_length, level);
-        ok = c->cdict && !ZSTD_isError(ZSTD_CCtx_refCDict(c->cctx, c->cdict));
-    }
+    if (ok && dict) ok = !ZSTD_isError(ZSTD_CCtx_refCDict(c->cctx, dict->cdict));
     if (!ok) {
         cicu_compressor_close(c);
         return NULL;
@@ -306,7 +328,6 @@ int64_t cicu_compressor_run(cicu_compressor *c, const void *src, size_t length, 
 void cicu_compressor_close(cicu_compressor *c) {
     if (!c) return;
     ZSTD_freeCCtx(c->cctx);
-    ZSTD_freeCDict(c->cdict);
     free(c);
 }
 

@@ -173,8 +173,18 @@ final class SegmentWriter {
     /// Stored texts are compressed with the run's shared dictionary, or without one until the
     /// run's first texts have trained it (`SharedStoreDictionary`); the dictionary ends `.store`.
     private let dictionarySource: SharedStoreDictionary
-    private var compressor: Compressor
-    private var storeDictionary: [UInt8]
+    private var runDictionary: SharedStoreDictionary.Dictionary?
+    /// Made when the first text is compressed (a merge that copies records never makes one).
+    private var madeCompressor: Compressor?
+    private var compressor: Compressor {
+        if let madeCompressor { return madeCompressor }
+        let made = Compressor(shared: runDictionary?.prepared())
+        madeCompressor = made
+        return made
+    }
+    /// Whether this segment's texts may use the dictionary: its compressor's, or, before there is
+    /// one, whether the run has a dictionary.
+    private var usesDictionary: Bool { madeCompressor?.hasDictionary ?? (runDictionary != nil) }
     private var signatureWidth = 0
     /// Postings parts a merge writes (`postingsOutput(part:)`).
     private var partPaths: [PostingsOutput.PartPaths] = []
@@ -198,8 +208,7 @@ final class SegmentWriter {
         self.directory = directory
         self.name = name
         dictionarySource = dictionary
-        storeDictionary = dictionary.current
-        compressor = Compressor(dictionary: storeDictionary)
+        runDictionary = dictionary.current
         func file(_ c: SegmentComponent) throws(IndexError) -> FileWriter {
             try FileWriter(path: directory + "/" + c.fileName(segment: name), component: c)
         }
@@ -246,15 +255,15 @@ final class SegmentWriter {
                 throw IndexError.io(path: directory + "/" + name, operation: "compress the stored text of \(doc.id)", errno: ENOMEM)
             }
             storedRecord = record
-            if storeDictionary.isEmpty, let dictionary = dictionarySource.offer(text) {
-                storeDictionary = dictionary
-                compressor = Compressor(dictionary: dictionary)
+            if runDictionary == nil, let dictionary = dictionarySource.offer(text) {
+                runDictionary = dictionary
+                madeCompressor = nil
             }
         case .record(let record):
             // Only a record this segment can read back: no dictionary, or this segment's (the
             // merge checks that the record's segment had the same).
             let header = record.withUnsafeBytes { StoredText.header($0) }
-            guard let header, !header.usesDictionary || compressor.hasDictionary else {
+            guard let header, !header.usesDictionary || usesDictionary else {
                 throw IndexError.io(path: directory + "/" + name, operation: "copy the stored text of \(doc.id) (compressed with a dictionary this segment lacks)", errno: EINVAL)
             }
             storedRecord = record
@@ -362,7 +371,7 @@ final class SegmentWriter {
     /// postings are those of the added documents, or, for a merge, those it wrote to
     /// `writtenPostings` (`postingsOutput()`).
     func finish(writtenPostings: PostingsOutput? = nil) throws(IndexError) -> SegmentMeta {
-        try store.append(StoreDictionary.trailer(compressor.hasDictionary ? storeDictionary : []))
+        try store.append(StoreDictionary.trailer(usesDictionary ? runDictionary?.bytes ?? [] : []))
         try store.finish()
         try metaFile.finish()
         let cols = try FileWriter(path: path(.columns), component: .columns)

@@ -96,21 +96,30 @@ final class Compressor {
     /// sized for less). On 3,000 files of the scale corpus, a 2 MB dictionary left 30.9, 26.5 and
     /// 25.0% of the text at levels 6, 7 and 9, and a 4 MB one 22.8% at level 7 (50 MB/s on one
     /// core) and 18.5% at level 9 (39 MB/s); level 9 made the scale corpus's build 46 s instead of
-    /// 36 s (`README.md`, Performance).
+    /// 36 s (`README.md`, Performance). The dictionary is prepared with zstd's dedicated dictionary
+    /// search (`CompressionDictionary`), which at level 7 leaves 19.7% instead of 22.0%.
     static let level: Int32 = 7
     private let context: OpaquePointer?
-    let hasDictionary: Bool
+    /// The prepared dictionary the context refers to (kept alive with it).
+    private let dictionary: CompressionDictionary?
+    var hasDictionary: Bool { dictionary != nil }
 
-    init(dictionary: [UInt8] = []) {
-        var context = dictionary.withUnsafeBytes { cicu_compressor_open(Compressor.level, $0.baseAddress, $0.count) }
-        var hasDictionary = !dictionary.isEmpty
-        if context == nil && hasDictionary {
-            // A dictionary zstd rejects (it never made it): compress without one.
-            context = cicu_compressor_open(Compressor.level, nil, 0)
-            hasDictionary = false
+    /// A compressor with `dictionary`, prepared once for the run and shared by every writer.
+    init(shared dictionary: CompressionDictionary?) {
+        var context = cicu_compressor_open(Compressor.level, dictionary?.handle)
+        var dictionary = dictionary
+        if context == nil && dictionary != nil {
+            context = cicu_compressor_open(Compressor.level, nil)
+            dictionary = nil
         }
         self.context = context
-        self.hasDictionary = hasDictionary
+        self.dictionary = dictionary
+    }
+
+    /// A compressor with its own prepared copy of `dictionary` (empty: none; one zstd rejects,
+    /// which it never made: none either).
+    convenience init(dictionary: [UInt8] = []) {
+        self.init(shared: CompressionDictionary(dictionary))
     }
 
     deinit { cicu_compressor_close(context) }
@@ -120,6 +129,25 @@ final class Compressor {
         guard let context else { return -1 }
         return cicu_compressor_run(context, source.baseAddress, source.count, destination, capacity)
     }
+}
+
+/// A store dictionary prepared for compressing at `Compressor.level` (zstd's `CDict`): made once
+/// per indexing run (hashing a 4 MB dictionary takes about 0.2 s) and shared, read-only, by the
+/// compressors of every segment writer, on any thread.
+final class CompressionDictionary: @unchecked Sendable {
+    let bytes: [UInt8]
+    fileprivate let handle: OpaquePointer
+
+    /// nil for no bytes, or bytes zstd rejects.
+    init?(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty,
+              let handle = bytes.withUnsafeBytes({ cicu_compression_dict_open(Compressor.level, $0.baseAddress, $0.count) })
+        else { return nil }
+        self.bytes = bytes
+        self.handle = handle
+    }
+
+    deinit { cicu_compression_dict_close(handle) }
 }
 
 /// The dictionary of a segment's stored texts, kept at the end of its `.store`, with its
@@ -272,12 +300,39 @@ final class StoreDictionary: @unchecked Sendable, Equatable {
 /// storing texts without one. Segments that share a dictionary are merged by copying their stored
 /// records as they are (`SegmentMerger`) instead of decompressing and compressing every text again.
 final class SharedStoreDictionary: @unchecked Sendable {
+    /// A run's dictionary: its bytes (what a segment keeps) and its zstd tables for compressing,
+    /// shared by every writer's compressor. The tables (about 31 MB for a 4 MB dictionary) are
+    /// made when a writer first compresses a text, and kept only while a compressor holds them:
+    /// a merge that copies stored records never makes them, and none are held while the run merges.
+    final class Dictionary: @unchecked Sendable {
+        let bytes: [UInt8]
+        private let lock = Lock()
+        private weak var tables: CompressionDictionary?
+        private var rejected = false
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        /// The tables (nil when zstd rejects the bytes: texts are then stored without a dictionary).
+        func prepared() -> CompressionDictionary? {
+            lock.withLock {
+                if rejected { return nil }
+                if let tables { return tables }
+                guard let made = CompressionDictionary(bytes) else {
+                    rejected = true
+                    return nil
+                }
+                tables = made
+                return made
+            }
+        }
+    }
+
     private let lock = Lock()
     private var samples: [UInt8] = []
     private var sizes: [Int] = []
     /// Samples are being trained on (by the writer that completed them): the others go on without.
     private var training = false
-    private var dictionary: [UInt8]
+    private var dictionary: Dictionary?
 
     private let sampleBytes: Int
     /// false: the run's texts are stored without a dictionary (`StoreDictionary.minimumRunBytes`).
@@ -286,7 +341,7 @@ final class SharedStoreDictionary: @unchecked Sendable {
     /// `preset`: the dictionary to use from the first text (empty: train one on the first
     /// `sampleBytes` of texts); `enabled` false: none at all.
     init(preset: [UInt8] = [], sampleBytes: Int = StoreDictionary.sampleBytes, enabled: Bool = true) {
-        dictionary = enabled ? preset : []
+        dictionary = enabled && !preset.isEmpty ? Dictionary(preset) : nil
         self.sampleBytes = max(1, sampleBytes)
         self.enabled = enabled
         // The samples' whole room at once: grown by doubling, a 16 MB sample held 32 MB of room and
@@ -297,9 +352,9 @@ final class SharedStoreDictionary: @unchecked Sendable {
     /// The dictionary, once there is one; until then `text` (just stored without one) is added to
     /// the samples, and the writer whose text completes them trains the dictionary (outside the
     /// lock). A writer asks with every text it stores until it gets the dictionary.
-    func offer(_ text: String) -> [UInt8]? {
+    func offer(_ text: String) -> Dictionary? {
         let complete: ([UInt8], [Int])? = lock.withLock {
-            guard enabled, dictionary.isEmpty, !training else { return nil }
+            guard enabled, dictionary == nil, !training else { return nil }
             // At most the room reserved: the text that completes the samples gives its start.
             let taken = min(text.utf8.count, sampleBytes - samples.count)
             samples.append(contentsOf: text.utf8.prefix(taken))
@@ -311,11 +366,12 @@ final class SharedStoreDictionary: @unchecked Sendable {
         }
         if let (samples, sizes) = complete {
             let trained = StoreDictionary.train(samples: samples, sizes: sizes)
-            lock.withLock { dictionary = trained }
+            let made = Dictionary(trained)
+            lock.withLock { dictionary = made }
         }
-        return lock.withLock { dictionary.isEmpty ? nil : dictionary }
+        return lock.withLock { dictionary }
     }
 
-    /// The dictionary now (empty: none yet).
-    var current: [UInt8] { lock.withLock { dictionary } }
+    /// The dictionary now (nil: none yet).
+    var current: Dictionary? { lock.withLock { dictionary } }
 }

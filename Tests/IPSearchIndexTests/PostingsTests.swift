@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import IPSearchTestSupport
 import IPSearchAnalysis
@@ -426,6 +427,35 @@ import IPSearchAnalysis
             }
         }
         #expect(named == damaged.documentCount, "\(named) texts refused, \(intact) read")
+    }
+
+    /// One prepared dictionary serves the compressors of several writers at once (each on its own
+    /// thread, as the indexer's are): every text they compress reads back through the segment's
+    /// decompression dictionary, and compresses smaller than without a dictionary.
+    @Test func writersShareOnePreparedDictionaryAcrossThreads() throws {
+        let texts = (0..<600).map { n in
+            "第\(n)号公告：国家知识产权局发布地理标志保护规定，商标注册 \(n * 7919 % 1000) 件，专利授权 \(n * 104729 % 997) 项。各地知识产权局要加强地理标志保护。\n"
+        }
+        let samples = texts.prefix(400).flatMap { Array($0.utf8) }
+        let bytes = StoreDictionary.train(samples: samples, sizes: texts.prefix(400).map { $0.utf8.count })
+        let shared = try #require(CompressionDictionary(bytes))
+        let decoder = StoreDictionary(bytes)
+        let later = Array(texts.suffix(200))
+        let results = Mutex<[Int: (withDictionary: Int, without: Int, readBack: Bool)]>([:])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let compressor = Compressor(shared: shared), plain = Compressor()
+            for (i, text) in later.enumerated() where i % 4 == worker {
+                guard let record = StoredText.encode(text, with: compressor),
+                      let alone = StoredText.encode(text, with: plain) else { continue }
+                let back = record.withUnsafeBytes { StoredText.decode($0, dictionary: decoder) }
+                results.withLock { $0[i] = (record.count, alone.count, back == text) }
+            }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == later.count)
+        #expect(all.values.allSatisfy { $0.readBack })
+        #expect(all.values.reduce(0) { $0 + $1.withDictionary } < all.values.reduce(0) { $0 + $1.without })
+        #expect(CompressionDictionary([]) == nil)
     }
 
     /// When zstd cannot train a dictionary (here: too few samples), the samples' last 32 KB serve

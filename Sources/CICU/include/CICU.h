@@ -119,14 +119,23 @@ static inline void cicu_prefetch(const void *address) { __builtin_prefetch(addre
 /// Upper bound of one compressed frame for `length` input bytes.
 size_t cicu_compress_bound(size_t length);
 
-/// A reusable zstd compression context, optionally with a dictionary (hashed once, `ZSTD_CDict`):
-/// one per segment writer, so compressing a document allocates nothing. Frames carry neither a
-/// checksum (records have a CRC-32) nor the content size (records state it); a trained
-/// dictionary's id is in the frame, so decompressing with another trained dictionary fails.
+/// A dictionary prepared for compression at one level (`ZSTD_CDict`, with zstd's dedicated
+/// dictionary search): made once per indexing run and shared, read-only, by every segment writer's
+/// compressor, from any thread. It keeps its own copy of the bytes.
+typedef struct cicu_compression_dict cicu_compression_dict;
+/// Prepares `dict` (a zstd dictionary, trained or raw content) for compressing at `level`; NULL
+/// when zstd cannot allocate it or rejects the dictionary.
+cicu_compression_dict *cicu_compression_dict_open(int level, const void *dict, size_t length);
+void cicu_compression_dict_close(cicu_compression_dict *d);
+
+/// A reusable zstd compression context, optionally with a prepared dictionary: one per segment
+/// writer, so compressing a document allocates nothing. Frames carry neither a checksum (records
+/// have a CRC-32) nor the content size (records state it); a trained dictionary's id is in the
+/// frame, so decompressing with another trained dictionary fails.
 typedef struct cicu_compressor cicu_compressor;
-/// Opens a compressor at `level` (1–19) with `dict` (a zstd dictionary, trained or raw content;
-/// NULL or 0 bytes: none); NULL when zstd cannot allocate it or rejects the dictionary.
-cicu_compressor *cicu_compressor_open(int level, const void *dict, size_t dict_length);
+/// Opens a compressor at `level` (1–19; the dictionary's level) with `dict` (NULL: none), which
+/// must outlive it; NULL when zstd cannot allocate it.
+cicu_compressor *cicu_compressor_open(int level, const cicu_compression_dict *dict);
 /// Compresses `length` bytes into one zstd frame in `dst`; returns bytes written or -1.
 int64_t cicu_compressor_run(cicu_compressor *c, const void *src, size_t length, void *dst, size_t capacity);
 void cicu_compressor_close(cicu_compressor *c);
