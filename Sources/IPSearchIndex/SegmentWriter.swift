@@ -425,11 +425,11 @@ final class SegmentWriter {
         // overlap; then the lanes' lists are written in key order.
         let lanes = 8
         var entries = [[UInt32]](repeating: [], count: lanes)
+        var next = [UInt32](repeating: SegmentWriter.none, count: lanes)
         try pool.withUnsafeBufferPointer { (pool) throws(IndexError) in
             var first = 0
             while first < slots.count {
                 let count = min(lanes, slots.count - first)
-                var next = [UInt32](repeating: SegmentWriter.none, count: lanes)
                 for l in 0..<count {
                     entries[l].removeAll(keepingCapacity: true)
                     next[l] = slots[first + l].last
