@@ -2,7 +2,7 @@
 """Compare ipsearch with the tools a user would otherwise pick, on the same machine in one run.
 
 Usage (normally through run.sh, which installs what is missing and builds the Swift binaries):
-    bench.py [--quick] [--scale-n N] [--tools rg,fts5,tantivy,ipsearch] [--corpora corpus,scale] ...
+    bench.py [--quick] [--scale-n N] [--tools rg,fts5,tantivy,lucene,ipsearch] [--corpora corpus,scale] ...
 
 Corpora: the repository's Corpus/ (5 press releases, mostly Traditional with converter pinyin) and
 the generated scale corpus (shared/bench/make_corpus.py: 100,000 ~2 KB docs, ~210 MB; --quick: 5,000).
@@ -38,7 +38,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 WORK = os.path.join(REPO, "Benchmarks", ".work")
 RESULTS = os.path.join(REPO, "Benchmarks", "results")
 MAKE_CORPUS = os.path.abspath(os.path.join(REPO, "..", "shared", "bench", "make_corpus.py"))
-ALL_TOOLS = ("rg", "fts5", "tantivy", "ipsearch")
+ALL_TOOLS = ("rg", "fts5", "tantivy", "lucene", "ipsearch")
 COLD_QUERY = "地理标志"
 T0 = time.perf_counter()
 
@@ -55,7 +55,8 @@ def parse_args(argv):
     ap.add_argument("--rg-sample", type=int, default=30, help="queries timed as one process each (rg, ipsearch CLI) on corpora > 50 MB")
     ap.add_argument("--recall-sample", type=int, help="queries checked by ipsearch hit ids (60; quick 30)")
     ap.add_argument("--jieba-sample-mb", type=float, help="pure-Python jieba speed sample (2; quick 0.3)")
-    ap.add_argument("--timeout", type=int, default=900, help="seconds allowed per ipsearch command")
+    ap.add_argument("--timeout", type=int, default=900, help="seconds allowed per ipsearch or Lucene command")
+    ap.add_argument("--lucene-heap", default="1g", help="the Lucene JVM's -Xmx (1g)")
     ap.add_argument("--ipsearch-bin", help="ipsearch binary (default: .build-compare/release, .build/release)")
     ap.add_argument("--ipsearch-bench-bin", help="ipsearch-bench binary (same default)")
     ap.add_argument("--out", help="results JSON path")
@@ -104,6 +105,10 @@ def tool_versions():
     import sqlite3
 
     out["sqlite"] = sqlite3.sqlite_version
+    try:  # `java -version` writes to stderr; Lucene's own version is in its results
+        out["java"] = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    except (OSError, IndexError):
+        out["java"] = None
     for mod in ("tantivy", "jieba", "rjieba"):
         try:
             from importlib.metadata import version
@@ -212,6 +217,9 @@ def run_tool(tool, c, queries, qfile, truth, args, ips):
         return tools.run_fts5(c, queries, truth, os.path.join(work, "fts5"))
     if tool == "tantivy":
         return tools.run_tantivy(c, queries, truth, work, int(args.jieba_sample_mb * 1e6))
+    if tool == "lucene":
+        return tools.run_lucene(c, queries, qfile, truth, os.path.join(work, "lucene"), os.path.join(WORK, "lucene"),
+                                args.lucene_heap, args.timeout)
     if tool == "ipsearch":
         if isinstance(ips, Exception):
             raise ips
@@ -334,6 +342,7 @@ def notes(report):
                 out.append(f"  {tool}: n/a — {' '.join(m['error'].split())[:160]}")
         out.extend(ipsearch_notes(res.get("ipsearch", {})))
         out.extend(tantivy_notes(res.get("tantivy", {})))
+        out.extend(lucene_notes(res.get("lucene", {})))
         rg, ips = res.get("rg", {}), res.get("ipsearch", {})
         for tool, m, prefix in (("rg -F -l", rg, ""), ("ipsearch search", ips, "cli_")):
             if m.get(prefix + "p50_ms") is not None:
@@ -376,7 +385,24 @@ def tantivy_notes(m):
         return []
     return [f"  tantivy: segmenter {m['segmenter']} ({m['segment_s']:.1f} s of the build); pure-Python jieba "
             f"{fmt(m.get('jieba_python_mb_s'), '.2f')} MB/s → {fmt(m.get('jieba_python_extrapolated_s'), '.0f')} s "
-            f"for this corpus; word boundaries agree {fmt(m.get('jieba_boundary_agreement'), '.1%')}"]
+            f"for this corpus; word boundaries agree {fmt(m.get('jieba_boundary_agreement'), '.1%')}; "
+            f"{fmt(m.get('segments'), 'd')} segments"]
+
+
+def lucene_notes(m):
+    if "build_peak_rss_bytes" not in m:
+        return []
+    mib = (lambda k: fmt(m[k] / 2**20 if m.get(k) else None, ".0f"))
+    ms = (lambda p: f"p50 {m[p + 'p50_ms']:.2f} ms, p95 {m[p + 'p95_ms']:.2f} ms, p99 {m[p + 'p99_ms']:.2f} ms")
+    out = [f"  lucene {m['lucene_version']}: -Xmx{m['heap']}, JVM peak RSS {mib('build_peak_rss_bytes')} MiB building, "
+           f"{mib('search_peak_rss_bytes')} MiB querying; build {m['build_add_s']:.1f} s adding documents + "
+           f"{m['build_commit_s']:.1f} s commit (flush) inside the JVM, {m['segments']} segments; "
+           f"queries with hits outside the ground truth: {fmt(m.get('extra_hit_queries'), 'd')}"]
+    if m.get("jit_p50_ms") is not None:
+        out.append(f"  lucene after {m['extra_warmup_passes']} more warm-up passes (JIT): exact totals {ms('jit_')}; "
+                   f"default search(q, 10) {ms('default_')} (totals exact to 1000 hits: "
+                   f"{m['default_totals_approximate']} queries approximate)")
+    return out
 
 
 def write_json(report, path):

@@ -15,14 +15,21 @@ Tools:
            stored; queries segmented the same way, one phrase per part. Segmentation uses `rjieba`
            (jieba-rs: the jieba algorithm and dictionary in Rust) when installed because pure-Python
            jieba runs at 0.5–1 MB/s; pure jieba's speed and agreement are measured on a sample.
+  lucene   Lucene 8 (Debian liblucene8-java) through Benchmarks/compare/lucene/LuceneBench.java,
+           compiled at run time into Benchmarks/.work: CJKAnalyzer (CJK bigrams) over the normalized
+           text, body stored, written as Tantivy's is (512 MB buffer, 2 indexing threads, no forced
+           merge); each query part a phrase of its bigrams, top 10 by score with an exact total.
   ipsearch the `ipsearch` CLI and `ipsearch-bench` on a hard-linked copy of the corpus.
 """
+import glob
+import hashlib
 import json
 import os
 import random
 import re
 import shutil
 import sqlite3
+import struct
 import subprocess
 import time
 
@@ -105,6 +112,16 @@ def split_queries(queries):
     singles = [q for q in queries if " " not in q]
     multis = [q for q in queries if " " in q]
     return singles, multis
+
+
+def run_timed(cmd, timeout):
+    """Runs cmd under /usr/bin/time -v: (CompletedProcess, wall seconds, peak RSS bytes)."""
+    t0 = time.perf_counter()
+    r = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, timeout=timeout)
+    wall = time.perf_counter() - t0
+    m = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
+    r.stderr = r.stderr.split(b"\tCommand being timed:")[0]  # keep the tool's own stderr
+    return r, wall, int(m.group(1)) * 1024 if m else None
 
 
 def fresh_dir(path):
@@ -250,6 +267,7 @@ def run_tantivy(corpus, queries, truth, work, jieba_sample_bytes):
 
     index.reload()
     searcher = index.searcher()
+    out["segments"] = getattr(searcher, "num_segments", None)
 
     def hits(q, limit, **kw):
         query = tantivy_query(tantivy, schema, q, cut)
@@ -302,6 +320,127 @@ def boundaries(words):
 
 
 # ---------------------------------------------------------------------------------------------
+# Lucene + CJK bigrams
+
+LUCENE_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lucene", "LuceneBench.java")
+LUCENE_JARS = ("lucene-core", "lucene-analyzers-common")  # QueryBuilder is in core: no queryparser
+LUCENE_RAM_BUFFER_MB = 512  # Tantivy's writer heap_size
+LUCENE_THREADS = 2  # Tantivy's num_threads
+LUCENE_EXTRA_WARMUP = 10  # passes before the JIT-warm figures (the table's use one warm-up pass)
+
+
+def lucene_classpath():
+    """The Lucene jars: $LUCENE_CLASSPATH, else Debian's liblucene8-java in /usr/share/java (its jars are
+    named 8.7.0 but hold 8.8.1; the version reported is the one Lucene itself reports)."""
+    if os.environ.get("LUCENE_CLASSPATH"):
+        return os.environ["LUCENE_CLASSPATH"].split(os.pathsep)
+    jars = []
+    for name in LUCENE_JARS:
+        found = sorted(glob.glob(f"/usr/share/java/{name}-[0-9]*.jar")) or glob.glob(f"/usr/share/java/{name}.jar")
+        if not found:
+            raise FileNotFoundError(f"{name} jar not found in /usr/share/java (Debian: apt-get install liblucene8-java)")
+        jars.append(found[-1])
+    return jars
+
+
+def compile_lucene_bench(classes_root):
+    """javac LuceneBench.java into classes_root/<source hash> (once per source version); the class path."""
+    for tool in ("java", "javac"):
+        if not shutil.which(tool):
+            raise FileNotFoundError(f"{tool} not found (Debian: apt-get install openjdk-17-jdk-headless)")
+    jars = lucene_classpath()
+    with open(LUCENE_SOURCE, "rb") as fh:
+        key = hashlib.sha1(fh.read() + os.pathsep.join(jars).encode()).hexdigest()[:12]
+    classes = os.path.join(classes_root, f"classes-{key}")
+    if not os.path.exists(os.path.join(classes, "LuceneBench.class")):
+        tmp = fresh_dir(classes + ".tmp")
+        r = subprocess.run(["javac", "-encoding", "UTF-8", "-nowarn", "-d", tmp, "-cp", os.pathsep.join(jars),
+                            LUCENE_SOURCE], capture_output=True, timeout=300)
+        if r.returncode != 0:
+            first = (r.stdout + r.stderr).decode("utf-8", errors="replace").strip()[:300]
+            raise RuntimeError(f"javac exited {r.returncode} (class path {os.pathsep.join(jars)}): {first}")
+        shutil.rmtree(classes, ignore_errors=True)
+        os.replace(tmp, classes)
+        for old in glob.glob(os.path.join(classes_root, "classes-*")):  # earlier versions of the source
+            if old != classes:
+                shutil.rmtree(old, ignore_errors=True)
+    return os.pathsep.join([classes] + jars)
+
+
+def write_lucene_docs(path, texts):
+    """The normalized texts as records of a big-endian int32 byte length and UTF-8 (record n: rowid n)."""
+    with open(path, "wb") as fh:
+        for text in texts:
+            data = text.encode("utf-8")
+            fh.write(struct.pack(">i", len(data)))
+            fh.write(data)
+
+
+def run_lucene(corpus, queries, queries_file, truth, work, classes_root, heap, timeout):
+    classpath = compile_lucene_bench(classes_root)
+    java = ["java", f"-Xmx{heap}", "-cp", classpath, "LuceneBench"]
+    with open(queries_file, encoding="utf-8") as fh:
+        if [line for line in fh.read().split("\n") if line] != list(queries):
+            raise RuntimeError(f"{queries_file} does not hold this run's queries")
+    fresh_dir(work)
+    index_dir = os.path.join(work, "index")
+    docs = os.path.join(work, "docs.bin")
+    write_lucene_docs(docs, corpus.normalized)  # not timed: Tantivy gets the texts from memory
+    try:
+        r, build_s, build_rss = run_timed(java + ["build", docs, index_dir, str(LUCENE_RAM_BUFFER_MB),
+                                                  str(LUCENE_THREADS)], timeout)
+    finally:
+        os.remove(docs)
+    if r.returncode != 0:
+        raise RuntimeError(f"LuceneBench build exited {r.returncode}: {tail(r.stdout + r.stderr)}")
+    built = parse_json(r.stdout)
+    if built["index_docs"] != len(corpus.ids):
+        raise RuntimeError(f"Lucene indexed {built['index_docs']} of {len(corpus.ids)} documents")
+    out = {"note": f"Lucene {built['lucene_version']}, CJKAnalyzer (bigrams), body stored, "
+                   f"{LUCENE_RAM_BUFFER_MB} MB buffer, {LUCENE_THREADS} threads, no forced merge, -Xmx{heap}; "
+                   "normalized text; phrase of bigrams per part, exact totals",
+           "lucene_version": built["lucene_version"], "heap": heap, "ram_buffer_mb": LUCENE_RAM_BUFFER_MB,
+           "index_threads": LUCENE_THREADS, "segments": built["segments"],
+           "build_inner_s": built["build_inner_s"], "build_add_s": built["add_s"],
+           "build_commit_s": built["commit_s"], "build_peak_rss_bytes": build_rss}
+    out.update(build_metrics(build_s, dir_bytes(index_dir), corpus.bytes))
+
+    # Warm latency in one JVM, timed in Java: one warm-up pass, then the timed pass of the table (as
+    # timed_loop); then LUCENE_EXTRA_WARMUP more passes and timed passes with JIT-compiled code.
+    r, _, search_rss = run_timed(java + ["search", index_dir, queries_file, str(LUCENE_EXTRA_WARMUP)], timeout)
+    if r.returncode != 0:
+        raise RuntimeError(f"LuceneBench search exited {r.returncode}: {tail(r.stdout + r.stderr)}")
+    timed = parse_json(r.stdout)
+    if timed["queries"] != len(queries):
+        raise RuntimeError(f"LuceneBench read {timed['queries']} queries, expected {len(queries)}")
+    out.update(percentiles(timed["exact_ms"]))
+    for mode in ("jit", "default"):
+        out.update({f"{mode}_{k}": v for k, v in percentiles(timed[f"{mode}_ms"]).items() if k != "latency_queries"})
+    out["extra_warmup_passes"] = timed["extra_warmup_passes"]
+    out["default_totals_approximate"] = sum(t != e for t, e in zip(timed["default_totals"], timed["exact_totals"]))
+    out["search_peak_rss_bytes"] = search_rss
+    exact = dict(zip(queries, timed["exact_totals"]))
+
+    # Recall: every matching rowid per query (a third JVM, no scoring).
+    ids_file = os.path.join(work, "ids.txt")
+    r = subprocess.run(java + ["ids", index_dir, queries_file, ids_file], capture_output=True, timeout=timeout)
+    if r.returncode != 0:
+        raise RuntimeError(f"LuceneBench ids exited {r.returncode}: {tail(r.stdout + r.stderr)}")
+    with open(ids_file, encoding="utf-8") as fh:
+        lines = fh.read().split("\n")[: len(queries)]
+    os.remove(ids_file)
+    found = {q: {int(v) for v in line.split()} for q, line in zip(queries, lines)}
+    out["totals_match_ids"] = all(exact[q] == len(found[q]) for q in queries)
+    # A phrase of bigrams can also match across a gap (punctuation between two runs): hits the ground
+    # truth does not have.
+    out["extra_hit_queries"] = sum(1 for q in queries if found[q] - set(truth.get(q, ())))
+    singles, multis = split_queries(queries)
+    out.update(recall_metrics({q: found[q] for q in singles}, truth))
+    out.update(recall_metrics({q: found[q] for q in multis}, truth, prefix="multi_"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # ipsearch
 
 
@@ -327,13 +466,7 @@ class IPSearch:
 
     def timed(self, args, timeout):
         """Runs the CLI under /usr/bin/time -v: (CompletedProcess, wall seconds, peak RSS bytes)."""
-        cmd = ["/usr/bin/time", "-v", self.cli] + args
-        t0 = time.perf_counter()
-        r = subprocess.run(cmd, capture_output=True, timeout=timeout)
-        wall = time.perf_counter() - t0
-        m = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
-        r.stderr = r.stderr.split(b"\tCommand being timed:")[0]  # keep the tool's own stderr
-        return r, wall, int(m.group(1)) * 1024 if m else None
+        return run_timed([self.cli] + args, timeout)
 
     def search(self, index, docs, q, extra=(), timeout=120):
         """`ipsearch search --json`: the parsed JSON, or None for exit status 1 (no hits)."""
