@@ -52,6 +52,15 @@ struct PartMatcher {
         @inline(__always)
         func range(at i: Int) -> Range<Int> { Int(positionStart[i])..<Int(positionStart[i + 1]) }
 
+        /// Room for `documents` documents with one occurrence each, so that an intersection's
+        /// arrays do not grow by copying (its rarest list bounds its documents).
+        mutating func reserve(documents: Int) {
+            docs.reserveCapacity(documents)
+            counts.reserveCapacity(documents)
+            positionStart.reserveCapacity(documents + 1)
+            positions.reserveCapacity(documents)
+        }
+
         /// Appends `other`, whose documents all follow this one's.
         mutating func append(contentsOf other: Matches) {
             let shift = Int32(positions.count)
@@ -536,12 +545,14 @@ struct PartMatcher {
         if let cut = splitDocument(sources, documents: segment.documentCount, from: parallel.matchFrom),
            let upper = parallel.cores.fork({ [sources] () -> Result<Matches, IndexError> in
                var sources = sources, upper = Matches()
+               upper.reserve(documents: sources[0].cost / 2)
                return Result { () throws(IndexError) in
                    try intersect(&sources, documents: cut..<PostingCursor.end, in: segment, into: &upper)
                    return upper
                }
            }) {
             let lower = Result { () throws(IndexError) in
+                result.reserve(documents: sources[0].cost)  // and room for the upper half's
                 try intersect(&sources, documents: 0..<cut, in: segment, into: &result)
             }
             let rest = upper.join()
@@ -549,6 +560,7 @@ struct PartMatcher {
             result.append(contentsOf: try rest.get())
             return result
         }
+        result.reserve(documents: sources[0].cost)
         try intersect(&sources, documents: 0..<PostingCursor.end, in: segment, into: &result)
         return result
     }

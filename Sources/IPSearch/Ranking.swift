@@ -250,7 +250,7 @@ extension SnapshotSearcher {
                         excluded: Set<Int32>, filters: Filters, collapse: Bool, facets: Bool,
                         into state: inout BoundedWalk, ids: inout IDCache) throws(IndexError) {
         let order = Ordering(sort: .relevance)
-        let bm25 = relevance.bm25
+        let batch = BM25.Batch(relevance.bm25, averageLength: plan.averageLength)
         let titleWeight = relevance.weight(.title)
         let otherWeight = max(relevance.weight(.body), relevance.weight(.boilerplate))
         let partCount = plan.parts.count
@@ -259,7 +259,6 @@ extension SnapshotSearcher {
         var oneSlots = [Int](repeating: -1, count: partCount)
         var inTitle = [Int](repeating: 0, count: partCount)
         var titled = [Bool](repeating: false, count: partCount)
-        // What a part's BM25 can reach at most, whatever its frequency and the document's length.
         var noExplanation: Explanation?
         let segment = reader.segments[s]
         let columns = segment.columns
@@ -289,15 +288,20 @@ extension SnapshotSearcher {
         // Where each union part's kept positions (`Matches.kept`) stand in the walk.
         var keptAt = [Int](repeating: 0, count: partCount)
         var walk = CandidateWalk(parts: partCount, from: documents.lowerBound, in: matches)
+        // The pages, out of `state` while the walk updates them (no check of `state`'s array on
+        // every candidate).
+        var tops: [TopGroups] = []
+        swap(&tops, &state.tops)
+        defer { swap(&tops, &state.tops) }
         while let doc = walk.next(matches), doc < documents.upperBound {
             if !excluded.isEmpty && excluded.contains(doc) { continue }
             if !filters.accepts(columns, doc, allowed: allowed) { continue }
             let coord = matchedGroups(plan, walk.slots)
             let isFull = coord >= plan.minimumGroups
-            if !isFull && state.tops[0].documents > 0 { continue }  // partial hits only count when nothing matches fully
+            if !isFull && tops[0].documents > 0 { continue }  // partial hits only count when nothing matches fully
             let t = isFull ? 0 : 1
             let group = collapse ? groupOf[Int(doc)] : GroupTable.alone
-            state.tops[t].count(group)
+            tops[t].count(group)
             let literal = matchedGroups(plan, walk.slots, literalOnly: true)
             // A group's best member stands for it in the facets: a member is scored unless its
             // bound is below the best member scored so far (`rival`) as well as below the page.
@@ -306,7 +310,7 @@ extension SnapshotSearcher {
             if facets && !scoreAnyway {
                 if t == 0 { state.fullTally?.add(columns, segment: s, doc: doc) } else { state.partialTally?.add(columns, segment: s, doc: doc) }
             }
-            if !scoreAnyway && !state.tops[t].admits(coord: coord, literal: literal) { continue }
+            if !scoreAnyway && !tops[t].admits(coord: coord, literal: literal) { continue }
 
             // Upper bounds, cheapest first; each with a margin for sums rounded in another order
             // than `score`'s, far above the rounding. The proximity and sequence terms need no
@@ -329,7 +333,7 @@ extension SnapshotSearcher {
             // common term stop here, before their positions are counted in the title.
             let span = segment.titleSpan(Int(doc))
             let titleLength = Int(columns.titleLengths[Int(doc)])
-            let dl = try segment.wordCount(Int(doc))
+            let lengthTerm = batch.lengthTerm(try segment.wordCount(Int(doc)))
             var loose = rest, coverable = 0, coverableIDFs = 0.0
             for p in 0..<partCount where walk.slots[p] >= 0 {
                 let tf = Int(matches[p].counts[walk.slots[p]])
@@ -337,8 +341,7 @@ extension SnapshotSearcher {
                 // signature has its gram (`TitleGrams`: no false negatives).
                 titled[p] = span != nil && (lazyOf[p] < 0 || columns.titleMayHold(Int(doc), lazyBits[p]))
                 let weighted = Double(tf) * (titled[p] ? max(titleWeight, otherWeight) : otherWeight)
-                loose += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
-                                                     idf: plan.idf[p])
+                loose += plan.factor[p] * batch.score(tf: weighted, lengthTerm: lengthTerm, idf: plan.idf[p])
                 if plan.literal[p] && titled[p] {
                     coverable += plan.letters[p] * tf
                     coverableIDFs += plan.idf[p]
@@ -349,7 +352,7 @@ extension SnapshotSearcher {
                 loose += relevance.titleCoverageWeight * coverage * coverage * coverableIDFs
             }
             loose = loose * (1 + 1e-9) + 1e-12
-            if !state.tops[t].admits(coord: coord, literal: literal, bound: loose)
+            if !tops[t].admits(coord: coord, literal: literal, bound: loose)
                 && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: loose, rival)) { continue }
 
             // With the title counts.
@@ -384,10 +387,9 @@ extension SnapshotSearcher {
             for p in 0..<partCount where walk.slots[p] >= 0 {
                 let tf = Int(matches[p].counts[walk.slots[p]]), tt = inTitle[p]
                 let weighted = Double(tt) * max(titleWeight, otherWeight) + Double(tf - tt) * otherWeight
-                bound += plan.factor[p] * bm25.score(tf: weighted, documentLength: dl, averageLength: plan.averageLength,
-                                                     idf: plan.idf[p])
+                bound += plan.factor[p] * batch.score(tf: weighted, lengthTerm: lengthTerm, idf: plan.idf[p])
             }
-            if !state.tops[t].admits(coord: coord, literal: literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12)
+            if !tops[t].admits(coord: coord, literal: literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12)
                 && !(scoreAnyway && Self.mayPrecede(coord, literal, bound: (bound + rest) * (1 + 1e-9) + 1e-12, rival)) { continue }
 
             // Exact score from this document's positions alone.
@@ -424,7 +426,7 @@ extension SnapshotSearcher {
                     state.groupBest[t][group] = c
                 }
             }
-            try state.tops[t].insert(c, order: order, ids: &ids)
+            try tops[t].insert(c, order: order, ids: &ids)
         }
     }
 

@@ -217,6 +217,9 @@ public final class SnapshotSearcher: Sendable {
         var idf: [Double]
         var documents: Int
         var averageLength: Double
+        /// Every group is one part (no alternatives from query assistance): a part matches its
+        /// group, and groups are counted by counting parts.
+        var partsAreGroups: Bool
     }
 
     /// Score factors of alternatives added by query assistance: below the typed text, pinyin
@@ -284,7 +287,7 @@ public final class SnapshotSearcher: Sendable {
                         letters: parts.map { p in p.displayText.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) } },
                         df: df,
                         idf: df.map { bm25.idf(documents: n, containing: $0) }, documents: n,
-                        averageLength: reader.averageWordCount)
+                        averageLength: reader.averageWordCount, partsAreGroups: groups.count == parts.count && groups.allSatisfy { $0.count == 1 })
         let filters = Filters(options)
         var ids = IDCache(reader: reader)
         let ranked = bounded
@@ -377,6 +380,10 @@ public final class SnapshotSearcher: Sendable {
     @inline(__always)
     func matchedGroups(_ plan: Plan, _ slots: [Int], literalOnly: Bool = false) -> Int {
         var count = 0
+        if plan.partsAreGroups {
+            for p in slots.indices where slots[p] >= 0 && (!literalOnly || plan.literal[p]) { count += 1 }
+            return count
+        }
         for g in plan.groups {
             for p in g where slots[p] >= 0 && (!literalOnly || plan.literal[p]) { count += 1; break }
         }
