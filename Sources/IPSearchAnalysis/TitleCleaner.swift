@@ -78,6 +78,28 @@ public enum TitleCleaner {
         }
     }
     /// What stands between a headline and the site name after it: "…发布会_中國網", "… - 中国知识产权网".
+    /// Where the text after a wire-story dateline starts in `range` of a line (`中新經緯11月29日電
+    /// 29日,` or `新华社北京9月20日电`: a `日` then `電`, `电`, `讯` or `訊` among its first 24
+    /// scalars, then a repeated `29日,` if any), or nil when the line has none or little follows it.
+    /// Titles of documents (`DocumentMetadata`) and of headlines both start after it.
+    public static func datelineEnd(in range: Range<Int>, scalar: (Int) -> Unicode.Scalar) -> Int? {
+        let (lo, hi) = (range.lowerBound, range.upperBound)
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || c == "\u{FEFF}" }
+        guard let dian = (lo..<min(hi, lo + 24)).first(where: { ["電", "电", "讯", "訊"].contains(scalar($0)) }),
+              dian >= lo + 2, scalar(dian - 1) == "日" else { return nil }
+        var i = dian + 1
+        while i < hi, isSpace(scalar(i)) || scalar(i) == "(" || scalar(i) == "（" { i += 1 }
+        // "29日," repeated after the dateline.
+        var j = i
+        while j < hi, scalar(j).properties.numericType == .decimal { j += 1 }
+        if j > i, j < hi, scalar(j) == "日" {
+            j += 1
+            while j < hi, scalar(j) == "," || scalar(j) == "，" || isSpace(scalar(j)) { j += 1 }
+            i = j
+        }
+        return i < hi - 4 ? i : nil
+    }
+
     public static let siteSeparators: [[Unicode.Scalar]] = [["_"], [" ", "-", " "], ["－"], ["—"]]
 
     /// Where the last `separator` starts within the last 8 + its length scalars of `range` (only a
@@ -145,19 +167,9 @@ public enum TitleCleaner {
         }
         // Dateline: "中新經緯11月29日電 29日," / "新华社北京9月20日电".
         var datelineDropped = false
-        let datelineMarks: Set<Unicode.Scalar> = ["電", "电", "讯", "訊"]
-        if let dian = (lo..<min(hi, lo + 24)).first(where: { datelineMarks.contains(chars[$0].scalar) }),
-           dian >= lo + 2, chars[dian - 1].scalar == "日" {
-            var i = dian + 1
-            while i < hi, isSpace(chars[i]) || chars[i].scalar == "(" || chars[i].scalar == "（" { i += 1 }
-            var j = i
-            while j < hi, chars[j].scalar.properties.numericType == .decimal { j += 1 }
-            if j > i, j < hi, chars[j].scalar == "日" {
-                j += 1
-                while j < hi, chars[j].scalar == "," || chars[j].scalar == "，" || isSpace(chars[j]) { j += 1 }
-                i = j
-            }
-            if i < hi - 4 { lo = i; datelineDropped = true }
+        if let end = datelineEnd(in: lo..<hi, scalar: { chars[$0].scalar }) {
+            lo = end
+            datelineDropped = true
         }
         // Site suffix: a separator in the last few characters, a short tail after it.
         for sep in siteSeparators {

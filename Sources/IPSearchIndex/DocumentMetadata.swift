@@ -228,7 +228,9 @@ public struct DocumentMetadata: Equatable, Sendable {
     static func cleanTitle(_ line: String) -> (title: String, suffix: String?) {
         // One scalar array of the (at most 200-character) line, then index arithmetic: every
         // separator and sentence end is one scalar (or three), so no Character is needed.
-        var chars = Array(dropDateline(PinyinAnnotation.strip(line)).unicodeScalars)
+        var chars = Array(PinyinAnnotation.strip(line).unicodeScalars)
+        // A wire-story lead: the title starts after its dateline.
+        if let end = TitleCleaner.datelineEnd(in: 0..<chars.count, scalar: { chars[$0] }) { chars.removeFirst(end) }
         var suffix: String?
         for separator in TitleCleaner.siteSeparators {
             guard let kept = TitleCleaner.lastSeparator(separator, in: 0..<chars.count, scalar: { chars[$0] }) else { continue }
@@ -254,27 +256,6 @@ public struct DocumentMetadata: Equatable, Sendable {
             title = String(title.prefix(maxTitleLength - 1)) + "…"
         }
         return title
-    }
-
-    /// A wire-story lead starts with a dateline, `中新經緯11月29日電 29日,` or `新华社北京9月20日电`: a
-    /// title taken from such a paragraph starts after it (and after a repeated `29日,`).
-    static func dropDateline(_ text: String) -> String {
-        // Most lines have no dateline: look at the first 24 scalars before decomposing Characters.
-        guard text.unicodeScalars.prefix(24).contains(where: { $0 == "電" || $0 == "电" || $0 == "讯" || $0 == "訊" }) else { return text }
-        let chars = Array(text)
-        guard let dian = chars.prefix(24).firstIndex(where: { $0 == "電" || $0 == "电" || $0 == "讯" || $0 == "訊" }),
-              dian >= 2, chars[dian - 1] == "日" else { return text }
-        var i = dian + 1
-        while i < chars.count, chars[i].isWhitespace || chars[i] == "(" || chars[i] == "（" { i += 1 }
-        // "29日," repeated after the dateline.
-        var j = i
-        while j < chars.count, chars[j].isNumber { j += 1 }
-        if j > i, j < chars.count, chars[j] == "日" {
-            j += 1
-            while j < chars.count, chars[j] == "," || chars[j] == "，" || chars[j].isWhitespace { j += 1 }
-            i = j
-        }
-        return i < chars.count - 4 ? String(chars[i...]) : text
     }
 
     // MARK: Dates
