@@ -179,9 +179,11 @@ public struct PostingCursor {
     private var postVerified = 0..<0
     private var posVerified = 0..<0
     private var docs: [UInt32]
-    private var freqs: [UInt32]
+    /// The current block's frequencies and the current document's place in it (readable from
+    /// other modules' inlined code: `freq`).
+    @usableFromInline private(set) var freqs: [UInt32]
     private var count = 0
-    private var index = 0
+    @usableFromInline private(set) var index = 0
     private var block = -1
     private var blockPosStart = 0
     private var blockPosEnd = 0
@@ -224,8 +226,9 @@ public struct PostingCursor {
 
     func corrupt(_ reason: String) -> IndexError { IndexError.corrupt(path: post.path, reason: reason) }
 
-    /// Term frequency of the current document.
-    @inline(__always)
+    /// Term frequency of the current document. Inlinable: a call of a getter across modules on a
+    /// cursor kept in an array copied the whole cursor (356 bytes) for every document verified.
+    @inlinable
     public var freq: Int { Int(freqs[index]) }
 
     @inline(__always)
