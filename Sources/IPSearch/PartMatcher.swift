@@ -565,6 +565,62 @@ struct PartMatcher {
         return result
     }
 
+    /// Whether `part` can be matched within a query's candidates (`match(_:in:within:…)`): every
+    /// run has two code points or more. A lone code point's union of grams is read whole.
+    static func matchesWithin(_ part: QueryPart) -> Bool {
+        !part.runs.isEmpty && part.runs.allSatisfy { $0.scalars.count >= 2 }
+    }
+
+    /// The least document frequency among `part`'s grams and marks in `segment` (0 when one is
+    /// absent): the documents that may hold the part, from the term dictionary alone. A query
+    /// that matches a part only within its other parts' candidates (`SnapshotSearcher`) weighs
+    /// it by this, as Lucene and Tantivy weigh a phrase by its terms' statistics.
+    static func frequencyBound(of part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Int {
+        var least = Int.max
+        for run in part.runs {
+            let n = run.scalars.count
+            for i in 0..<(n - 1) {
+                guard let info = try segment.find(Gram(run.scalars[i], run.scalars[i + 1]).key) else { return 0 }
+                least = min(least, info.docFreq)
+            }
+            if run.endsBeforeSpace {
+                guard let info = try segment.find(Gram(run.scalars[n - 1], 0).key) else { return 0 }
+                least = min(least, info.docFreq)
+            }
+        }
+        for mark in part.marks {
+            guard let info = try segment.find(Gram.mark(mark.scalar).key) else { return 0 }
+            least = min(least, info.docFreq)
+        }
+        return least == .max ? 0 : least
+    }
+
+    /// Occurrences of `part` (`matchesWithin`) in the documents `candidates` of `segment`
+    /// (ascending, live), as `match` finds them in every document: a query's cheapest group of
+    /// parts gives the candidates, and a common phrase is then verified only where the other
+    /// parts stand too. With `lazyPositions`, a part that is one gram at offset 0 returns its
+    /// documents and frequencies without reading a position (`Matches.lazyTerm`).
+    static func match(_ part: QueryPart, in segment: SegmentReader, within candidates: [Int32],
+                      lazyPositions: Bool) throws(IndexError) -> Matches {
+        var result = Matches()
+        guard !candidates.isEmpty, var sources = try sources(of: part, in: segment), !sources.isEmpty else { return result }
+        if sources.count == 1, lazyPositions, sources[0].offset == 0, sources[0].hasCursor {
+            var cursor = sources[0].cursor
+            result.lazyTerm = cursor.info
+            for c in candidates {
+                let d = try cursor.advance(to: c)
+                if d == PostingCursor.end { break }
+                if d == c {
+                    result.docs.append(c)
+                    result.counts.append(Int32(truncatingIfNeeded: cursor.freq))
+                }
+            }
+            return result
+        }
+        try intersect(&sources, within: candidates, into: &result)
+        return result
+    }
+
     /// Where to cut the intersection of `sources` (rarest first) in two: after the last document
     /// of the rarest list's middle block (the middle of the segment for a list too short to have
     /// one); nil when the rarest list has fewer than `from` documents.
@@ -579,9 +635,8 @@ struct PartMatcher {
     /// before the range) to `result`.
     static func intersect(_ sources: inout [Source], documents: Range<Int32>, in segment: SegmentReader,
                           into result: inout Matches) throws(IndexError) {
-        // One document's occurrence starts every gram agrees on so far, and the next gram's.
-        var candidates = StartBuffer(), here = StartBuffer()
-        defer { candidates.free(); here.free() }
+        var scratch = Scratch()
+        defer { scratch.free() }
         var target = try sources[0].advance(to: documents.lowerBound)
         docs: while target < documents.upperBound {
             for k in 1..<sources.count {
@@ -592,28 +647,61 @@ struct PartMatcher {
                     continue docs
                 }
             }
-            if !segment.isDeleted(Int(target)) {
-                // Kept in place at the front of `candidates`.
-                candidates.reserve(sources[0].frequency)
-                var kept = try sources[0].writeStarts(into: candidates.base, dropNegative: true)
-                for k in 1..<sources.count where kept > 0 {
-                    here.reserve(sources[k].frequency)
-                    let found = try sources[k].writeStarts(into: here.base)
-                    let c = candidates.base, h = here.base
-                    var j = 0, w = 0
-                    for r in 0..<kept {
-                        let v = c[r]
-                        while j < found && h[j] < v { j += 1 }
-                        if j < found && h[j] == v { c[w] = v; w += 1 }
-                    }
-                    kept = w
-                }
-                if kept > 0 {
-                    result.positions.append(contentsOf: UnsafeBufferPointer(start: candidates.base, count: kept))
-                    result.close(doc: target, from: result.positions.count - kept)
-                }
-            }
+            if !segment.isDeleted(Int(target)) { try verify(target, &sources, &scratch, into: &result) }
             target = try sources[0].next()
+        }
+    }
+
+    /// Appends the occurrences in the documents `candidates` (ascending, live) to `result`: the
+    /// candidates drive, and every source jumps to each through its skip entries (a query's other
+    /// parts narrowed them, `SnapshotSearcher.narrowedMatches`).
+    static func intersect(_ sources: inout [Source], within candidates: [Int32], into result: inout Matches) throws(IndexError) {
+        var scratch = Scratch()
+        defer { scratch.free() }
+        docs: for c in candidates {
+            for k in sources.indices {
+                let d = try sources[k].advance(to: c)
+                if d == PostingCursor.end { break docs }
+                if d != c { continue docs }
+            }
+            try verify(c, &sources, &scratch, into: &result)
+        }
+    }
+
+    /// Two buffers of one document's occurrence starts: those every source agrees on so far, and
+    /// the next source's.
+    struct Scratch {
+        var candidates = StartBuffer()
+        var here = StartBuffer()
+
+        func free() {
+            candidates.free()
+            here.free()
+        }
+    }
+
+    /// Appends `doc`'s occurrences (every source positioned on it) to `result`: the rarest
+    /// source's starts, kept where every other source has a position at the same start.
+    @inline(__always)
+    static func verify(_ doc: Int32, _ sources: inout [Source], _ scratch: inout Scratch, into result: inout Matches) throws(IndexError) {
+        // Kept in place at the front of `candidates`.
+        scratch.candidates.reserve(sources[0].frequency)
+        var kept = try sources[0].writeStarts(into: scratch.candidates.base, dropNegative: true)
+        for k in 1..<sources.count where kept > 0 {
+            scratch.here.reserve(sources[k].frequency)
+            let found = try sources[k].writeStarts(into: scratch.here.base)
+            let c = scratch.candidates.base, h = scratch.here.base
+            var j = 0, w = 0
+            for r in 0..<kept {
+                let v = c[r]
+                while j < found && h[j] < v { j += 1 }
+                if j < found && h[j] == v { c[w] = v; w += 1 }
+            }
+            kept = w
+        }
+        if kept > 0 {
+            result.positions.append(contentsOf: UnsafeBufferPointer(start: scratch.candidates.base, count: kept))
+            result.close(doc: doc, from: result.positions.count - kept)
         }
     }
 

@@ -254,29 +254,64 @@ public final class SnapshotSearcher: Sendable {
             && k <= SnapshotSearcher.boundedDepth && relevance.allowsScoreBounds
         let counted = options.facets || options.timeline
 
+        let grouped = bounded && counted && options.collapse && parts.contains { PartMatcher.loneCodePoint($0) != nil }
+            ? groupedDocuments() : nil
+        // One part in one segment: in every document, or only in `within`.
+        func match(_ p: Int, in segment: SegmentReader, keep: [UInt64]?, within: [Int32]?) throws(IndexError) -> PartMatcher.Matches {
+            let part = parts[p]
+            if part.origin == .synonym, let analyzer, part.normalized.count <= SnapshotSearcher.wholeWordLimit {
+                let m = if let within {
+                    try PartMatcher.match(part, in: segment, within: within, lazyPositions: false)
+                } else {
+                    try PartMatcher.match(part, in: segment)
+                }
+                return try SnapshotSearcher.wholeWords(m, part: part, segment: segment, analyzer: analyzer)
+            }
+            if let within { return try PartMatcher.match(part, in: segment, within: within, lazyPositions: bounded) }
+            return try PartMatcher.match(part, in: segment, lazyPositions: bounded, keepingPositionsOf: keep, parallel: options.parallel)
+        }
+        // An AND of groups weighs each part of two characters or more by its grams' statistics
+        // (`PartMatcher.frequencyBound`), however it is matched, so that every page of it ranks
+        // alike. Ranked for one page, its cheapest group is matched in every document and the
+        // others only within its documents (`narrowedMatches`), as Lucene verifies a phrase only
+        // where the rest of a conjunction stands. When no document holds every group, the partial
+        // hits need every part's matches everywhere: the parts are matched again without narrowing.
+        let conjunction = groups.count >= 2 && query.minimumGroups == groups.count
+            ? try conjunctionPlan(parts: parts, groups: groups) : nil
+        var narrowing = bounded && !counted && conjunction?.narrows == true ? conjunction : nil
         var perSegment: [[PartMatcher.Matches]] = []
         var excludedPerSegment: [Set<Int32>] = []
         var df = [Int](repeating: 0, count: parts.count)
-        let grouped = bounded && counted && options.collapse && parts.contains { PartMatcher.loneCodePoint($0) != nil }
-            ? groupedDocuments() : nil
-        for (s, segment) in reader.segments.enumerated() {
-            let keep = grouped?[s]
-            var matches: [PartMatcher.Matches] = []
-            for (p, part) in parts.enumerated() {
-                var m: PartMatcher.Matches
-                if part.origin == .synonym, let analyzer, part.normalized.count <= SnapshotSearcher.wholeWordLimit {
-                    m = try SnapshotSearcher.wholeWords(try PartMatcher.match(part, in: segment), part: part,
-                                                        segment: segment, analyzer: analyzer)
+        while true {
+            perSegment.removeAll()
+            df = [Int](repeating: 0, count: parts.count)
+            var full = 0
+            for (s, segment) in reader.segments.enumerated() {
+                let keep = grouped?[s]
+                var matches: [PartMatcher.Matches] = []
+                if let narrowing {
+                    let (narrowed, candidates) = try narrowedMatches(narrowing, groups: groups, count: parts.count) { (p, within) throws(IndexError) in
+                        try match(p, in: segment, keep: keep, within: within)
+                    }
+                    matches = narrowed
+                    full += candidates
                 } else {
-                    m = try PartMatcher.match(part, in: segment, lazyPositions: bounded, keepingPositionsOf: keep,
-                                              parallel: options.parallel)
+                    for p in parts.indices { matches.append(try match(p, in: segment, keep: keep, within: nil)) }
                 }
-                df[p] += m.docs.count
-                matches.append(m)
+                for p in parts.indices { df[p] += matches[p].docs.count }
+                perSegment.append(matches)
             }
+            if narrowing != nil && full == 0 {
+                narrowing = nil
+                continue
+            }
+            break
+        }
+        // A lone character's union is counted exactly.
+        if let conjunction { for p in parts.indices { if let bound = conjunction.bound[p] { df[p] = bound } } }
+        for segment in reader.segments {
             var excluded = Set<Int32>()
             for part in query.excluded { excluded.formUnion(try PartMatcher.match(part, in: segment, lazyPositions: true).docs) }
-            perSegment.append(matches)
             excludedPerSegment.append(excluded)
         }
         let n = reader.documentCount
@@ -348,6 +383,80 @@ public final class SnapshotSearcher: Sendable {
                             totalDocuments: ranked.totalDocuments, offset: offset,
                             limit: limit, partial: ranked.partial, hits: hits, facets: facets, timeline: timeline,
                             tookMilliseconds: (System.now() - started) * 1000)
+    }
+
+    /// How an AND of groups is weighed and matched (`search`): for each part that can be matched
+    /// within candidates (`PartMatcher.matchesWithin`) its document frequency bound summed over
+    /// the segments, and the groups in the order they are matched, cheapest first.
+    struct Conjunction {
+        var order: [Int]
+        var bound: [Int?]
+        /// Some group after the first has a part to match within candidates.
+        var narrows: Bool
+    }
+
+    /// The parts' bounds, and the order of `groups` by what their parts may cost (a group's
+    /// parts' bounds summed; a lone character counts as every document).
+    func conjunctionPlan(parts: [QueryPart], groups: [[Int]]) throws(IndexError) -> Conjunction {
+        var bound = [Int?](repeating: nil, count: parts.count)
+        for p in parts.indices where PartMatcher.matchesWithin(parts[p]) {
+            var sum = 0
+            for segment in reader.segments { sum += try PartMatcher.frequencyBound(of: parts[p], in: segment) }
+            bound[p] = sum
+        }
+        let cost = groups.map { g in g.reduce(0) { $0 + (bound[$1] ?? reader.documentCount) } }
+        let order = groups.indices.sorted { (cost[$0], $0) < (cost[$1], $1) }
+        let narrows = order.dropFirst().contains { g in groups[g].contains { bound[$0] != nil } }
+        return Conjunction(order: order, bound: bound, narrows: narrows)
+    }
+
+    /// One segment's matches of `count` parts for an AND of `groups`, in `plan.order`: the first
+    /// group's parts in every document, each later part that can be within the documents every
+    /// group before it matched (`match(p, within)`, nil: every document). Also returns how many
+    /// documents match every group.
+    func narrowedMatches(_ plan: Conjunction, groups: [[Int]], count: Int,
+                         match: (Int, [Int32]?) throws(IndexError) -> PartMatcher.Matches) throws(IndexError)
+        -> (matches: [PartMatcher.Matches], full: Int) {
+        var matches = [PartMatcher.Matches](repeating: PartMatcher.Matches(), count: count)
+        var done = [Bool](repeating: false, count: count)
+        var candidates: [Int32]?
+        for g in plan.order {
+            var union: [Int32] = []
+            for p in groups[g] {
+                if !done[p] {
+                    matches[p] = try match(p, plan.bound[p] != nil ? candidates : nil)
+                    done[p] = true
+                }
+                union = union.isEmpty ? matches[p].docs : Self.sortedUnion(union, matches[p].docs)
+            }
+            candidates = candidates.map { Self.sortedIntersection($0, union) } ?? union
+        }
+        return (matches, candidates?.count ?? 0)
+    }
+
+    /// The documents in `a` or `b` (each ascending, without repeats), ascending.
+    static func sortedUnion(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var result: [Int32] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i] < b[j] { result.append(a[i]); i += 1 }
+            else if b[j] < a[i] { result.append(b[j]); j += 1 }
+            else { result.append(a[i]); i += 1; j += 1 }
+        }
+        result.append(contentsOf: a[i...])
+        result.append(contentsOf: b[j...])
+        return result
+    }
+
+    /// The documents in both `a` and `b` (each ascending), ascending.
+    static func sortedIntersection(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var result: [Int32] = []
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i] < b[j] { i += 1 } else if b[j] < a[i] { j += 1 } else { result.append(a[i]); i += 1; j += 1 }
+        }
+        return result
     }
 
     /// The document with this id, its copies, and (for a query) every match in its text.

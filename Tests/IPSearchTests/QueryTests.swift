@@ -154,4 +154,38 @@ import IPSearchTestSupport
         }
         #expect(lazy >= 5 && titled > 0, "\(lazy) lazy unions, \(titled) documents with the character in the title")
     }
+
+    /// A part matched within candidates (an AND query's later groups) finds exactly what matching
+    /// it in every document finds among those candidates: documents, counts and positions, or the
+    /// gram's documents and counts alone with lazy positions. Its frequency bound (the least
+    /// document frequency of its grams) is never below the documents that hold it.
+    @Test func aPartMatchedWithinCandidatesFindsWhatItFindsEverywhere() throws {
+        let fixture = try Fixture.pressReleases()
+        let reader = try IndexReader(directory: fixture.index.path)
+        var rng = SplitMix64(seed: 5)
+        var compared = 0, found = 0
+        for text in ["地理标志", "知识产权", "产权", "专利", "国家知识产权局", "商标", "保护", "\"中国\"", "7.2%", "发布会"] {
+            let part = try #require(Query.parse(text, analyzer: analyzer).positiveParts.first)
+            #expect(PartMatcher.matchesWithin(part), "\(text)")
+            for segment in reader.segments {
+                let everywhere = try PartMatcher.match(part, in: segment)
+                #expect(try PartMatcher.frequencyBound(of: part, in: segment) >= everywhere.count, "\(text)")
+                // Candidates: every document, a random half, and none.
+                let all = (0..<Int32(segment.documentCount)).filter { !segment.isDeleted(Int($0)) }
+                for candidates in [all, all.filter { _ in rng.next() % 2 == 0 }, []] {
+                    let m = try PartMatcher.match(part, in: segment, within: candidates, lazyPositions: false)
+                    let wanted = everywhere.docs.indices.filter { candidates.contains(everywhere.docs[$0]) }
+                    #expect(m.docs == wanted.map { everywhere.docs[$0] } && m.counts == wanted.map { everywhere.counts[$0] }, "\(text)")
+                    for (i, e) in wanted.enumerated() {
+                        #expect(Array(m.positions[m.range(at: i)]) == Array(everywhere.positions[everywhere.range(at: e)]), "\(text)")
+                    }
+                    let lazy = try PartMatcher.match(part, in: segment, within: candidates, lazyPositions: true)
+                    #expect(lazy.docs == m.docs && lazy.counts == m.counts, "\(text)")
+                    compared += 1
+                    found += m.count
+                }
+            }
+        }
+        #expect(compared >= 30 && found > 50, "\(compared) comparisons, \(found) documents found")
+    }
 }
