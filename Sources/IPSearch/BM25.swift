@@ -6,7 +6,8 @@ import Glibc
 /// Okapi BM25, the ranking function.
 ///
 /// For a query part with `tf` occurrences in a document of `dl` words, in a collection of `N` live
-/// documents of average length `avgdl` where `n` documents contain the part:
+/// documents of average length `avgdl` where `n` documents contain the part (in an AND of groups,
+/// `n` is the least document frequency of the part's grams: `SnapshotSearcher.search`):
 ///
 ///     idf   = ln(1 + (N − n + 0.5) / (n + 0.5))
 ///     score = idf · tf · (k1 + 1) / (tf + k1 · (1 − b + b · dl / avgdl))
