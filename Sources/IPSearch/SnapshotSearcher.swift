@@ -28,6 +28,9 @@ public struct SearchOptions: Sendable, Hashable {
     /// Score every candidate even when a page by relevance could skip those that cannot reach it
     /// (tests compare the two ways; see `rankWithBounds`).
     var scoreEveryCandidate = false
+    /// Match an AND's later groups only within the documents of the groups before them (tests
+    /// compare with matching every part everywhere; see `narrowedMatches`).
+    var narrowConjunctions = true
     /// Internal: how the search may use idle cores (tests force splits on small indexes).
     var parallel = Parallel()
 
@@ -271,14 +274,15 @@ public final class SnapshotSearcher: Sendable {
             return try PartMatcher.match(part, in: segment, lazyPositions: bounded, keepingPositionsOf: keep, parallel: options.parallel)
         }
         // An AND of groups weighs each part of two characters or more by its grams' statistics
-        // (`PartMatcher.frequencyBound`), however it is matched, so that every page of it ranks
-        // alike. Ranked for one page, its cheapest group is matched in every document and the
-        // others only within its documents (`narrowedMatches`), as Lucene verifies a phrase only
-        // where the rest of a conjunction stands. When no document holds every group, the partial
-        // hits need every part's matches everywhere: the parts are matched again without narrowing.
+        // (`PartMatcher.frequencyBound`), so that every page of it ranks alike. Its cheapest group
+        // is matched in every document and the others only within its documents
+        // (`narrowedMatches`), as Lucene verifies a phrase only where the rest of a conjunction
+        // stands: the hits, their facets and every order need only the documents that hold every
+        // group. When there are none, the partial hits need every part's matches everywhere: the
+        // parts are matched again without narrowing.
         let conjunction = groups.count >= 2 && query.minimumGroups == groups.count
             ? try conjunctionPlan(parts: parts, groups: groups) : nil
-        var narrowing = bounded && !counted && conjunction?.narrows == true ? conjunction : nil
+        var narrowing = options.narrowConjunctions && conjunction?.narrows == true ? conjunction : nil
         var perSegment: [[PartMatcher.Matches]] = []
         var excludedPerSegment: [Set<Int32>] = []
         var df = [Int](repeating: 0, count: parts.count)

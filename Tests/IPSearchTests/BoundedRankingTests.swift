@@ -105,6 +105,41 @@ import IPSearchAnalysis
         #expect(pruned > 100)  // pages deeper than the matches would not exercise the bounds
     }
 
+    /// An AND query whose later groups are matched only within the earlier groups' documents
+    /// (`narrowedMatches`) must find what matching every part everywhere finds: the same page,
+    /// scores, totals, partial hits (no document holding every group), facets and timeline, for a
+    /// page by relevance, a page deeper than the bounds, every candidate scored, and by date.
+    @Test func narrowedConjunctionsEqualConjunctionsMatchedEverywhere() throws {
+        let files = try Self.archive()
+        let fixture = try Fixture(files: files)
+        var queries = Self.queries(files).filter { $0.contains(" ") }
+        // A lone character in a group, a group no release holds with the others, four groups.
+        queries += ["的 知识产权", "知识产权 国", "地理标志 保护", "专利 地理标志 保护 工作", "知识产权 鑫龘", "国家知识产权局 的 工作"]
+        var compared = 0, narrowed = 0, partial = 0
+        for q in queries {
+            for variant in 0..<4 {
+                var options = SearchOptions(limit: variant == 1 ? 600 : 10)
+                options.expand = false
+                options.facets = variant != 1
+                options.timeline = variant == 0
+                options.scoreEveryCandidate = variant == 2
+                if variant == 3 { options.sort = .newest }
+                var everywhere = options
+                everywhere.narrowConjunctions = false
+                let a = try fixture.service.search(q, options: options)
+                let b = try fixture.service.search(q, options: everywhere)
+                #expect(a.hits.map(\.id) == b.hits.map(\.id) && a.hits.map(\.score) == b.hits.map(\.score), "\(q) variant \(variant)")
+                #expect(a.total == b.total && a.totalDocuments == b.totalDocuments && a.partial == b.partial, "\(q) variant \(variant)")
+                #expect(a.facets == b.facets && a.timeline == b.timeline, "\(q) variant \(variant)")
+                compared += 1
+                if a.partial { partial += 1 }
+            }
+            let parsed = try Query.parse(q, analyzer: Analyzer())
+            if parsed.groups.count >= 2 && parsed.groups.dropFirst().contains(where: { $0.contains(where: PartMatcher.matchesWithin) }) { narrowed += 1 }
+        }
+        #expect(compared > 100 && narrowed > 20 && partial > 0, "\(compared) compared, \(narrowed) narrowed queries, \(partial) partial")
+    }
+
     /// With facets and the timeline (as the search page asks), bounded ranking must count the same
     /// hits as scoring every candidate: each near-duplicate group by its best document, whose
     /// source and date may differ from its copies'.
