@@ -311,7 +311,7 @@ public final class SnapshotSearcher: Sendable {
             }
             break
         }
-        // A lone character's union is counted exactly.
+        // The parts of an AND weighed by their bounds (a lone character's union keeps its exact count).
         if let conjunction { for p in parts.indices { if let bound = conjunction.bound[p] { df[p] = bound } } }
         for segment in reader.segments {
             var excluded = Set<Int32>()
