@@ -427,18 +427,53 @@ struct PartMatcher {
         return run.scalars[0]
     }
 
+    /// The dictionary entries of the terms `part` needs in `segment`: per run its pair grams in
+    /// order (none for a lone code point, whose grams `union(startingWith:)` reads) and its run-end
+    /// gram when a space follows it, then each mark's.
+    struct Terms {
+        var pairs: [[TermInfo]] = []
+        var runEnds: [TermInfo?] = []
+        var marks: [TermInfo] = []
+    }
+
+    /// `Terms` of `part`, or nil when one of them is absent (the part cannot occur).
+    static func terms(of part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Terms? {
+        var terms = Terms()
+        for run in part.runs {
+            let n = run.scalars.count
+            var end: TermInfo?
+            if run.endsBeforeSpace {
+                guard let info = try segment.find(Gram(run.scalars[n - 1], 0).key) else { return nil }
+                end = info
+            }
+            var pairs: [TermInfo] = []
+            pairs.reserveCapacity(max(0, n - 1))
+            for i in 0..<max(0, n - 1) {
+                guard let info = try segment.find(Gram(run.scalars[i], run.scalars[i + 1]).key) else { return nil }
+                pairs.append(info)
+            }
+            terms.runEnds.append(end)
+            terms.pairs.append(pairs)
+        }
+        for mark in part.marks {
+            guard let info = try segment.find(Gram.mark(mark.scalar).key) else { return nil }
+            terms.marks.append(info)
+        }
+        return terms
+    }
+
     /// The sources of `part` in `segment`, rarest first, or nil when some gram of it is absent (the
     /// part cannot occur).
     static func sources(of part: QueryPart, in segment: SegmentReader) throws(IndexError) -> [Source]? {
+        guard let terms = try terms(of: part, in: segment) else { return nil }
         var result: [Source] = []
         var unused: [(offset: Int32, info: TermInfo)] = []  // pair grams outside the runs' covers
-        for run in part.runs {
+        for (r, run) in part.runs.enumerated() {
             let offsets = run.scalarOffsets
             let n = run.scalars.count
-            if run.endsBeforeSpace {
+            if let end = terms.runEnds[r] {
                 // The run's last code point ends a run of the document (a space follows it there).
-                guard let info = try segment.find(Gram(run.scalars[n - 1], 0).key) else { return nil }
-                result.append(Source(offset: offsets[n - 1], cursor: try segment.cursor(info)))
+                result.append(Source(offset: offsets[n - 1], cursor: try segment.cursor(end)))
                 if n == 1 { continue }
             }
             if n == 1 {
@@ -447,12 +482,7 @@ struct PartMatcher {
                 result.append(try Source(offset: offsets[0], union: list, in: segment))
                 continue
             }
-            var infos: [TermInfo] = []
-            infos.reserveCapacity(n - 1)
-            for i in 0..<(n - 1) {
-                guard let info = try segment.find(Gram(run.scalars[i], run.scalars[i + 1]).key) else { return nil }
-                infos.append(info)
-            }
+            let infos = terms.pairs[r]
             let cover = cheapestCover(infos.map(\.docFreq))
             for i in cover {
                 result.append(Source(offset: offsets[i], cursor: try segment.cursor(infos[i])))
@@ -462,8 +492,7 @@ struct PartMatcher {
                 if c < cover.count && cover[c] == i { c += 1 } else { unused.append((offsets[i], infos[i])) }
             }
         }
-        for mark in part.marks {
-            guard let info = try segment.find(Gram.mark(mark.scalar).key) else { return nil }
+        for (mark, info) in zip(part.marks, terms.marks) {
             result.append(Source(offset: Int32(mark.offset), cursor: try segment.cursor(info)))
         }
         // A gram the cover does not need still narrows the candidates: `否则将使` is covered by 否则
@@ -576,23 +605,9 @@ struct PartMatcher {
     /// that matches a part only within its other parts' candidates (`SnapshotSearcher`) weighs
     /// it by this, as Lucene and Tantivy weigh a phrase by its terms' statistics.
     static func frequencyBound(of part: QueryPart, in segment: SegmentReader) throws(IndexError) -> Int {
-        var least = Int.max
-        for run in part.runs {
-            let n = run.scalars.count
-            for i in 0..<(n - 1) {
-                guard let info = try segment.find(Gram(run.scalars[i], run.scalars[i + 1]).key) else { return 0 }
-                least = min(least, info.docFreq)
-            }
-            if run.endsBeforeSpace {
-                guard let info = try segment.find(Gram(run.scalars[n - 1], 0).key) else { return 0 }
-                least = min(least, info.docFreq)
-            }
-        }
-        for mark in part.marks {
-            guard let info = try segment.find(Gram.mark(mark.scalar).key) else { return 0 }
-            least = min(least, info.docFreq)
-        }
-        return least == .max ? 0 : least
+        guard let terms = try terms(of: part, in: segment) else { return 0 }
+        let all = terms.pairs.joined().map(\.docFreq) + terms.runEnds.compactMap { $0?.docFreq } + terms.marks.map(\.docFreq)
+        return all.min() ?? 0
     }
 
     /// Occurrences of `part` (`matchesWithin`) in the documents `candidates` of `segment`
